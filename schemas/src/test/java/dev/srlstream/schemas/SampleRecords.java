@@ -169,7 +169,8 @@ public final class SampleRecords {
         .setSourceOffset(1234L)
         .setSourceTimestamp(T0)
         .setRecordId(null)
-        .setOriginalKey(ByteBuffer.wrap("arith-7/k2/SRL".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .setOriginalKey(
+            ByteBuffer.wrap("arith-7/k2/SRL".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
         .setOriginalValue(ByteBuffer.wrap(new byte[] {0x7b, 0x7d}))
         .setFailedAt(T0)
         .build();

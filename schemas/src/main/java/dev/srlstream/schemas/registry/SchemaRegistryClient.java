@@ -21,8 +21,8 @@ import org.apache.avro.SchemaParseException;
 
 /**
  * A client of a schema registry that speaks Confluent's REST API (ours in {@code infra}, or
- * Confluent's own). Thread-safe; registrations and schemas by id are cached, since a schema id never
- * changes meaning.
+ * Confluent's own). Thread-safe; registrations and schemas by id are cached, since a schema id
+ * never changes meaning.
  *
  * <p>A registry that cannot be reached is retried a bounded number of times with exponential
  * backoff, then {@link RegistryUnavailableException} names the URL. A registry that answers with an
@@ -141,7 +141,8 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     int id = r.path("id").asInt();
     Schema schema = parse(r.path("schema").asText(), "subject " + subject + " version " + version);
     schemasById.putIfAbsent(id, schema);
-    return new RegisteredSchema(r.path("subject").asText(subject), r.path("version").asInt(), id, schema);
+    return new RegisteredSchema(
+        r.path("subject").asText(subject), r.path("version").asInt(), id, schema);
   }
 
   /** Every subject that has a schema. */
@@ -172,7 +173,8 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
   /** The global compatibility level. */
   public CompatibilityLevel compatibility() {
-    return CompatibilityLevel.parse(send("GET", "/config", null).path("compatibilityLevel").asText());
+    return CompatibilityLevel.parse(
+        send("GET", "/config", null).path("compatibilityLevel").asText());
   }
 
   /** The compatibility level in force for a subject (its own, or the global default). */
@@ -303,7 +305,12 @@ public final class SchemaRegistryClient implements SchemaRegistry {
       return new Schema.Parser().parse(schemaJson);
     } catch (SchemaParseException e) {
       throw new RegistryException(
-          "schema registry at " + baseUrl + " returned an unparseable " + what + ": " + e.getMessage(),
+          "schema registry at "
+              + baseUrl
+              + " returned an unparseable "
+              + what
+              + ": "
+              + e.getMessage(),
           e);
     }
   }

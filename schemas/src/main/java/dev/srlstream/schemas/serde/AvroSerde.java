@@ -73,7 +73,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     String subject = topic + "-value";
     int schemaId;
     try {
-      schemaId = schemaIdBySubject.computeIfAbsent(subject, s -> registry.register(s, readerSchema));
+      schemaId =
+          schemaIdBySubject.computeIfAbsent(subject, s -> registry.register(s, readerSchema));
     } catch (RegistryException e) {
       throw new SerializationException(
           "could not register the schema of "
