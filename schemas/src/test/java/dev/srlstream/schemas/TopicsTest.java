@@ -77,6 +77,19 @@ class TopicsTest {
   }
 
   @Test
+  void scalingDataTopicsKeepsJoinsCoPartitionedAndOrderedTopicsSingle() {
+    List<TopicSpec<?>> scaled = Topics.withDataPartitions(12);
+    assertThat(scaled).hasSameSizeAs(Topics.ALL);
+    for (TopicSpec<?> topic : scaled) {
+      int expected =
+          topic.name().equals("srl.policy-versions") || topic.name().equals("srl.dead-letters")
+              ? 1
+              : 12;
+      assertThat(topic.partitions()).as(topic.name()).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void lookupByNameAndSubjects() {
     assertThat(Topics.byName("srl.rollout-steps")).contains(Topics.ROLLOUT_STEPS);
     assertThat(Topics.byName("nope")).isEmpty();
