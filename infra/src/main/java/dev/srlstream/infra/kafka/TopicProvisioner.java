@@ -1,0 +1,363 @@
+package dev.srlstream.infra.kafka;
+
+import dev.srlstream.schemas.TopicSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates topics that do not exist yet, on any Kafka cluster, and warms up every partition it
+ * creates.
+ *
+ * <p><b>Why a warm-up (KAFKA-15591).</b> Up to Kafka 4.4, producing with an idempotent producer
+ * right after a topic is created can lose records silently: the broker answers {@code
+ * OUT_OF_ORDER_SEQUENCE_NUMBER}, the producer stalls for up to two minutes and drops the batch. The
+ * bug is fixed only in Kafka 4.5. What held in every run measured here: send one record to every
+ * new partition, synchronously, with a <em>non</em>-idempotent producer, before any service
+ * produces in bulk. So after creating a topic this class sends one warm-up record per partition
+ * (key {@value #WARMUP_KEY}, null value, header {@value #WARMUP_HEADER}{@code =1}) and retries
+ * until the broker has acknowledged it.
+ *
+ * <p><b>Who sees the warm-up record.</b> On a topic whose {@code cleanup.policy} includes {@code
+ * delete}, the record is removed right away with {@code Admin.deleteRecords} (the log start offset
+ * moves past it), so no consumer ever sees it. A compacted topic cannot delete records: there the
+ * warm-up record stays as a tombstone until compaction removes it, and <b>consumers of compacted
+ * topics must skip records for which {@link #isWarmup(Headers)} is true</b> (a table built from the
+ * topic may also just apply it: it deletes the key {@value #WARMUP_KEY}, which never holds data).
+ *
+ * <p>A topic that already exists is left as it is; if its partition count differs from the one
+ * asked for, a warning is logged (changing partition counts moves keys between partitions, so that
+ * is an operator's decision, never done here).
+ */
+public final class TopicProvisioner {
+
+  /** The key of a warm-up record. */
+  public static final String WARMUP_KEY = "__srl_warmup__";
+
+  /** The header marking a warm-up record (its value is {@code "1"}). */
+  public static final String WARMUP_HEADER = "srl.warmup";
+
+  /** The replication factor of topics created on the single-node embedded broker. */
+  public static final short DEFAULT_REPLICATION_FACTOR = 1;
+
+  private static final byte[] WARMUP_HEADER_VALUE = "1".getBytes(StandardCharsets.UTF_8);
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(60);
+  private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+  private TopicProvisioner() {}
+
+  /** What to create: a name, a partition count and topic-level configuration. */
+  private record Plan(String name, int partitions, Map<String, String> config) {
+
+    /** Whether records can be deleted from the topic ({@code cleanup.policy} includes delete). */
+    boolean deletable() {
+      String policy = config.getOrDefault("cleanup.policy", "delete");
+      return Arrays.stream(policy.split(",")).map(String::trim).anyMatch("delete"::equals);
+    }
+  }
+
+  /**
+   * Creates the topics that do not exist yet with replication factor 1 (the embedded broker) and
+   * warms them up.
+   *
+   * @return the names of the topics this call created, in the order given
+   */
+  public static List<String> provision(Admin admin, Collection<? extends TopicSpec<?>> topics) {
+    return provision(admin, topics, DEFAULT_REPLICATION_FACTOR);
+  }
+
+  /**
+   * Creates the topics that do not exist yet with the given replication factor and warms them up.
+   *
+   * @return the names of the topics this call created, in the order given
+   */
+  public static List<String> provision(
+      Admin admin, Collection<? extends TopicSpec<?>> topics, short replicationFactor) {
+    return provision(admin, topics, replicationFactor, Map.of());
+  }
+
+  /**
+   * Creates the topics that do not exist yet with the given replication factor and warms them up.
+   *
+   * @param clientConfig extra settings for the warm-up producer, such as the security settings of
+   *     an external cluster; {@code bootstrap.servers} defaults to the brokers the admin client
+   *     sees. The settings the warm-up depends on (no idempotence, one request in flight, {@code
+   *     acks=all}) always win.
+   * @return the names of the topics this call created, in the order given
+   * @throws IllegalArgumentException if the replication factor is below 1 or a name is given twice
+   * @throws IllegalStateException if the cluster refuses a topic, does not answer within 30 s, or
+   *     does not acknowledge a warm-up record within 60 s (topics created before the failure stay;
+   *     a later call does not warm them up again, so a failed call is best followed by deleting
+   *     them)
+   */
+  public static List<String> provision(
+      Admin admin,
+      Collection<? extends TopicSpec<?>> topics,
+      short replicationFactor,
+      Map<String, Object> clientConfig) {
+    List<Plan> plans =
+        topics.stream().map(t -> new Plan(t.name(), t.partitions(), t.topicConfig())).toList();
+    return ensure(admin, plans, replicationFactor, clientConfig);
+  }
+
+  /**
+   * Creates a compacted topic of one partition ({@code cleanup.policy=compact}) if it does not
+   * exist, with replication factor 1, and warms it up; the schema registry keeps {@code _schemas}
+   * in such a topic. Its reader must skip the warm-up record ({@link #isWarmup(Headers)}).
+   *
+   * @return true if this call created the topic
+   */
+  public static boolean ensureCompactedTopic(Admin admin, String name) {
+    return ensureCompactedTopic(admin, name, DEFAULT_REPLICATION_FACTOR, Map.of());
+  }
+
+  /**
+   * Creates a compacted topic of one partition if it does not exist, and warms it up.
+   *
+   * @param clientConfig extra settings for the warm-up producer (see {@link #provision(Admin,
+   *     Collection, short, Map)})
+   * @return true if this call created the topic
+   */
+  public static boolean ensureCompactedTopic(
+      Admin admin, String name, short replicationFactor, Map<String, Object> clientConfig) {
+    Plan plan = new Plan(name, 1, Map.of("cleanup.policy", "compact"));
+    return !ensure(admin, List.of(plan), replicationFactor, clientConfig).isEmpty();
+  }
+
+  /**
+   * Whether a record is a warm-up record written by this class (header {@value #WARMUP_HEADER} is
+   * {@code "1"}). Consumers of compacted topics skip such records.
+   */
+  public static boolean isWarmup(Headers headers) {
+    if (headers == null) {
+      return false;
+    }
+    Header header = headers.lastHeader(WARMUP_HEADER);
+    return header != null && Arrays.equals(header.value(), WARMUP_HEADER_VALUE);
+  }
+
+  private static List<String> ensure(
+      Admin admin, List<Plan> plans, short replicationFactor, Map<String, Object> clientConfig) {
+    if (replicationFactor < 1) {
+      throw new IllegalArgumentException(
+          "replicationFactor must be >= 1, but was " + replicationFactor);
+    }
+    Set<String> seen = new HashSet<>();
+    for (Plan plan : plans) {
+      if (!seen.add(plan.name())) {
+        throw new IllegalArgumentException(
+            "topic names must be unique, but '" + plan.name() + "' was given twice");
+      }
+    }
+
+    Set<String> existing =
+        await(
+            admin.listTopics(new ListTopicsOptions().listInternal(true)).names(), "listing topics");
+    List<Plan> missing = plans.stream().filter(p -> !existing.contains(p.name())).toList();
+    List<Plan> present =
+        new ArrayList<>(plans.stream().filter(p -> existing.contains(p.name())).toList());
+
+    List<Plan> created = create(admin, missing, replicationFactor, present);
+    warnOnPartitionMismatch(admin, present);
+    if (!created.isEmpty()) {
+      warmUp(admin, created, clientConfig);
+    }
+    return created.stream().map(Plan::name).toList();
+  }
+
+  /** Creates the missing topics; one created concurrently by someone else moves to present. */
+  private static List<Plan> create(
+      Admin admin, List<Plan> missing, short replicationFactor, List<Plan> present) {
+    if (missing.isEmpty()) {
+      return List.of();
+    }
+    List<NewTopic> newTopics =
+        missing.stream()
+            .map(p -> new NewTopic(p.name(), p.partitions(), replicationFactor).configs(p.config()))
+            .toList();
+    Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
+    List<Plan> created = new ArrayList<>();
+    for (Plan plan : missing) {
+      try {
+        results.get(plan.name()).get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        created.add(plan);
+        log.info(
+            "Created topic {} ({} partitions, replication factor {}, {})",
+            plan.name(),
+            plan.partitions(),
+            replicationFactor,
+            plan.config());
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof TopicExistsException) {
+          log.info("Topic {} was created concurrently by another client", plan.name());
+          present.add(plan);
+        } else {
+          throw failure("creating topic " + plan.name(), e.getCause());
+        }
+      } catch (TimeoutException e) {
+        throw failure("creating topic " + plan.name(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure("creating topic " + plan.name(), e);
+      }
+    }
+    return created;
+  }
+
+  private static void warnOnPartitionMismatch(Admin admin, List<Plan> present) {
+    if (present.isEmpty()) {
+      return;
+    }
+    Map<String, TopicDescription> descriptions =
+        await(
+            admin.describeTopics(present.stream().map(Plan::name).toList()).allTopicNames(),
+            "describing existing topics");
+    for (Plan plan : present) {
+      int actual = descriptions.get(plan.name()).partitions().size();
+      if (actual != plan.partitions()) {
+        log.warn(
+            "Topic {} exists with {} partitions, but the catalogue asks for {}; left unchanged",
+            plan.name(),
+            actual,
+            plan.partitions());
+      }
+    }
+  }
+
+  /**
+   * Sends one warm-up record to every partition of the created topics, then deletes it where the
+   * cleanup policy allows (see the class comment: KAFKA-15591).
+   */
+  private static void warmUp(Admin admin, List<Plan> created, Map<String, Object> clientConfig) {
+    Map<TopicPartition, RecordsToDelete> toDelete = new LinkedHashMap<>();
+    try (Producer<String, byte[]> producer =
+        new KafkaProducer<>(
+            warmupProducerConfig(admin, clientConfig),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      for (Plan plan : created) {
+        for (int partition = 0; partition < plan.partitions(); partition++) {
+          TopicPartition tp = new TopicPartition(plan.name(), partition);
+          long offset = sendUntilAcknowledged(producer, tp);
+          if (plan.deletable()) {
+            toDelete.put(tp, RecordsToDelete.beforeOffset(offset + 1));
+          }
+        }
+      }
+    }
+    if (!toDelete.isEmpty()) {
+      await(admin.deleteRecords(toDelete).all(), "deleting the warm-up records");
+    }
+    log.debug("Warmed up {} ({} warm-up records deleted)", created, toDelete.size());
+  }
+
+  private static Map<String, Object> warmupProducerConfig(
+      Admin admin, Map<String, Object> clientConfig) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    if (!config.containsKey(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+      Collection<Node> nodes = await(admin.describeCluster().nodes(), "describing the cluster");
+      config.put(
+          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+          nodes.stream().map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(",")));
+    }
+    config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "srl-topic-warmup");
+    // The point of the warm-up: no idempotent producer state, one request at a time, all replicas.
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // One attempt is bounded by these; sendUntilAcknowledged retries a timed-out attempt.
+    config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000);
+    return config;
+  }
+
+  /** Sends the warm-up record to one partition until the broker acknowledges it (bounded). */
+  private static long sendUntilAcknowledged(Producer<String, byte[]> producer, TopicPartition tp) {
+    List<Header> headers = List.of(new RecordHeader(WARMUP_HEADER, WARMUP_HEADER_VALUE));
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(tp.topic(), tp.partition(), null, WARMUP_KEY, null, headers);
+    long deadline = System.nanoTime() + WARMUP_TIMEOUT.toNanos();
+    for (int attempt = 1; ; attempt++) {
+      Exception failure;
+      try {
+        return producer.send(record).get().offset();
+      } catch (ExecutionException e) {
+        failure = e.getCause() instanceof Exception cause ? cause : e;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) { // from send(): no metadata
+        failure = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw failure("warming up " + tp, e);
+      }
+      if (!(failure instanceof RetriableException) || System.nanoTime() > deadline) {
+        throw failure("warming up " + tp + " (attempt " + attempt + ")", failure);
+      }
+      log.info(
+          "Warm-up of {} not acknowledged yet (attempt {}): {}", tp, attempt, failure.toString());
+      sleep(Duration.ofMillis(200));
+    }
+  }
+
+  private static <T> T await(KafkaFuture<T> future, String what) {
+    try {
+      return future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw failure(what, e.getCause());
+    } catch (TimeoutException e) {
+      throw failure(what + " (no answer within " + ADMIN_TIMEOUT.toSeconds() + " s)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failure(what, e);
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failure("waiting to retry the warm-up", e);
+    }
+  }
+
+  private static IllegalStateException failure(String what, Throwable cause) {
+    return new IllegalStateException(what + " failed: " + cause, cause);
+  }
+}
