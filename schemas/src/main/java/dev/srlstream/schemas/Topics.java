@@ -116,7 +116,8 @@ public final class Topics {
           DEAD_LETTERS);
 
   /** Pairs of topics joined by key, which must be co-partitioned. */
-  public static final List<List<TopicSpec<?>>> JOINED = List.of(List.of(ROLLOUT_STEPS, EXPERT_STEPS));
+  public static final List<List<TopicSpec<?>>> JOINED =
+      List.of(List.of(ROLLOUT_STEPS, EXPERT_STEPS));
 
   /** The compacted topic the schema registry keeps its schemas in (as Confluent's does). */
   public static final String SCHEMAS_TOPIC = "_schemas";

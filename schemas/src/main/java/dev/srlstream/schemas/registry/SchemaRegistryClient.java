@@ -21,8 +21,8 @@ import org.apache.avro.SchemaParseException;
 
 /**
  * A client of a schema registry that speaks Confluent's REST API (ours in {@code infra}, or
- * Confluent's own). Thread-safe; registrations and schemas by id are cached, since a schema id never
- * changes meaning.
+ * Confluent's own). Thread-safe; registrations and schemas by id are cached, since a schema id
+ * never changes meaning.
  *
  * <p>A registry that cannot be reached is retried a bounded number of times with exponential
  * backoff, then {@link RegistryUnavailableException} names the URL. A registry that answers with an
@@ -134,7 +134,8 @@ public final class SchemaRegistryClient {
     int id = r.path("id").asInt();
     Schema schema = parse(r.path("schema").asText(), "subject " + subject + " version " + version);
     schemasById.putIfAbsent(id, schema);
-    return new RegisteredSchema(r.path("subject").asText(subject), r.path("version").asInt(), id, schema);
+    return new RegisteredSchema(
+        r.path("subject").asText(subject), r.path("version").asInt(), id, schema);
   }
 
   /** Every subject that has a schema. */
@@ -165,7 +166,8 @@ public final class SchemaRegistryClient {
 
   /** The global compatibility level. */
   public CompatibilityLevel compatibility() {
-    return CompatibilityLevel.parse(send("GET", "/config", null).path("compatibilityLevel").asText());
+    return CompatibilityLevel.parse(
+        send("GET", "/config", null).path("compatibilityLevel").asText());
   }
 
   /** The compatibility level in force for a subject (its own, or the global default). */
@@ -296,7 +298,12 @@ public final class SchemaRegistryClient {
       return new Schema.Parser().parse(schemaJson);
     } catch (SchemaParseException e) {
       throw new RegistryException(
-          "schema registry at " + baseUrl + " returned an unparseable " + what + ": " + e.getMessage(),
+          "schema registry at "
+              + baseUrl
+              + " returned an unparseable "
+              + what
+              + ": "
+              + e.getMessage(),
           e);
     }
   }
