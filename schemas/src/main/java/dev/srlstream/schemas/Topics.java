@@ -124,6 +124,18 @@ public final class Topics {
 
   private Topics() {}
 
+  /**
+   * The catalogue with every data topic (the ones created with {@link #DATA_PARTITIONS}) given
+   * another partition count, for scaling out. The joined topics stay co-partitioned; the
+   * single-partition topics keep one partition, since their order matters.
+   */
+  public static List<TopicSpec<?>> withDataPartitions(int partitions) {
+    return ALL.stream()
+        .<TopicSpec<?>>map(
+            t -> t.partitions() == DATA_PARTITIONS ? t.withPartitions(partitions) : t)
+        .toList();
+  }
+
   /** The catalogue entry of a topic name, if it has one. */
   public static Optional<TopicSpec<?>> byName(String name) {
     return ALL.stream().filter(t -> t.name().equals(name)).findFirst();

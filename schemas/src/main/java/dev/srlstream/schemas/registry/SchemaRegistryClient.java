@@ -28,7 +28,7 @@ import org.apache.avro.SchemaParseException;
  * backoff, then {@link RegistryUnavailableException} names the URL. A registry that answers with an
  * error raises {@link RegistryException} with Confluent's error code and message.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
 
   /** The content type of Confluent's API. */
   public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -79,6 +79,11 @@ public final class SchemaRegistryClient {
     this.http = HttpClient.newBuilder().connectTimeout(retry.requestTimeout()).build();
   }
 
+  @Override
+  public String describe() {
+    return "schema registry at " + baseUrl;
+  }
+
   /** The registry's base URL, without a trailing slash. */
   public String baseUrl() {
     return baseUrl;
@@ -89,6 +94,7 @@ public final class SchemaRegistryClient {
    *
    * @throws RegistryException with error code 409 when the subject's compatibility level refuses it
    */
+  @Override
   public int register(String subject, Schema schema) {
     String key = subject + '\u0000' + schema.toString();
     Integer cached = idsBySubjectAndSchema.get(key);
@@ -112,6 +118,7 @@ public final class SchemaRegistryClient {
    *
    * @throws RegistryException with error code 40403 when no schema has that id
    */
+  @Override
   public Schema schemaById(int id) {
     Schema cached = schemasById.get(id);
     if (cached != null) {

@@ -1,0 +1,124 @@
+package dev.srlstream.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.srlstream.schemas.TopicSpec.CleanupPolicy;
+import dev.srlstream.schemas.avro.StepTask;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.junit.jupiter.api.Test;
+
+class TopicsTest {
+
+  @Test
+  void topicNamesAndValueTypesAreUnique() {
+    Set<String> names = new HashSet<>();
+    Set<Class<?>> types = new HashSet<>();
+    for (TopicSpec<?> topic : Topics.ALL) {
+      assertThat(names.add(topic.name())).as("duplicate topic %s", topic.name()).isTrue();
+      assertThat(types.add(topic.valueType()))
+          .as("two topics carry %s", topic.valueType())
+          .isTrue();
+    }
+    assertThat(names).doesNotContain(Topics.SCHEMAS_TOPIC);
+    assertThat(Topics.ALL).hasSize(7);
+  }
+
+  @Test
+  void joinedTopicsAreCoPartitionedAndKeyedByTheSameField() {
+    assertThat(Topics.JOINED).isNotEmpty();
+    for (List<TopicSpec<?>> joined : Topics.JOINED) {
+      TopicSpec<?> first = joined.get(0);
+      for (TopicSpec<?> other : joined) {
+        assertThat(other.partitions())
+            .as("%s and %s are joined, so co-partitioned", first.name(), other.name())
+            .isEqualTo(first.partitions());
+        assertThat(other.keyField()).isEqualTo(first.keyField());
+      }
+    }
+  }
+
+  @Test
+  void theKeyFieldOfEveryTopicIsAStringFieldOfItsValue() {
+    for (TopicSpec<?> topic : Topics.ALL) {
+      Schema schema = SpecificData.get().getSchema(topic.valueType());
+      Schema.Field field = schema.getField(topic.keyField());
+      assertThat(field).as("%s has key field %s", topic.name(), topic.keyField()).isNotNull();
+      assertThat(field.schema().getType()).isEqualTo(Schema.Type.STRING);
+    }
+  }
+
+  @Test
+  void compactedTopicsKeepRecordsForeverAndReplayableTopicsForAWeek() {
+    for (TopicSpec<?> topic : Topics.ALL) {
+      if (topic.cleanupPolicy() == CleanupPolicy.COMPACT) {
+        assertThat(topic.retention()).as(topic.name()).isNull();
+        assertThat(topic.topicConfig()).containsEntry("retention.ms", "-1");
+      } else {
+        assertThat(topic.retention()).as(topic.name()).isGreaterThanOrEqualTo(Duration.ofDays(7));
+      }
+    }
+    assertThat(Topics.EXPERT_STEPS.cleanupPolicy()).isEqualTo(CleanupPolicy.COMPACT);
+    assertThat(Topics.POLICY_VERSIONS.cleanupPolicy()).isEqualTo(CleanupPolicy.COMPACT);
+  }
+
+  @Test
+  void policyVersionsAreOrderedAndFitTheirWeights() {
+    assertThat(Topics.POLICY_VERSIONS.partitions()).isEqualTo(1);
+    assertThat(Topics.POLICY_VERSIONS.topicConfig())
+        .containsEntry("max.message.bytes", Integer.toString(Topics.POLICY_VERSION_MAX_BYTES));
+    assertThat(Topics.DEAD_LETTERS.maxMessageBytes())
+        .isGreaterThan(Topics.POLICY_VERSIONS.maxMessageBytes());
+  }
+
+  @Test
+  void scalingDataTopicsKeepsJoinsCoPartitionedAndOrderedTopicsSingle() {
+    List<TopicSpec<?>> scaled = Topics.withDataPartitions(12);
+    assertThat(scaled).hasSameSizeAs(Topics.ALL);
+    for (TopicSpec<?> topic : scaled) {
+      int expected =
+          topic.name().equals("srl.policy-versions") || topic.name().equals("srl.dead-letters")
+              ? 1
+              : 12;
+      assertThat(topic.partitions()).as(topic.name()).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void lookupByNameAndSubjects() {
+    assertThat(Topics.byName("srl.rollout-steps")).contains(Topics.ROLLOUT_STEPS);
+    assertThat(Topics.byName("nope")).isEmpty();
+    assertThat(Topics.TASKS.valueSubject()).isEqualTo("srl.tasks-value");
+    assertThat(Topics.TASKS.withPartitions(12).partitions()).isEqualTo(12);
+  }
+
+  @Test
+  void badSpecsAreRefusedWithTheValueThatWasWrong() {
+    assertThatThrownBy(
+            () ->
+                new TopicSpec<>(
+                    "t", StepTask.class, "instance_id", 0, CleanupPolicy.DELETE, null, 2048))
+        .hasMessage("partitions of t must be >= 1, but was 0");
+    assertThatThrownBy(
+            () ->
+                new TopicSpec<>(
+                    "bad name", StepTask.class, "instance_id", 1, CleanupPolicy.DELETE, null, 2048))
+        .hasMessageContaining("but was 'bad name'");
+    assertThatThrownBy(
+            () ->
+                new TopicSpec<>(
+                    "t",
+                    StepTask.class,
+                    "instance_id",
+                    1,
+                    CleanupPolicy.DELETE,
+                    Duration.ZERO,
+                    2048))
+        .hasMessage("retention of t must be positive or null, but was PT0S");
+  }
+}
