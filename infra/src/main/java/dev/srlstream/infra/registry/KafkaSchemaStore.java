@@ -1,0 +1,238 @@
+package dev.srlstream.infra.registry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SchemaStore} on a compacted Kafka topic ({@code _schemas} by default), in Confluent's
+ * record format, so the registry keeps no state of its own and a restarted registry serves the same
+ * ids.
+ *
+ * <p>{@link #open} creates the topic if it is missing (1 partition, {@code
+ * cleanup.policy=compact}). {@link #append} is a synchronous send with {@code acks=all}. {@link
+ * #replay} reads the topic from the beginning to its end offset at the time of the call, skipping
+ * tombstones of anything but a config, records the topic provisioner writes to warm the topic up
+ * (key {@value #WARMUP_KEY}), and records it cannot decode (logged).
+ *
+ * <p>One registry writes to a topic at a time: there is no leader election between registries.
+ */
+public final class KafkaSchemaStore implements SchemaStore {
+
+  /** The key of the warm-up record the topic provisioner writes to a new topic. */
+  public static final String WARMUP_KEY = "__srl_warmup__";
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaSchemaStore.class);
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private final String bootstrapServers;
+  private final String topic;
+  private final KafkaProducer<byte[], byte[]> producer;
+
+  private KafkaSchemaStore(String bootstrapServers, String topic) {
+    this.bootstrapServers = bootstrapServers;
+    this.topic = topic;
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, "srl-schema-registry");
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    // Non-idempotent with one request in flight: every write is one synchronous send, so order is
+    // kept, and this is the producer shape that avoids KAFKA-15591 (records lost right after a
+    // topic
+    // is created; see PLATFORM-NOTES.md). A retried duplicate is harmless: applying an entry twice
+    // changes nothing.
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // An HTTP caller waits for the write: fail within half a minute rather than the default two.
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+    this.producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * Connects to a cluster and makes sure the topic exists (creating it compacted with one
+   * partition). Blocking.
+   */
+  public static KafkaSchemaStore open(String bootstrapServers, String topic) {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(topic, "topic");
+    ensureTopic(bootstrapServers, topic);
+    return new KafkaSchemaStore(bootstrapServers, topic);
+  }
+
+  /** The topic this store reads and writes. */
+  public String topic() {
+    return topic;
+  }
+
+  @Override
+  public List<StoreEntry> replay() {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "srl-schema-registry-replay");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      List<TopicPartition> partitions = partitions(consumer, deadline);
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+      List<StoreEntry> entries = new ArrayList<>();
+      while (!caughtUp(consumer, end)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "could not read topic "
+                  + topic
+                  + " to its end offsets "
+                  + end
+                  + " within "
+                  + TIMEOUT);
+        }
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          decode(record).ifPresent(entries::add);
+        }
+      }
+      LOG.info("replayed {} entries from {} (end offsets {})", entries.size(), topic, end);
+      return entries;
+    }
+  }
+
+  @Override
+  public void append(StoreEntry entry) {
+    StoreCodec.Record record = StoreCodec.encode(entry);
+    try {
+      producer.send(new ProducerRecord<>(topic, 0, record.key(), record.value())).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing to " + topic, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "could not write to " + topic + ": " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+
+  private Optional<StoreEntry> decode(ConsumerRecord<byte[], byte[]> record) {
+    byte[] key = record.key();
+    if (key == null || new String(key, StandardCharsets.UTF_8).equals(WARMUP_KEY)) {
+      return Optional.empty();
+    }
+    try {
+      return StoreCodec.decode(key, record.value());
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "skipping undecodable record at {}-{} offset {}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The topic's partition, waiting for it to show in the metadata (a topic created a moment ago may
+   * not yet). The log order is the registry's history, so the topic must have one partition.
+   */
+  private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, long deadline) {
+    while (true) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, TIMEOUT).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      if (partitions.size() == 1) {
+        return partitions;
+      }
+      if (partitions.size() > 1) {
+        throw new IllegalStateException(
+            "topic " + topic + " must have exactly 1 partition, but has " + partitions.size());
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "topic "
+                + topic
+                + " is not in the metadata of "
+                + bootstrapServers
+                + " after "
+                + TIMEOUT);
+      }
+      sleep(100);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static boolean caughtUp(
+      KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+    return end.entrySet().stream()
+        .allMatch(e -> consumer.position(e.getKey(), TIMEOUT) >= e.getValue());
+  }
+
+  // TODO(broker branch): replace with TopicProvisioner.ensureCompactedTopic once it lands on main.
+  private static void ensureTopic(String bootstrapServers, String topic) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      NewTopic newTopic =
+          new NewTopic(topic, Optional.of(1), Optional.empty())
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+      try {
+        admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("created compacted topic {}", topic);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException(
+              "could not create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while creating topic " + topic, e);
+      } catch (TimeoutException e) {
+        throw new IllegalStateException(
+            "could not create topic " + topic + " on " + bootstrapServers + " within " + TIMEOUT,
+            e);
+      }
+    }
+  }
+}
