@@ -91,7 +91,8 @@ final class TopicsCommand implements Runnable {
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
-      description = "Print the topic catalogue: name, key, value type, partitions, cleanup, retention.")
+      description =
+          "Print the topic catalogue: name, key, value type, partitions, cleanup, retention.")
   static final class ListTopics implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -119,10 +120,7 @@ final class TopicsCommand implements Runnable {
   /** Fails with a message naming the servers when the cluster does not answer in time. */
   static void awaitCluster(Admin admin, KafkaOptions kafka) throws Exception {
     try {
-      admin
-          .describeCluster()
-          .clusterId()
-          .get(kafka.timeout.toMillis(), TimeUnit.MILLISECONDS);
+      admin.describeCluster().clusterId().get(kafka.timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException(
           "cannot reach Kafka at "
