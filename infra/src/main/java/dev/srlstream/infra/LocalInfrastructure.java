@@ -57,6 +57,8 @@ public final class LocalInfrastructure implements AutoCloseable {
 
   /** Starts the broker, creates the catalogue's topics and starts the registry. */
   public static LocalInfrastructure start(Config config) {
+    // The broker checks its own ports; the registry's is checked before anything starts too.
+    LoopbackPorts.requireFree("schema registry", config.registryPort());
     BrokerConfig brokerConfig =
         BrokerConfig.ephemeral()
             .withPorts(config.kafkaPort(), 0)

@@ -1,5 +1,6 @@
 package dev.srlstream.infra.kafka;
 
+import dev.srlstream.infra.LoopbackPorts;
 import dev.srlstream.schemas.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -95,12 +96,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public static EmbeddedKafkaBroker start(BrokerConfig config) {
     long startNanos = System.nanoTime();
     // Fail fast on a taken port, before a data directory is created or formatted.
-    if (config.port() != 0) {
-      requireFree("broker", config.port());
-    }
-    if (config.controllerPort() != 0) {
-      requireFree("controller", config.controllerPort());
-    }
+    LoopbackPorts.requireFree("Kafka broker", config.port());
+    LoopbackPorts.requireFree("Kafka controller", config.controllerPort());
     int[] ports = resolvePorts(config.port(), config.controllerPort());
     int port = ports[0];
     int controllerPort = ports[1];
@@ -224,15 +221,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     overrides.forEach(p::setProperty);
     return p;
-  }
-
-  private static void requireFree(String role, int port) {
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.bind(new InetSocketAddress(loopback(), port));
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "Kafka " + role + " port " + port + " on " + HOST + " is already in use", e);
-    }
   }
 
   /**
