@@ -1,5 +1,6 @@
 package dev.srlstream.infra.registry;
 
+import dev.srlstream.infra.kafka.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,11 +10,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,8 +19,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -33,18 +29,15 @@ import org.slf4j.LoggerFactory;
  * record format, so the registry keeps no state of its own and a restarted registry serves the same
  * ids.
  *
- * <p>{@link #open} creates the topic if it is missing (1 partition, {@code
- * cleanup.policy=compact}). {@link #append} is a synchronous send with {@code acks=all}. {@link
- * #replay} reads the topic from the beginning to its end offset at the time of the call, skipping
- * tombstones of anything but a config, records the topic provisioner writes to warm the topic up
- * (key {@value #WARMUP_KEY}), and records it cannot decode (logged).
+ * <p>{@link #open} creates the topic if it is missing (1 partition, {@code cleanup.policy=compact})
+ * through the {@link TopicProvisioner}, which also writes a warm-up record against KAFKA-15591.
+ * {@link #append} is a synchronous send with {@code acks=all}. {@link #replay} reads the topic from
+ * the beginning to its end offset at the time of the call, skipping the warm-up record, tombstones
+ * of anything but a config, and records it cannot decode (logged).
  *
  * <p>One registry writes to a topic at a time: there is no leader election between registries.
  */
 public final class KafkaSchemaStore implements SchemaStore {
-
-  /** The key of the warm-up record the topic provisioner writes to a new topic. */
-  public static final String WARMUP_KEY = "__srl_warmup__";
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSchemaStore.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -61,10 +54,9 @@ public final class KafkaSchemaStore implements SchemaStore {
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "srl-schema-registry");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     // Non-idempotent with one request in flight: every write is one synchronous send, so order is
-    // kept, and this is the producer shape that avoids KAFKA-15591 (records lost right after a
-    // topic
-    // is created; see PLATFORM-NOTES.md). A retried duplicate is harmless: applying an entry twice
-    // changes nothing.
+    // kept, and this producer shape is not exposed to KAFKA-15591 (idempotent producers losing
+    // records right after a topic is created; see PLATFORM-NOTES.md). A duplicate left by a retry
+    // is harmless: applying an entry twice changes nothing.
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
     props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
@@ -147,7 +139,9 @@ public final class KafkaSchemaStore implements SchemaStore {
 
   private Optional<StoreEntry> decode(ConsumerRecord<byte[], byte[]> record) {
     byte[] key = record.key();
-    if (key == null || new String(key, StandardCharsets.UTF_8).equals(WARMUP_KEY)) {
+    if (key == null
+        || TopicProvisioner.isWarmup(record.headers())
+        || new String(key, StandardCharsets.UTF_8).equals(TopicProvisioner.WARMUP_KEY)) {
       return Optional.empty();
     }
     try {
@@ -208,30 +202,15 @@ public final class KafkaSchemaStore implements SchemaStore {
         .allMatch(e -> consumer.position(e.getKey(), TIMEOUT) >= e.getValue());
   }
 
-  // TODO(broker branch): replace with TopicProvisioner.ensureCompactedTopic once it lands on main.
+  /**
+   * Creates the topic (compacted, one partition) if it is missing. The provisioner also writes the
+   * warm-up record that works around KAFKA-15591 (see PLATFORM-NOTES.md); {@link #replay} skips it.
+   */
   private static void ensureTopic(String bootstrapServers, String topic) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
-      NewTopic newTopic =
-          new NewTopic(topic, Optional.of(1), Optional.empty())
-              .configs(
-                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-      try {
-        admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      if (TopicProvisioner.ensureCompactedTopic(admin, topic)) {
         LOG.info("created compacted topic {}", topic);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException(
-              "could not create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while creating topic " + topic, e);
-      } catch (TimeoutException e) {
-        throw new IllegalStateException(
-            "could not create topic " + topic + " on " + bootstrapServers + " within " + TIMEOUT,
-            e);
       }
     }
   }
