@@ -1,7 +1,7 @@
 package dev.srlstream.infra.kafka;
 
 import dev.srlstream.schemas.TopicSpec;
-import java.nio.charset.StandardCharsets;
+import dev.srlstream.schemas.WarmupRecords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,7 +31,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -48,15 +47,16 @@ import org.slf4j.LoggerFactory;
  * bug is fixed only in Kafka 4.5. What held in every run measured here: send one record to every
  * new partition, synchronously, with a <em>non</em>-idempotent producer, before any service
  * produces in bulk. So after creating a topic this class sends one warm-up record per partition
- * (key {@value #WARMUP_KEY}, null value, header {@value #WARMUP_HEADER}{@code =1}) and retries
- * until the broker has acknowledged it.
+ * (key {@value WarmupRecords#KEY}, null value, header {@value WarmupRecords#HEADER}{@code =1}) and
+ * retries until the broker has acknowledged it.
  *
  * <p><b>Who sees the warm-up record.</b> On a topic whose {@code cleanup.policy} includes {@code
  * delete}, the record is removed right away with {@code Admin.deleteRecords} (the log start offset
  * moves past it), so no consumer ever sees it. A compacted topic cannot delete records: there the
  * warm-up record stays as a tombstone until compaction removes it, and <b>consumers of compacted
- * topics must skip records for which {@link #isWarmup(Headers)} is true</b> (a table built from the
- * topic may also just apply it: it deletes the key {@value #WARMUP_KEY}, which never holds data).
+ * topics must skip records for which {@link WarmupRecords#isWarmup} is true</b> (a table built from
+ * the topic may also just apply it: it deletes the key {@value WarmupRecords#KEY}, which never
+ * holds data).
  *
  * <p>A topic that already exists is left as it is; if its partition count differs from the one
  * asked for, a warning is logged (changing partition counts moves keys between partitions, so that
@@ -64,16 +64,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicProvisioner {
 
-  /** The key of a warm-up record. */
-  public static final String WARMUP_KEY = "__srl_warmup__";
-
-  /** The header marking a warm-up record (its value is {@code "1"}). */
-  public static final String WARMUP_HEADER = "srl.warmup";
-
   /** The replication factor of topics created on the single-node embedded broker. */
   public static final short DEFAULT_REPLICATION_FACTOR = 1;
 
-  private static final byte[] WARMUP_HEADER_VALUE = "1".getBytes(StandardCharsets.UTF_8);
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(60);
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
@@ -137,7 +130,7 @@ public final class TopicProvisioner {
   /**
    * Creates a compacted topic of one partition ({@code cleanup.policy=compact}) if it does not
    * exist, with replication factor 1, and warms it up; the schema registry keeps {@code _schemas}
-   * in such a topic. Its reader must skip the warm-up record ({@link #isWarmup(Headers)}).
+   * in such a topic. Its reader must skip the warm-up record ({@link WarmupRecords#isWarmup}).
    *
    * @return true if this call created the topic
    */
@@ -156,18 +149,6 @@ public final class TopicProvisioner {
       Admin admin, String name, short replicationFactor, Map<String, Object> clientConfig) {
     Plan plan = new Plan(name, 1, Map.of("cleanup.policy", "compact"));
     return !ensure(admin, List.of(plan), replicationFactor, clientConfig).isEmpty();
-  }
-
-  /**
-   * Whether a record is a warm-up record written by this class (header {@value #WARMUP_HEADER} is
-   * {@code "1"}). Consumers of compacted topics skip such records.
-   */
-  public static boolean isWarmup(Headers headers) {
-    if (headers == null) {
-      return false;
-    }
-    Header header = headers.lastHeader(WARMUP_HEADER);
-    return header != null && Arrays.equals(header.value(), WARMUP_HEADER_VALUE);
   }
 
   private static List<String> ensure(
@@ -310,9 +291,10 @@ public final class TopicProvisioner {
 
   /** Sends the warm-up record to one partition until the broker acknowledges it (bounded). */
   private static long sendUntilAcknowledged(Producer<String, byte[]> producer, TopicPartition tp) {
-    List<Header> headers = List.of(new RecordHeader(WARMUP_HEADER, WARMUP_HEADER_VALUE));
+    List<Header> headers =
+        List.of(new RecordHeader(WarmupRecords.HEADER, WarmupRecords.headerValue()));
     ProducerRecord<String, byte[]> record =
-        new ProducerRecord<>(tp.topic(), tp.partition(), null, WARMUP_KEY, null, headers);
+        new ProducerRecord<>(tp.topic(), tp.partition(), null, WarmupRecords.KEY, null, headers);
     long deadline = System.nanoTime() + WARMUP_TIMEOUT.toNanos();
     for (int attempt = 1; ; attempt++) {
       Exception failure;

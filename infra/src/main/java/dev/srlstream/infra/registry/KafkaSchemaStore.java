@@ -1,6 +1,7 @@
 package dev.srlstream.infra.registry;
 
 import dev.srlstream.infra.kafka.TopicProvisioner;
+import dev.srlstream.schemas.WarmupRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,8 +141,8 @@ public final class KafkaSchemaStore implements SchemaStore {
   private Optional<StoreEntry> decode(ConsumerRecord<byte[], byte[]> record) {
     byte[] key = record.key();
     if (key == null
-        || TopicProvisioner.isWarmup(record.headers())
-        || new String(key, StandardCharsets.UTF_8).equals(TopicProvisioner.WARMUP_KEY)) {
+        || WarmupRecords.isWarmup(record.headers())
+        || new String(key, StandardCharsets.UTF_8).equals(WarmupRecords.KEY)) {
       return Optional.empty();
     }
     try {

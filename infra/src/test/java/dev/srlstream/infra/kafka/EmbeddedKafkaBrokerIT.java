@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.srlstream.schemas.Topics;
+import dev.srlstream.schemas.WarmupRecords;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -190,7 +191,7 @@ class EmbeddedKafkaBrokerIT {
     try (Consumer<String, byte[]> consumer = TestClients.consumer(broker, Map.of())) {
       List<ConsumerRecord<String, byte[]>> records =
           TestClients.readAll(consumer, TestClients.partitions(topic, 1)).stream()
-              .filter(r -> !TopicProvisioner.isWarmup(r.headers()))
+              .filter(r -> !WarmupRecords.isWarmup(r.headers()))
               .toList();
       assertThat(records).hasSize(1);
       assertThat(records.get(0).key()).isEqualTo("policy-a");

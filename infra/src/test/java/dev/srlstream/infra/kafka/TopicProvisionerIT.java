@@ -11,6 +11,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.srlstream.schemas.TopicSpec;
 import dev.srlstream.schemas.TopicSpec.CleanupPolicy;
 import dev.srlstream.schemas.Topics;
+import dev.srlstream.schemas.WarmupRecords;
 import dev.srlstream.schemas.avro.StepTask;
 import java.time.Duration;
 import java.util.List;
@@ -136,7 +137,7 @@ class TopicProvisionerIT {
 
       assertThat(records).hasSize(1);
       assertThat(records.get(0).key()).isEqualTo("srl.tasks");
-      assertThat(TopicProvisioner.isWarmup(records.get(0).headers())).isFalse();
+      assertThat(WarmupRecords.isWarmup(records.get(0).headers())).isFalse();
     }
   }
 
@@ -151,10 +152,10 @@ class TopicProvisionerIT {
       assertThat(records.stream().map(ConsumerRecord::partition).collect(Collectors.toSet()))
           .hasSize(spec.partitions());
       for (ConsumerRecord<String, byte[]> r : records) {
-        assertThat(r.key()).isEqualTo(TopicProvisioner.WARMUP_KEY);
+        assertThat(r.key()).isEqualTo(WarmupRecords.KEY);
         assertThat(r.value()).isNull();
         assertThat(r.offset()).isZero();
-        assertThat(TopicProvisioner.isWarmup(r.headers())).isTrue();
+        assertThat(WarmupRecords.isWarmup(r.headers())).isTrue();
       }
     }
   }
@@ -182,7 +183,7 @@ class TopicProvisionerIT {
       List<ConsumerRecord<String, byte[]>> records =
           TestClients.readAll(consumer, TestClients.partitions(name, 1));
       assertThat(records).hasSize(1);
-      assertThat(TopicProvisioner.isWarmup(records.get(0).headers())).isTrue();
+      assertThat(WarmupRecords.isWarmup(records.get(0).headers())).isTrue();
     }
   }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.srlstream.infra.kafka.BrokerConfig;
 import dev.srlstream.infra.kafka.EmbeddedKafkaBroker;
 import dev.srlstream.infra.kafka.TopicProvisioner;
+import dev.srlstream.schemas.WarmupRecords;
 import dev.srlstream.schemas.registry.CompatibilityLevel;
 import dev.srlstream.schemas.registry.RegisteredSchema;
 import dev.srlstream.schemas.registry.RegistryException;
@@ -207,9 +208,7 @@ class SchemaRegistryKafkaIT {
       while (consumer.position(partition) < end) {
         assertThat(System.nanoTime()).as("read %s to offset %d", topic, end).isLessThan(deadline);
         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.key() != null
-              && r.value() != null
-              && !r.key().equals(TopicProvisioner.WARMUP_KEY)) {
+          if (r.key() != null && r.value() != null && !r.key().equals(WarmupRecords.KEY)) {
             records.add(Map.entry(r.key(), r.value()));
           }
         }

@@ -5,11 +5,12 @@ import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
 
 /**
  * Avro 1.12 refuses to load a generated class for a schema unless the class is trusted (a guard
- * against gadget classes named in untrusted schemas). Our generated classes live in one package;
- * this adds exactly that package to whatever the JVM already trusts.
+ * against gadget classes named in untrusted schemas). Our generated classes (the contract, and
+ * services' internal state records) live under one root package; this adds exactly that root to
+ * whatever the JVM already trusts.
  */
 final class TrustedClasses {
-  static final String GENERATED_PACKAGE = "dev.srlstream.schemas.avro.";
+  static final String OUR_PACKAGES = "dev.srlstream.";
 
   private static boolean installed;
 
@@ -19,7 +20,7 @@ final class TrustedClasses {
     if (installed) {
       return;
     }
-    ClassSecurityPredicate ours = c -> c.getName().startsWith(GENERATED_PACKAGE);
+    ClassSecurityPredicate ours = c -> c.getName().startsWith(OUR_PACKAGES);
     ClassSecurityValidator.setGlobal(
         ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(), ours));
     installed = true;

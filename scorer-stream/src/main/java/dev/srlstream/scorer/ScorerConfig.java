@@ -1,0 +1,122 @@
+package dev.srlstream.scorer;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The scorer's settings. Immutable and validated: a bad value fails here with "X must be ..., but
+ * was ...".
+ *
+ * @param autojunk difflib's autojunk heuristic for the similarity (CPython's default: true)
+ * @param dynamicSamplingEpsilon a group is trained on only if the std of its rewards exceeds this
+ * @param groupTimeout how long after its first rollout an incomplete group waits for the rest
+ * @param partialGroups what to do with a group still incomplete after {@code groupTimeout}
+ * @param unknownInstanceGrace how long a rollout waits for a late expert step of its instance
+ * @param duplicateRetention how long rollout ids are remembered to detect duplicates
+ * @param maxResponseChars longer response texts are dead-lettered (INVALID_FIELD)
+ * @param punctuateInterval how often timeouts are checked (wall clock)
+ */
+public record ScorerConfig(
+    boolean autojunk,
+    double dynamicSamplingEpsilon,
+    Duration groupTimeout,
+    PartialGroupPolicy partialGroups,
+    Duration unknownInstanceGrace,
+    Duration duplicateRetention,
+    int maxResponseChars,
+    Duration punctuateInterval) {
+
+  /** The defaults: DESIGN.md's epsilon 1e-3, CPython's autojunk. */
+  public static final ScorerConfig DEFAULTS =
+      new ScorerConfig(
+          true,
+          1e-3,
+          Duration.ofSeconds(60),
+          PartialGroupPolicy.EMIT,
+          Duration.ofSeconds(30),
+          Duration.ofHours(24),
+          16_384,
+          Duration.ofSeconds(1));
+
+  public ScorerConfig {
+    Objects.requireNonNull(partialGroups, "partialGroups must be EMIT or DROP, but was null");
+    if (!(dynamicSamplingEpsilon >= 0) || Double.isInfinite(dynamicSamplingEpsilon)) {
+      throw new IllegalArgumentException(
+          "dynamicSamplingEpsilon must be a finite number >= 0, but was " + dynamicSamplingEpsilon);
+    }
+    requirePositive("groupTimeout", groupTimeout);
+    requirePositive("unknownInstanceGrace", unknownInstanceGrace);
+    requirePositive("duplicateRetention", duplicateRetention);
+    requirePositive("punctuateInterval", punctuateInterval);
+    if (maxResponseChars < 1) {
+      throw new IllegalArgumentException(
+          "maxResponseChars must be >= 1, but was " + maxResponseChars);
+    }
+  }
+
+  private static void requirePositive(String name, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be a positive duration, but was " + value);
+    }
+  }
+
+  public ScorerConfig withAutojunk(boolean value) {
+    return new ScorerConfig(
+        value,
+        dynamicSamplingEpsilon,
+        groupTimeout,
+        partialGroups,
+        unknownInstanceGrace,
+        duplicateRetention,
+        maxResponseChars,
+        punctuateInterval);
+  }
+
+  public ScorerConfig withGroupTimeout(Duration value, PartialGroupPolicy policy) {
+    return new ScorerConfig(
+        autojunk,
+        dynamicSamplingEpsilon,
+        value,
+        policy,
+        unknownInstanceGrace,
+        duplicateRetention,
+        maxResponseChars,
+        punctuateInterval);
+  }
+
+  public ScorerConfig withUnknownInstanceGrace(Duration value) {
+    return new ScorerConfig(
+        autojunk,
+        dynamicSamplingEpsilon,
+        groupTimeout,
+        partialGroups,
+        value,
+        duplicateRetention,
+        maxResponseChars,
+        punctuateInterval);
+  }
+
+  public ScorerConfig withMaxResponseChars(int value) {
+    return new ScorerConfig(
+        autojunk,
+        dynamicSamplingEpsilon,
+        groupTimeout,
+        partialGroups,
+        unknownInstanceGrace,
+        duplicateRetention,
+        value,
+        punctuateInterval);
+  }
+
+  public ScorerConfig withDynamicSamplingEpsilon(double value) {
+    return new ScorerConfig(
+        autojunk,
+        value,
+        groupTimeout,
+        partialGroups,
+        unknownInstanceGrace,
+        duplicateRetention,
+        maxResponseChars,
+        punctuateInterval);
+  }
+}

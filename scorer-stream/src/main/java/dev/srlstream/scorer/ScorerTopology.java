@@ -1,0 +1,121 @@
+package dev.srlstream.scorer;
+
+import dev.srlstream.schemas.avro.DeadLetter;
+import dev.srlstream.schemas.avro.ExpertStep;
+import dev.srlstream.schemas.avro.StepReward;
+import dev.srlstream.schemas.avro.TrainingGroup;
+import dev.srlstream.schemas.registry.SchemaRegistry;
+import dev.srlstream.schemas.serde.AvroSerde;
+import dev.srlstream.scorer.avro.WaitingRollout;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The scorer as a Kafka Streams topology, built by a pure function (no I/O until it runs):
+ *
+ * <pre>
+ *   srl.rollout-steps ─┐                                  ┌─► srl.step-rewards    (one per rollout)
+ *                      ├─► step-scorer (stores: experts, ─┼─► srl.training-groups (kept groups)
+ *   srl.expert-steps ──┘    waiting, groups, seen)        └─► srl.dead-letters    (with reasons)
+ * </pre>
+ *
+ * <p>Both inputs are keyed by {@code instance_id} and co-partitioned, so one task sees a rollout,
+ * the expert step of its instance and every rollout of its group (a group is one instance): joins
+ * and group assembly need no repartition. Inputs are read as bytes and decoded in the processor, so
+ * an undecodable record becomes a dead letter with its coordinates instead of stopping the stream.
+ * Run it with {@code processing.guarantee=exactly_once_v2}: outputs, store changes and input
+ * offsets then commit in one transaction, so a crash neither loses nor repeats a reward or a group.
+ */
+public final class ScorerTopology {
+  static final String ROLLOUTS_SOURCE = "rollout-steps";
+  static final String EXPERTS_SOURCE = "expert-steps";
+  static final String SCORER = "step-scorer";
+  static final String REWARDS_SINK = "step-rewards";
+  static final String GROUPS_SINK = "training-groups";
+  static final String DEAD_LETTERS_SINK = "dead-letters";
+
+  static final String EXPERT_STORE = "scorer-expert-steps";
+  static final String WAITING_STORE = "scorer-waiting-rollouts";
+  static final String GROUP_STORE = "scorer-pending-groups";
+  static final String GROUP_STARTED_STORE = "scorer-group-started";
+  static final String SEEN_STORE = "scorer-seen-rollouts";
+
+  private ScorerTopology() {}
+
+  /** The topology for live training on the catalogue's topics. */
+  public static Topology build(
+      ScorerConfig config, SchemaRegistry registry, ScorerCounters counters) {
+    return build(config, ScorerTopics.LIVE, registry, counters);
+  }
+
+  /** The topology, reading and writing the given topics. */
+  public static Topology build(
+      ScorerConfig config, ScorerTopics topics, SchemaRegistry registry, ScorerCounters counters) {
+    AvroSerde<ExpertStep> expertSerde = new AvroSerde<>(ExpertStep.class, registry);
+    AvroSerde<TrainingGroup> groupSerde = new AvroSerde<>(TrainingGroup.class, registry);
+    Topology topology = new Topology();
+    topology.addSource(
+        ROLLOUTS_SOURCE,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.rolloutSteps());
+    topology.addSource(
+        EXPERTS_SOURCE,
+        new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(),
+        topics.expertSteps());
+    topology.addProcessor(
+        SCORER,
+        () -> new StepScorer(config, topics, registry, counters),
+        ROLLOUTS_SOURCE,
+        EXPERTS_SOURCE);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(EXPERT_STORE), Serdes.String(), expertSerde),
+        SCORER);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(WAITING_STORE),
+            Serdes.String(),
+            new AvroSerde<>(WaitingRollout.class, registry)),
+        SCORER);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(GROUP_STORE), Serdes.String(), groupSerde),
+        SCORER);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(GROUP_STARTED_STORE), Serdes.String(), Serdes.Long()),
+        SCORER);
+    Duration retention = config.duplicateRetention();
+    topology.addStateStore(
+        Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(SEEN_STORE, retention, Duration.ofMillis(1), false),
+            Serdes.String(),
+            Serdes.Long()),
+        SCORER);
+    topology.addSink(
+        REWARDS_SINK,
+        topics.stepRewards(),
+        new StringSerializer(),
+        new AvroSerde<>(StepReward.class, registry).serializer(),
+        SCORER);
+    topology.addSink(
+        GROUPS_SINK,
+        topics.trainingGroups(),
+        new StringSerializer(),
+        groupSerde.serializer(),
+        SCORER);
+    topology.addSink(
+        DEAD_LETTERS_SINK,
+        topics.deadLetters(),
+        new StringSerializer(),
+        new AvroSerde<>(DeadLetter.class, registry).serializer(),
+        SCORER);
+    return topology;
+  }
+}

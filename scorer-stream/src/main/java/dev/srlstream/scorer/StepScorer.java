@@ -1,0 +1,455 @@
+package dev.srlstream.scorer;
+
+import dev.srlstream.schemas.WarmupRecords;
+import dev.srlstream.schemas.avro.DeadLetter;
+import dev.srlstream.schemas.avro.ExpertStep;
+import dev.srlstream.schemas.avro.GroupRollout;
+import dev.srlstream.schemas.avro.RolloutStep;
+import dev.srlstream.schemas.avro.StepReward;
+import dev.srlstream.schemas.avro.TrainingGroup;
+import dev.srlstream.schemas.registry.SchemaRegistry;
+import dev.srlstream.schemas.serde.AvroSerde;
+import dev.srlstream.scorer.DeadLetters.Source;
+import dev.srlstream.scorer.avro.WaitingRollout;
+import dev.srlstream.scorer.reward.Reward;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * Scores rollout steps against expert steps and assembles scored groups; see {@link ScorerTopology}
+ * for where it sits. For each rollout step, in order:
+ *
+ * <ol>
+ *   <li>decode it, check its fields, and check its rollout id was not seen before;
+ *   <li>find the expert step of its instance, or wait for a late one (up to the grace period);
+ *   <li>reward it and emit a StepReward;
+ *   <li>add it to its group; a full group gets GRPO advantages and is emitted if it passes dynamic
+ *       sampling. A group still incomplete after the timeout is emitted partial or dropped.
+ * </ol>
+ *
+ * Any record that fails a step goes to the dead letters with its reason and source coordinates, and
+ * processing goes on. Every decision depends only on the stores, which Kafka Streams restores from
+ * their changelogs, so a restarted scorer continues where the last commit left it.
+ */
+final class StepScorer implements Processor<byte[], byte[], String, Object> {
+  private static final char KEY_SEPARATOR = '\u0000';
+
+  private final ScorerConfig config;
+  private final ScorerTopics topics;
+  private final ScorerCounters counters;
+  private final ModeRewards rewards;
+  private final AvroSerde<RolloutStep> rolloutSerde;
+  private final AvroSerde<ExpertStep> expertSerde;
+
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, ExpertStep> experts;
+  private KeyValueStore<String, WaitingRollout> waiting;
+  private KeyValueStore<String, TrainingGroup> groups;
+  private KeyValueStore<String, Long> groupStarted;
+  private WindowStore<String, Long> seen;
+
+  StepScorer(
+      ScorerConfig config, ScorerTopics topics, SchemaRegistry registry, ScorerCounters counters) {
+    this.config = config;
+    this.topics = topics;
+    this.counters = counters;
+    this.rewards = new ModeRewards(config.autojunk());
+    this.rolloutSerde = new AvroSerde<>(RolloutStep.class, registry);
+    this.expertSerde = new AvroSerde<>(ExpertStep.class, registry);
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.experts = context.getStateStore(ScorerTopology.EXPERT_STORE);
+    this.waiting = context.getStateStore(ScorerTopology.WAITING_STORE);
+    this.groups = context.getStateStore(ScorerTopology.GROUP_STORE);
+    this.groupStarted = context.getStateStore(ScorerTopology.GROUP_STARTED_STORE);
+    this.seen = context.getStateStore(ScorerTopology.SEEN_STORE);
+    // Timeouts are in wall-clock time: a straggler is late in real time, whatever the records say.
+    context.schedule(
+        config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireTimeouts);
+  }
+
+  @Override
+  public void process(Record<byte[], byte[]> record) {
+    RecordMetadata meta = context.recordMetadata().orElseThrow();
+    Source source = new Source(meta.topic(), meta.partition(), meta.offset(), record.timestamp());
+    if (WarmupRecords.isWarmup(record.headers())) {
+      return; // the topic provisioner's warm-up tombstone on a compacted topic; never data
+    }
+    if (meta.topic().equals(topics.expertSteps())) {
+      onExpertStep(record, source);
+    } else {
+      onRolloutStep(record, source);
+    }
+  }
+
+  private void onExpertStep(Record<byte[], byte[]> record, Source source) {
+    String key = keyOf(record);
+    if (record.value() == null) {
+      experts.delete(key); // a tombstone retires an instance
+      return;
+    }
+    ExpertStep expert;
+    try {
+      expert = expertSerde.deserialize(source.topic(), record.value());
+    } catch (SerializationException e) {
+      deadLetter(DeadLetterReason.UNDECODABLE, e.getMessage(), source, null, record);
+      return;
+    }
+    if (!expert.getInstanceId().equals(key)) {
+      deadLetter(
+          DeadLetterReason.INVALID_FIELD,
+          "the record key must equal instance_id '"
+              + expert.getInstanceId()
+              + "', but was '"
+              + key
+              + "'",
+          source,
+          expert.getInstanceId(),
+          record);
+      return;
+    }
+    experts.put(key, expert);
+    // Rollouts that arrived before their expert step are scored now, in arrival order.
+    for (KeyValue<String, WaitingRollout> entry : waitingFor(key)) {
+      waiting.delete(entry.key);
+      WaitingRollout w = entry.value;
+      RolloutStep rollout = rolloutSerde.deserialize(w.getSourceTopic(), bytes(w.getValue()));
+      Source waitedSource =
+          new Source(
+              w.getSourceTopic(),
+              w.getSourcePartition(),
+              w.getSourceOffset(),
+              w.getSourceTimestamp());
+      score(
+          rollout,
+          expert,
+          waitedSource,
+          bytes(w.getKey()),
+          bytes(w.getValue()),
+          record.timestamp());
+    }
+  }
+
+  private void onRolloutStep(Record<byte[], byte[]> record, Source source) {
+    String key = keyOf(record);
+    if (record.value() == null) {
+      deadLetter(
+          DeadLetterReason.INVALID_FIELD,
+          "a rollout step must have a value, but was null",
+          source,
+          null,
+          record);
+      return;
+    }
+    RolloutStep rollout;
+    try {
+      rollout = rolloutSerde.deserialize(source.topic(), record.value());
+    } catch (SerializationException e) {
+      deadLetter(DeadLetterReason.UNDECODABLE, e.getMessage(), source, null, record);
+      return;
+    }
+    Optional<String> problem = RolloutChecks.problem(key, rollout, config.maxResponseChars());
+    if (problem.isPresent()) {
+      deadLetter(
+          DeadLetterReason.INVALID_FIELD, problem.get(), source, rollout.getRolloutId(), record);
+      return;
+    }
+    if (seenBefore(rollout.getRolloutId(), record.timestamp())) {
+      deadLetter(
+          DeadLetterReason.DUPLICATE_ROLLOUT,
+          "rollout_id " + rollout.getRolloutId() + " was seen before",
+          source,
+          rollout.getRolloutId(),
+          record);
+      return;
+    }
+    ExpertStep expert = experts.get(key);
+    if (expert == null) {
+      waiting.put(
+          key + KEY_SEPARATOR + rollout.getRolloutId(),
+          WaitingRollout.newBuilder()
+              .setArrivedAt(context.currentSystemTimeMs())
+              .setSourceTopic(source.topic())
+              .setSourcePartition(source.partition())
+              .setSourceOffset(source.offset())
+              .setSourceTimestamp(source.timestamp())
+              .setKey(ByteBuffer.wrap(record.key() == null ? new byte[0] : record.key()))
+              .setValue(ByteBuffer.wrap(record.value()))
+              .build());
+      return;
+    }
+    score(rollout, expert, source, record.key(), record.value(), record.timestamp());
+  }
+
+  /** Remembers the rollout id and says whether it was already remembered. */
+  private boolean seenBefore(String rolloutId, long timestamp) {
+    try (WindowStoreIterator<Long> it =
+        seen.fetch(rolloutId, Instant.EPOCH, Instant.ofEpochMilli(Long.MAX_VALUE))) {
+      if (it.hasNext()) {
+        return true;
+      }
+    }
+    seen.put(rolloutId, timestamp, Math.max(0, timestamp));
+    return false;
+  }
+
+  private void score(
+      RolloutStep rollout,
+      ExpertStep expert,
+      Source source,
+      byte[] key,
+      byte[] value,
+      long timestamp) {
+    Optional<String> problem = RolloutChecks.problem(rollout, expert);
+    if (problem.isPresent()) {
+      deadLetter(
+          DeadLetterReason.INVALID_FIELD,
+          problem.get(),
+          source,
+          rollout.getRolloutId(),
+          key,
+          value);
+      return;
+    }
+    TrainingGroup group = groups.get(rollout.getGroupId());
+    if (group != null) {
+      Optional<String> groupProblem = RolloutChecks.problem(rollout, group);
+      if (groupProblem.isPresent()) {
+        deadLetter(
+            DeadLetterReason.INVALID_FIELD,
+            groupProblem.get(),
+            source,
+            rollout.getRolloutId(),
+            key,
+            value);
+        return;
+      }
+    }
+    Reward reward = rewards.score(rollout.getMode(), rollout.getResponseText(), expert);
+    long now = context.currentSystemTimeMs();
+    StepReward stepReward =
+        StepReward.newBuilder()
+            .setRolloutId(rollout.getRolloutId())
+            .setGroupId(rollout.getGroupId())
+            .setInstanceId(rollout.getInstanceId())
+            .setProblemId(rollout.getProblemId())
+            .setMode(rollout.getMode())
+            .setStepIndex(rollout.getStepIndex())
+            .setRolloutIndex(rollout.getRolloutIndex())
+            .setPolicyVersion(rollout.getPolicyVersion())
+            .setActorId(rollout.getActorId())
+            .setReward(reward.reward())
+            .setSimilarity(reward.similarity())
+            .setFormatOk(reward.formatOk())
+            .setReason(reward.reason())
+            .setRewardConfig(rewards.forMode(rollout.getMode()).config())
+            .setRolloutSampledAt(rollout.getSampledAt())
+            .setScoredAt(Instant.ofEpochMilli(now))
+            .build();
+    context.forward(
+        new Record<String, Object>(rollout.getGroupId(), stepReward, timestamp),
+        ScorerTopology.REWARDS_SINK);
+    counters.rewards.incrementAndGet();
+    addToGroup(group, rollout, stepReward, timestamp);
+  }
+
+  private void addToGroup(
+      TrainingGroup group, RolloutStep rollout, StepReward reward, long timestamp) {
+    if (group == null) {
+      group =
+          TrainingGroup.newBuilder()
+              .setGroupId(rollout.getGroupId())
+              .setTaskId(rollout.getTaskId())
+              .setInstanceId(rollout.getInstanceId())
+              .setProblemId(rollout.getProblemId())
+              .setMode(rollout.getMode())
+              .setStepIndex(rollout.getStepIndex())
+              .setPolicyVersion(rollout.getPolicyVersion())
+              .setExpectedSize(rollout.getGroupSize())
+              .setComplete(false)
+              .setPromptTokenIds(rollout.getPromptTokenIds())
+              .setRollouts(new ArrayList<>())
+              .setRewardMean(0)
+              .setRewardStd(0)
+              .setRewardConfig(reward.getRewardConfig())
+              .setAssembledAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+              .build();
+      groupStarted.put(rollout.getGroupId(), context.currentSystemTimeMs());
+    }
+    group
+        .getRollouts()
+        .add(
+            GroupRollout.newBuilder()
+                .setRolloutId(rollout.getRolloutId())
+                .setRolloutIndex(rollout.getRolloutIndex())
+                .setActorId(rollout.getActorId())
+                .setResponseTokenIds(rollout.getResponseTokenIds())
+                .setBehaviourLogprobs(rollout.getBehaviourLogprobs())
+                .setReward(reward.getReward())
+                .setAdvantage(0)
+                .setFormatOk(reward.getFormatOk())
+                .build());
+    if (group.getRollouts().size() == group.getExpectedSize()) {
+      finish(group, true, timestamp);
+    } else {
+      groups.put(group.getGroupId(), group);
+    }
+  }
+
+  /** Computes the advantages, applies dynamic sampling, emits or counts, and forgets the group. */
+  private void finish(TrainingGroup group, boolean complete, long timestamp) {
+    groups.delete(group.getGroupId());
+    groupStarted.delete(group.getGroupId());
+    List<GroupRollout> rollouts = new ArrayList<>(group.getRollouts());
+    rollouts.sort(java.util.Comparator.comparingInt(GroupRollout::getRolloutIndex));
+    double[] rewardValues = rollouts.stream().mapToDouble(GroupRollout::getReward).toArray();
+    GroupAdvantages advantages = GroupAdvantages.of(rewardValues);
+    if (!advantages.keep(config.dynamicSamplingEpsilon())) {
+      counters.groupsFiltered.incrementAndGet();
+      return;
+    }
+    for (int i = 0; i < rollouts.size(); i++) {
+      rollouts.get(i).setAdvantage(advantages.advantages()[i]);
+    }
+    group.setRollouts(rollouts);
+    group.setComplete(complete);
+    group.setRewardMean(advantages.mean());
+    group.setRewardStd(advantages.std());
+    group.setAssembledAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
+    context.forward(
+        new Record<String, Object>(group.getGroupId(), group, timestamp),
+        ScorerTopology.GROUPS_SINK);
+    counters.groupsKept.incrementAndGet();
+  }
+
+  /** Dead-letters rollouts whose expert never came, and closes groups that timed out. */
+  private void expireTimeouts(long now) {
+    long graceMillis = config.unknownInstanceGrace().toMillis();
+    for (KeyValue<String, WaitingRollout> entry : all(waiting)) {
+      WaitingRollout w = entry.value;
+      if (w.getArrivedAt() + graceMillis <= now) {
+        waiting.delete(entry.key);
+        String instance = entry.key.substring(0, entry.key.indexOf(KEY_SEPARATOR));
+        String rolloutId = entry.key.substring(entry.key.indexOf(KEY_SEPARATOR) + 1);
+        Source source =
+            new Source(
+                w.getSourceTopic(),
+                w.getSourcePartition(),
+                w.getSourceOffset(),
+                w.getSourceTimestamp());
+        emitDeadLetter(
+            DeadLetterReason.UNKNOWN_INSTANCE,
+            "no expert step for instance "
+                + instance
+                + " arrived within "
+                + config.unknownInstanceGrace().toSeconds()
+                + " s of the rollout step",
+            source,
+            rolloutId,
+            bytes(w.getKey()),
+            bytes(w.getValue()),
+            now);
+      }
+    }
+    long timeoutMillis = config.groupTimeout().toMillis();
+    for (KeyValue<String, Long> entry : all(groupStarted)) {
+      if (entry.value + timeoutMillis > now) {
+        continue;
+      }
+      TrainingGroup group = groups.get(entry.key);
+      if (group != null
+          && config.partialGroups() == PartialGroupPolicy.EMIT
+          && group.getRollouts().size() >= 2) {
+        counters.partialGroupsEmitted.incrementAndGet();
+        finish(group, false, now);
+      } else {
+        groups.delete(entry.key);
+        groupStarted.delete(entry.key);
+        counters.partialGroupsDropped.incrementAndGet();
+      }
+    }
+  }
+
+  private List<KeyValue<String, WaitingRollout>> waitingFor(String instanceId) {
+    List<KeyValue<String, WaitingRollout>> found = new ArrayList<>();
+    try (KeyValueIterator<String, WaitingRollout> it =
+        waiting.prefixScan(
+            instanceId + KEY_SEPARATOR,
+            new org.apache.kafka.common.serialization.StringSerializer())) {
+      it.forEachRemaining(found::add);
+    }
+    found.sort(java.util.Comparator.comparingLong(kv -> kv.value.getSourceOffset()));
+    return found;
+  }
+
+  /** A copy of a store's entries, so the store can be changed while going through them. */
+  private static <V> List<KeyValue<String, V>> all(KeyValueStore<String, V> store) {
+    List<KeyValue<String, V>> entries = new ArrayList<>();
+    try (KeyValueIterator<String, V> it = store.all()) {
+      it.forEachRemaining(entries::add);
+    }
+    return entries;
+  }
+
+  private void deadLetter(
+      DeadLetterReason reason,
+      String message,
+      Source source,
+      String recordId,
+      Record<byte[], byte[]> record) {
+    deadLetter(reason, message, source, recordId, record.key(), record.value());
+  }
+
+  private void deadLetter(
+      DeadLetterReason reason,
+      String message,
+      Source source,
+      String recordId,
+      byte[] key,
+      byte[] value) {
+    emitDeadLetter(reason, message, source, recordId, key, value, context.currentSystemTimeMs());
+  }
+
+  private void emitDeadLetter(
+      DeadLetterReason reason,
+      String message,
+      Source source,
+      String recordId,
+      byte[] key,
+      byte[] value,
+      long now) {
+    DeadLetter letter = DeadLetters.of(reason, message, source, recordId, key, value, now);
+    context.forward(
+        new Record<String, Object>(source.topic(), letter, now), ScorerTopology.DEAD_LETTERS_SINK);
+    counters.deadLetter(reason);
+  }
+
+  private static String keyOf(Record<byte[], byte[]> record) {
+    return record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    ByteBuffer copy = buffer.duplicate();
+    byte[] bytes = new byte[copy.remaining()];
+    copy.get(bytes);
+    return bytes;
+  }
+}
