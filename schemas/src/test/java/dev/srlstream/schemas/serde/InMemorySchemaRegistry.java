@@ -6,10 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 
-/** A test double of the registry: ids from 1, one per distinct schema, no compatibility checks. */
-final class InMemorySchemaRegistry implements SchemaRegistry {
+/**
+ * A test double of the registry for unit tests (the real one is in infra): ids from 1, one per
+ * distinct schema, no compatibility checks.
+ */
+public final class InMemorySchemaRegistry implements SchemaRegistry {
   private final List<Schema> schemas = new ArrayList<>();
-  int registrations;
+  public int registrations;
 
   @Override
   public synchronized int register(String subject, Schema schema) {
