@@ -1,0 +1,226 @@
+package dev.srlstream.scorer.reward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RewardFunctionsTest {
+
+  private static final String EXPERT_STEP = "Subtract 7 from both sides: 3x = 12.";
+
+  @Nested
+  class StepSimilarity {
+
+    private final RewardFunction reward = new StepSimilarityReward();
+
+    @Test
+    void rewardsTheActionBySimilarityToTheExpertStep() {
+      Reward r =
+          reward.score("<think>hmm</think>Subtract 7 from both sides: 3x = 21.", EXPERT_STEP);
+      // CPython: SequenceMatcher(None, "Subtract 7 from both sides: 3x = 21.", EXPERT_STEP).ratio()
+      assertThat(r).isEqualTo(new Reward(0.9722222222222222, 0.9722222222222222, true, null));
+    }
+
+    @Test
+    void anExactActionScoresOne() {
+      assertThat(
+              reward.score(
+                  "<think>x</think><solution> " + EXPERT_STEP + "\n</solution>", EXPERT_STEP))
+          .isEqualTo(Reward.ofSimilarity(1.0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+        strings = {
+          "Subtract 7 from both sides: 3x = 12.",
+          "<think>a</think>",
+          "<think>a</think><solution>x",
+          "<think>a</think>x<think>b</think>y"
+        })
+    void malformedResponsesScoreMinusOneWithTheirReason(String response) {
+      Reward r = reward.score(response, EXPERT_STEP);
+      assertThat(r.reward()).isEqualTo(-1.0);
+      assertThat(r.similarity()).isNull();
+      assertThat(r.formatOk()).isFalse();
+      assertThat(r.reason()).isEqualTo(ResponseParser.parseStep(response).reason());
+    }
+
+    @Test
+    void theMonologueIsNeverScored() {
+      Random random = new Random(21);
+      List<String> actions =
+          List.of(EXPERT_STEP, "3x = 12", "x = 4", "Add 7 to both sides", "rm -rf /tmp/x");
+      List<String> thoughts =
+          List.of(
+              "",
+              EXPERT_STEP,
+              EXPERT_STEP.repeat(30),
+              "completely unrelated \uD83D\uDE00 thoughts",
+              "<solution>" + EXPERT_STEP + "</solution>");
+      for (String action : actions) {
+        double expected = reward.score("<think>t</think>" + action, EXPERT_STEP).reward();
+        for (String thought : thoughts) {
+          String noise = Integer.toString(random.nextInt());
+          assertThat(
+                  reward
+                      .score("<think>" + thought + noise + "</think>" + action, EXPERT_STEP)
+                      .reward())
+              .as("action %s, thought %s", action, thought)
+              .isEqualTo(expected);
+        }
+      }
+    }
+
+    @Test
+    void autojunkIsASetting() {
+      String expert = "yaaaa" + "b".repeat(200);
+      assertThat(new StepSimilarityReward(true).score("<think></think>xaaaa", expert).reward())
+          .isEqualTo(0.0);
+      assertThat(new StepSimilarityReward(false).score("<think></think>xaaaa", expert).reward())
+          .isEqualTo(0.0380952380952381);
+      assertThat(new StepSimilarityReward(true).config())
+          .isEqualTo("step-similarity;autojunk=true");
+      assertThat(new StepSimilarityReward(false).config())
+          .isEqualTo("step-similarity;autojunk=false");
+    }
+  }
+
+  @Nested
+  class WholeSolution {
+
+    private final RewardFunction reward = new WholeSolutionSimilarityReward();
+    private final String expertSolution = "x + 7 = 19\nx = 12\n\\boxed{12}";
+
+    @Test
+    void comparesTheWholeSolutionWithThinkBlocksRemoved() {
+      String response =
+          "<think>start</think>x + 7 = 19\n<think>now subtract</think>x = 12\n\\boxed{12}";
+      assertThat(reward.score(response, expertSolution)).isEqualTo(Reward.ofSimilarity(1.0));
+      Reward partial = reward.score("<think>t</think>x = 12", expertSolution);
+      assertThat(partial.reward())
+          .isEqualTo(SequenceSimilarity.ratio("x = 12", expertSolution))
+          .isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void thinkingNeverScores() {
+      double plain = reward.score("x = 12", expertSolution).reward();
+      assertThat(
+              reward.score("<think>" + expertSolution + "</think>x = 12", expertSolution).reward())
+          .isEqualTo(plain);
+    }
+
+    @Test
+    void malformedScoresMinusOne() {
+      assertThat(reward.score("<think>never closed", expertSolution))
+          .isEqualTo(Reward.malformed(ResponseParser.MISSING_THINK_CLOSE));
+      assertThat(reward.config()).isEqualTo("whole-solution-similarity;autojunk=true");
+    }
+  }
+
+  @Nested
+  class Outcome {
+
+    private final RewardFunction reward = new OutcomeReward();
+
+    @Test
+    void oneForTheRightAnswerZeroOtherwise() {
+      assertThat(reward.score("<think>t</think>So $x = \\boxed{32.0}$.", "32"))
+          .isEqualTo(Reward.ofOutcome(true));
+      assertThat(reward.score("<think>t</think>So $x = \\boxed{31}$.", "32"))
+          .isEqualTo(new Reward(0.0, null, true, null));
+    }
+
+    @Test
+    void anAnswerInsideTheThinkingDoesNotCount() {
+      assertThat(reward.score("<think>\\boxed{32}</think>I give up", "32").reward()).isEqualTo(0.0);
+    }
+
+    @Test
+    void malformedScoresMinusOne() {
+      assertThat(reward.score("<think>\\boxed{32}", "32"))
+          .isEqualTo(Reward.malformed(ResponseParser.MISSING_THINK_CLOSE));
+    }
+
+    @Test
+    void usesTheGivenVerifierAndNamesItInTheConfig() {
+      RewardFunction exact = new OutcomeReward("exact", String::equals);
+      assertThat(exact.score("<think></think>32", "32").reward()).isEqualTo(1.0);
+      assertThat(exact.score("<think></think>32.0", "32").reward()).isEqualTo(0.0);
+      assertThat(exact.config()).isEqualTo("outcome;verifier=exact");
+      assertThat(reward.config()).isEqualTo("outcome;verifier=boxed");
+      assertThatThrownBy(() -> new OutcomeReward("a;b", String::equals))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("verifierName must be");
+    }
+  }
+
+  @Nested
+  class BoxedVerifier {
+
+    private final BoxedAnswerVerifier verifier = new BoxedAnswerVerifier();
+
+    @ParameterizedTest
+    @CsvSource(
+        delimiter = '|',
+        textBlock =
+            """
+            so the result is \\boxed{\\frac{1}{2}} and not \\boxed{3}      | 3
+            first \\boxed{\\frac{1}{2}} then \\boxed{\\frac{a}{b}}         | \\frac{a}{b}
+            the last one is unbalanced: \\boxed{7} and \\boxed{8           | 7
+            3x = 12 so x = 4                                              | 4
+            x = 4\\nThe answer: 5                                          | 5
+            The Answer:\\n  42                                             | 42
+            first line\\nlast line                                         | last line
+            """)
+    void extractsTheStatedAnswer(String solution, String answer) {
+      assertThat(BoxedAnswerVerifier.extractAnswer(solution.replace("\\n", "\n"))).contains(answer);
+    }
+
+    @Test
+    void aBlankSolutionStatesNothing() {
+      assertThat(BoxedAnswerVerifier.extractAnswer(" \n ")).isEmpty();
+      assertThat(verifier.isCorrect(" ", "")).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+        delimiter = '|',
+        textBlock =
+            """
+            \\boxed{32}        | 32           | true
+            \\boxed{32.0}      | 32           | true
+            \\boxed{ 32.00 }   | 32.           | true
+            x = $32$.          | 32           | true
+            \\boxed{0.50}      | .5           | true
+            \\boxed{1e3}       | 1000         | true
+            \\boxed{-3}        | -3.0         | true
+            \\boxed{x + 1}     | x+1          | true
+            \\boxed{32}        | \\boxed{32.0} | true
+            \\boxed{33}        | 32           | false
+            \\boxed{1/2}       | 0.5          | false
+            \\boxed{x+1}       | x+2          | false
+            \\boxed{32a}       | 32           | false
+            """)
+    void comparesNormalisedAnswers(String solution, String reference, boolean correct) {
+      assertThat(verifier.isCorrect(solution, reference)).isEqualTo(correct);
+    }
+  }
+
+  @Test
+  void rewardsAreConsistent() {
+    assertThatThrownBy(() -> new Reward(-1.0, null, true, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Reward(0.5, 0.5, false, "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Reward(Double.NaN, null, true, null))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}

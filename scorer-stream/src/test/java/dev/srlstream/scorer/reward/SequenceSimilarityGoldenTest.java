@@ -1,0 +1,205 @@
+package dev.srlstream.scorer.reward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bit-for-bit agreement with CPython 3.11's difflib on the committed golden vectors (see {@code
+ * golden/generate_similarity_golden.py}).
+ */
+class SequenceSimilarityGoldenTest {
+
+  private static final String RESOURCE = "/golden/similarity-golden.jsonl";
+
+  record Vector(
+      int id,
+      String category,
+      String a,
+      String b,
+      int lengthA,
+      int lengthB,
+      double withAutojunk,
+      double withoutAutojunk) {}
+
+  private static List<Vector> vectors;
+
+  @BeforeAll
+  static void load() throws IOException {
+    vectors = readVectors();
+  }
+
+  @Test
+  void everyVectorMatchesCPythonWithAutojunk() {
+    assertAllMatch(true);
+  }
+
+  @Test
+  void everyVectorMatchesCPythonWithoutAutojunk() {
+    assertAllMatch(false);
+  }
+
+  /** Each thread reuses its working arrays; threads must not share them. */
+  @Test
+  void everyVectorMatchesWhenScoredOnSeveralThreadsAtOnce() throws Exception {
+    int threads = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<List<String>>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        List<Vector> shuffled = new ArrayList<>(vectors);
+        Collections.shuffle(shuffled, new Random(t));
+        boolean autojunk = t % 2 == 0;
+        results.add(pool.submit(() -> mismatches(shuffled, autojunk)));
+      }
+      for (Future<List<String>> result : results) {
+        assertThat(result.get()).isEmpty();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void lengthsAreCountedInCodePointsAsPythonDoes() {
+    List<String> wrong = new ArrayList<>();
+    for (Vector v : vectors) {
+      int la = SequenceSimilarity.codePoints(v.a()).length;
+      int lb = SequenceSimilarity.codePoints(v.b()).length;
+      if (la != v.lengthA() || lb != v.lengthB()) {
+        wrong.add(
+            "#" + v.id() + ": " + la + "/" + lb + ", python " + v.lengthA() + "/" + v.lengthB());
+      }
+    }
+    assertThat(wrong).isEmpty();
+  }
+
+  /** Guards the generator: the file must keep exercising what the heuristics make subtle. */
+  @Test
+  void theVectorsCoverTheSubtleCases() {
+    Map<String, Integer> byCategory = new TreeMap<>();
+    for (Vector v : vectors) {
+      byCategory.merge(v.category(), 1, Integer::sum);
+    }
+    assertThat(vectors).hasSizeGreaterThanOrEqualTo(3000);
+    assertThat(byCategory)
+        .containsKeys(
+            "short-random",
+            "empty",
+            "identical",
+            "repetitive",
+            "autojunk-threshold",
+            "long-text",
+            "long-random",
+            "popular-extension",
+            "asymmetric",
+            "autojunk-changes",
+            "unicode",
+            "unicode-long",
+            "unicode-normalisation",
+            "math-step",
+            "shell-step");
+
+    long autojunkMatters =
+        vectors.stream().filter(v -> v.withAutojunk() != v.withoutAutojunk()).count();
+    long longB = vectors.stream().filter(v -> v.lengthB() >= 1000).count();
+    long nonBmp = vectors.stream().filter(v -> v.a().length() != v.lengthA()).count();
+    long emptyBoth = vectors.stream().filter(v -> v.a().isEmpty() && v.b().isEmpty()).count();
+    assertThat(autojunkMatters).isGreaterThanOrEqualTo(150);
+    assertThat(longB).isGreaterThanOrEqualTo(50);
+    assertThat(nonBmp).isGreaterThanOrEqualTo(100);
+    assertThat(emptyBoth).isPositive();
+    assertThat(asymmetricPairs()).isGreaterThanOrEqualTo(100);
+  }
+
+  private static long asymmetricPairs() {
+    Map<String, Double> byPair = new HashMap<>();
+    for (Vector v : vectors) {
+      byPair.put(v.a() + '\u0000' + v.b(), v.withAutojunk());
+    }
+    return vectors.stream()
+        .filter(
+            v -> {
+              Double reverse = byPair.get(v.b() + '\u0000' + v.a());
+              return reverse != null && !reverse.equals(v.withAutojunk());
+            })
+        .count();
+  }
+
+  private static void assertAllMatch(boolean autojunk) {
+    assertThat(mismatches(vectors, autojunk))
+        .as("vectors differing from CPython, autojunk=" + autojunk)
+        .isEmpty();
+  }
+
+  private static List<String> mismatches(List<Vector> vectors, boolean autojunk) {
+    List<String> mismatches = new ArrayList<>();
+    for (Vector v : vectors) {
+      double expected = autojunk ? v.withAutojunk() : v.withoutAutojunk();
+      double actual = SequenceSimilarity.ratio(v.a(), v.b(), autojunk);
+      if (Double.doubleToLongBits(actual) != Double.doubleToLongBits(expected)) {
+        mismatches.add(
+            String.format(
+                "#%d %s (len %d/%d): java %s, python %s",
+                v.id(), v.category(), v.lengthA(), v.lengthB(), actual, expected));
+      }
+    }
+    return mismatches;
+  }
+
+  private static List<Vector> readVectors() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    List<Vector> out = new ArrayList<>();
+    try (InputStream in =
+            Objects.requireNonNull(
+                SequenceSimilarityGoldenTest.class.getResourceAsStream(RESOURCE), RESOURCE);
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        JsonNode node = json.readTree(line);
+        out.add(
+            new Vector(
+                node.get("id").asInt(),
+                node.get("category").asText(),
+                node.get("a").asText(),
+                node.get("b").asText(),
+                node.get("len_a").asInt(),
+                node.get("len_b").asInt(),
+                decode(node, "autojunk"),
+                decode(node, "no_autojunk")));
+      }
+    }
+    return out;
+  }
+
+  /** The repr and the float.hex of a golden value must denote the same double. */
+  private static double decode(JsonNode node, String field) {
+    double fromRepr = Double.parseDouble(node.get(field).asText());
+    double fromHex = Double.parseDouble(node.get(field + "_hex").asText());
+    if (Double.doubleToLongBits(fromRepr) != Double.doubleToLongBits(fromHex)) {
+      throw new IllegalStateException(
+          "golden line " + node.get("id") + ": " + field + " repr and hex disagree");
+    }
+    return fromRepr;
+  }
+}
