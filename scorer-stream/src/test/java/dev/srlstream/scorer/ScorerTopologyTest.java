@@ -45,7 +45,8 @@ class ScorerTopologyTest {
   private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
   private final AvroSerde<RolloutStep> rolloutSerde =
       AvroSerde.forTopic(Topics.ROLLOUT_STEPS, registry);
-  private final AvroSerde<ExpertStep> expertSerde = AvroSerde.forTopic(Topics.EXPERT_STEPS, registry);
+  private final AvroSerde<ExpertStep> expertSerde =
+      AvroSerde.forTopic(Topics.EXPERT_STEPS, registry);
   private final ScorerCounters counters = new ScorerCounters();
 
   private TopologyTestDriver driver;
@@ -63,7 +64,9 @@ class ScorerTopologyTest {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     driver =
         new TopologyTestDriver(
-            ScorerTopology.build(config, registry, counters), props, Instant.ofEpochMilli(1_000_000));
+            ScorerTopology.build(config, registry, counters),
+            props,
+            Instant.ofEpochMilli(1_000_000));
     rollouts =
         driver.createInputTopic(
             Topics.ROLLOUT_STEPS.name(), new StringSerializer(), new ByteArraySerializer());
@@ -133,10 +136,12 @@ class ScorerTopologyTest {
     sendExpert(rlvr);
     sendExpert(expert("i-hol", TrainingMode.HOLISTIC, "3 + 4 = 7\n7 × 5 = 35"));
 
-    RolloutStep right = rollout("i-rlvr", "g1", "r0", 0, 2, "<think>x</think>7 × 5 = 35\n\\boxed{35}");
+    RolloutStep right =
+        rollout("i-rlvr", "g1", "r0", 0, 2, "<think>x</think>7 × 5 = 35\n\\boxed{35}");
     right.setMode(TrainingMode.RLVR);
     sendRollout(right);
-    RolloutStep holistic = rollout("i-hol", "g2", "r1", 0, 2, "<think>x</think>3 + 4 = 7\n7 × 5 = 36");
+    RolloutStep holistic =
+        rollout("i-hol", "g2", "r1", 0, 2, "<think>x</think>3 + 4 = 7\n7 × 5 = 36");
     holistic.setMode(TrainingMode.HOLISTIC);
     sendRollout(holistic);
 
@@ -163,7 +168,9 @@ class ScorerTopologyTest {
     TrainingGroup group = record.value();
     assertThat(record.key()).isEqualTo("g1");
     assertThat(group.getComplete()).isTrue();
-    assertThat(group.getRollouts()).extracting(GroupRollout::getRolloutIndex).containsExactly(0, 1, 2, 3);
+    assertThat(group.getRollouts())
+        .extracting(GroupRollout::getRolloutIndex)
+        .containsExactly(0, 1, 2, 3);
     double[] r = new double[4];
     for (int i = 0; i < 4; i++) {
       r[i] = SequenceSimilarity.ratio(actions[i], EXPERT_TARGET);
@@ -263,7 +270,8 @@ class ScorerTopologyTest {
   @Test
   void aRolloutWhoseInstanceNeverArrivesIsDeadLetteredAfterTheGrace() {
     start(ScorerConfig.DEFAULTS.withUnknownInstanceGrace(Duration.ofSeconds(30)));
-    byte[] value = rolloutSerde.serialize(Topics.ROLLOUT_STEPS.name(), rollout("nope", "g1", "r0", 0, 2, "x"));
+    byte[] value =
+        rolloutSerde.serialize(Topics.ROLLOUT_STEPS.name(), rollout("nope", "g1", "r0", 0, 2, "x"));
     rollouts.pipeInput("nope", value);
     driver.advanceWallClockTime(Duration.ofSeconds(29));
     assertThat(deadLetters.isEmpty()).isTrue();
@@ -278,7 +286,8 @@ class ScorerTopologyTest {
     assertThat(letter.getSourceOffset()).isZero();
     assertThat(letter.getRecordId()).isEqualTo("r0");
     assertThat(bytes(letter.getOriginalValue())).isEqualTo(value);
-    assertThat(new String(bytes(letter.getOriginalKey()), StandardCharsets.UTF_8)).isEqualTo("nope");
+    assertThat(new String(bytes(letter.getOriginalKey()), StandardCharsets.UTF_8))
+        .isEqualTo("nope");
     assertThat(counters.deadLetters(DeadLetterReason.UNKNOWN_INSTANCE)).isEqualTo(1);
   }
 
@@ -299,7 +308,7 @@ class ScorerTopologyTest {
     assertThat(letters).hasSize(3);
     assertThat(letters.get(0).getMessage()).contains("magic byte must be 0, but was 0x7b");
     assertThat(letters.get(0).getSourceOffset()).isEqualTo(0);
-    assertThat(letters.get(1).getMessage()).contains("schema id 2139062017");
+    assertThat(letters.get(1).getMessage()).contains("schema id 32639");
     assertThat(letters.get(1).getSourceOffset()).isEqualTo(1);
     assertThat(letters.get(2).getSourceTopic()).isEqualTo("srl.expert-steps");
     assertThat(bytes(letters.get(0).getOriginalValue())).isEqualTo(garbage);
@@ -328,10 +337,21 @@ class ScorerTopologyTest {
     RolloutStep sft = rollout("i1", "g1", "i", 0, 2, "<think>t</think>x");
     sft.setMode(TrainingMode.SFT);
     for (RolloutStep r :
-        List.of(negativeStep, nanLogprob, infLogprob, tooLong, mismatched, badIndex, wrongMode, wrongStep, sft)) {
+        List.of(
+            negativeStep,
+            nanLogprob,
+            infLogprob,
+            tooLong,
+            mismatched,
+            badIndex,
+            wrongMode,
+            wrongStep,
+            sft)) {
       sendRollout(r);
     }
-    rollouts.pipeInput("other-key", rolloutSerde.serialize("t", rollout("i1", "g1", "j", 0, 2, "<think>t</think>x")));
+    rollouts.pipeInput(
+        "other-key",
+        rolloutSerde.serialize("t", rollout("i1", "g1", "j", 0, 2, "<think>t</think>x")));
 
     List<DeadLetter> letters = deadLetters.readValuesToList();
     assertThat(letters).extracting(DeadLetter::getReason).containsOnly("INVALID_FIELD");
@@ -341,7 +361,7 @@ class ScorerTopologyTest {
             "step_index must be >= 0, but was -1",
             "behaviour_logprobs[1] must be a finite log-probability <= 0, but was NaN",
             "behaviour_logprobs[1] must be a finite log-probability <= 0, but was -Infinity",
-            "response_text must have at most 40 chars, but had 67",
+            "response_text must have at most 40 chars, but had 66",
             "behaviour_logprobs must have one entry per response token (3), but had 1",
             "rollout_index must be in [0, 2), but was 2",
             "mode must be the instance's SRL, but was HOLISTIC",
@@ -366,7 +386,9 @@ class ScorerTopologyTest {
 
     assertThat(rewards.readValuesToList()).hasSize(1);
     List<DeadLetter> letters = deadLetters.readValuesToList();
-    assertThat(letters).extracting(DeadLetter::getReason).containsExactly("DUPLICATE_ROLLOUT", "INVALID_FIELD");
+    assertThat(letters)
+        .extracting(DeadLetter::getReason)
+        .containsExactly("DUPLICATE_ROLLOUT", "INVALID_FIELD");
     assertThat(letters.get(0).getMessage()).isEqualTo("rollout_id r0 was seen before");
     assertThat(letters.get(1).getMessage()).contains("rollout_index 0 of group g1 arrived twice");
     assertThat(counters.deadLetters(DeadLetterReason.DUPLICATE_ROLLOUT)).isEqualTo(1);
@@ -390,7 +412,8 @@ class ScorerTopologyTest {
   // ---- helpers ----
 
   private void sendExpert(ExpertStep expert) {
-    experts.pipeInput(expert.getInstanceId(), expertSerde.serialize(Topics.EXPERT_STEPS.name(), expert));
+    experts.pipeInput(
+        expert.getInstanceId(), expertSerde.serialize(Topics.EXPERT_STEPS.name(), expert));
   }
 
   private void sendRollout(RolloutStep rollout) {
