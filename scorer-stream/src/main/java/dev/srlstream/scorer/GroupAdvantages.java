@@ -19,11 +19,15 @@ public record GroupAdvantages(double mean, double std, double[] advantages) {
     if (rewards.length == 0) {
       throw new IllegalArgumentException("a group must have at least one reward, but had none");
     }
-    double sum = 0;
+    // Summing deviations from the first reward makes a group of equal rewards have a mean of
+    // exactly that reward and a std of exactly 0 (a plain sum / n can be off by one ulp, and
+    // that residue would pass a dynamic-sampling epsilon of 0).
+    double shift = rewards[0];
+    double deviations = 0;
     for (double r : rewards) {
-      sum += r;
+      deviations += r - shift;
     }
-    double mean = sum / rewards.length;
+    double mean = shift + deviations / rewards.length;
     double squares = 0;
     for (double r : rewards) {
       squares += (r - mean) * (r - mean);
