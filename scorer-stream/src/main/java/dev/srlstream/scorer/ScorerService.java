@@ -1,0 +1,219 @@
+package dev.srlstream.scorer;
+
+import dev.srlstream.schemas.registry.SchemaRegistry;
+import dev.srlstream.schemas.registry.SchemaRegistryClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scorer as a running service: the {@link ScorerTopology} on Kafka Streams with {@code
+ * exactly_once_v2}, against any cluster. Several instances with the same application id share the
+ * partitions (scale-out); a restarted one restores its stores from their changelogs.
+ */
+public final class ScorerService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ScorerService.class);
+
+  /**
+   * Where and how the scorer runs.
+   *
+   * @param bootstrapServers the Kafka cluster
+   * @param schemaRegistryUrl the schema registry
+   * @param applicationId the Kafka Streams application id (consumer group, prefix of internal
+   *     topics)
+   * @param stateDir where the local state stores live
+   * @param threads stream threads in this instance
+   * @param scorer the scoring settings
+   * @param topics the topics to read and write
+   * @param kafkaOverrides any further Kafka Streams or client settings, passed through
+   */
+  public record Settings(
+      String bootstrapServers,
+      String schemaRegistryUrl,
+      String applicationId,
+      Path stateDir,
+      int threads,
+      ScorerConfig scorer,
+      ScorerTopics topics,
+      Map<String, String> kafkaOverrides) {
+    public Settings {
+      Objects.requireNonNull(bootstrapServers, "bootstrapServers must be host:port, but was null");
+      Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl must be a URL, but was null");
+      Objects.requireNonNull(scorer, "scorer");
+      Objects.requireNonNull(topics, "topics");
+      Objects.requireNonNull(stateDir, "stateDir must be a directory, but was null");
+      if (applicationId == null || !applicationId.matches("[a-zA-Z0-9._-]+")) {
+        throw new IllegalArgumentException(
+            "applicationId must be letters, digits, '.', '_' or '-', but was " + applicationId);
+      }
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be >= 1, but was " + threads);
+      }
+      kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
+    }
+  }
+
+  private final KafkaStreams streams;
+  private final ScorerCounters counters;
+
+  private ScorerService(KafkaStreams streams, ScorerCounters counters) {
+    this.streams = streams;
+    this.counters = counters;
+  }
+
+  /**
+   * Checks the topics, then starts the scorer and returns once it is running.
+   *
+   * @throws IllegalStateException if a topic is missing, the inputs are not co-partitioned, or the
+   *     scorer does not reach RUNNING within {@code startTimeout}
+   */
+  public static ScorerService start(Settings settings, Duration startTimeout) {
+    checkTopics(settings);
+    SchemaRegistry registry = new SchemaRegistryClient(settings.schemaRegistryUrl());
+    ScorerCounters counters = new ScorerCounters();
+    KafkaStreams streams =
+        new KafkaStreams(
+            ScorerTopology.build(settings.scorer(), settings.topics(), registry, counters),
+            streamsProperties(settings));
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          // Records the topology can reject become dead letters; what reaches here is fatal.
+          log.error("scorer stopped by an unexpected error", e);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams.start();
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    while (streams.state() != KafkaStreams.State.RUNNING) {
+      if (streams.state() == KafkaStreams.State.ERROR
+          || streams.state() == KafkaStreams.State.NOT_RUNNING
+          || System.nanoTime() > deadline) {
+        KafkaStreams.State state = streams.state();
+        streams.close(Duration.ofSeconds(10));
+        throw new IllegalStateException(
+            "the scorer did not start (state "
+                + state
+                + " after "
+                + startTimeout.toSeconds()
+                + " s)");
+      }
+      sleep(50);
+    }
+    log.info(
+        "scorer {} running on {} ({} thread(s), exactly_once_v2)",
+        settings.applicationId(),
+        settings.bootstrapServers(),
+        settings.threads());
+    return new ScorerService(streams, counters);
+  }
+
+  static Properties streamsProperties(Settings settings) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
+    props.putAll(settings.kafkaOverrides());
+    return props;
+  }
+
+  /** Output topics must exist (nothing is auto-created) and the joined inputs co-partitioned. */
+  private static void checkTopics(Settings settings) {
+    ScorerTopics t = settings.topics();
+    List<String> names =
+        List.of(
+            t.rolloutSteps(),
+            t.expertSteps(),
+            t.stepRewards(),
+            t.trainingGroups(),
+            t.deadLetters());
+    Map<String, TopicDescription> found;
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                settings.bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                30_000))) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<String> missing = names.stream().filter(n -> !existing.contains(n)).toList();
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException(
+            "the scorer needs topics "
+                + missing
+                + " on "
+                + settings.bootstrapServers()
+                + ", which do not exist; create them with: srl topics create --bootstrap-servers "
+                + settings.bootstrapServers());
+      }
+      found = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "cannot reach Kafka at " + settings.bootstrapServers() + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking topics", e);
+    }
+    int rollouts = found.get(t.rolloutSteps()).partitions().size();
+    int experts = found.get(t.expertSteps()).partitions().size();
+    if (rollouts != experts) {
+      throw new IllegalStateException(
+          t.rolloutSteps()
+              + " has "
+              + rollouts
+              + " partitions but "
+              + t.expertSteps()
+              + " has "
+              + experts
+              + ": the scorer joins them by instance_id, so they must have the same partition count");
+    }
+  }
+
+  /** What the scorer has done since this instance started. */
+  public ScorerCounters counters() {
+    return counters;
+  }
+
+  /** The Kafka Streams state (RUNNING, REBALANCING, ERROR, ...). */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /**
+   * Stops the scorer, committing what it processed, and leaves the consumer group so the other
+   * instances take its partitions at once (Kafka Streams otherwise stays in the group until the
+   * session times out, 45 s by default; a crashed instance still costs that wait).
+   */
+  @Override
+  public void close() {
+    streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
+    log.info("scorer stopped; {}", counters.snapshot());
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the scorer", e);
+    }
+  }
+}

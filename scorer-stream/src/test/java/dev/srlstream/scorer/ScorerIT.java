@@ -1,0 +1,215 @@
+package dev.srlstream.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.srlstream.infra.kafka.BrokerConfig;
+import dev.srlstream.infra.kafka.EmbeddedKafkaBroker;
+import dev.srlstream.infra.kafka.TopicProvisioner;
+import dev.srlstream.infra.registry.RegistryConfig;
+import dev.srlstream.infra.registry.SchemaRegistryServer;
+import dev.srlstream.schemas.Topics;
+import dev.srlstream.schemas.avro.DeadLetter;
+import dev.srlstream.schemas.avro.ExpertStep;
+import dev.srlstream.schemas.avro.RolloutStep;
+import dev.srlstream.schemas.avro.StepReward;
+import dev.srlstream.schemas.avro.TrainingGroup;
+import dev.srlstream.schemas.avro.TrainingMode;
+import dev.srlstream.schemas.registry.SchemaRegistryClient;
+import dev.srlstream.schemas.serde.AvroSerde;
+import dev.srlstream.scorer.reward.SequenceSimilarity;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The scorer on a real broker with exactly_once_v2: every rollout step is rewarded exactly once
+ * across a restart that loses the local state (stores come back from their changelogs, as the
+ * duplicate check after the restart shows).
+ */
+class ScorerIT {
+  private static final int GROUP_SIZE = 4;
+  private static EmbeddedKafkaBroker broker;
+  private static SchemaRegistryServer registryServer;
+  private static SchemaRegistryClient registry;
+
+  @TempDir Path firstState;
+  @TempDir Path secondState;
+
+  @BeforeAll
+  static void startInfrastructure() {
+    broker = EmbeddedKafkaBroker.start(BrokerConfig.ephemeral());
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      TopicProvisioner.provision(admin, Topics.ALL);
+    }
+    registryServer = SchemaRegistryServer.start(RegistryConfig.kafka(broker.bootstrapServers(), 0));
+    registry = new SchemaRegistryClient(registryServer.url());
+  }
+
+  @AfterAll
+  static void stopInfrastructure() {
+    registryServer.close();
+    broker.close();
+  }
+
+  @Test
+  void everyRolloutIsRewardedExactlyOnceAcrossARestartThatLosesLocalState() throws Exception {
+    String target = "7 × 5 = 35";
+    String[] actions = {"7 × 5 = 35", "7 × 5 = 36", "7 + 5 = 12", "35"};
+    Map<String, Double> expectedReward = new HashMap<>();
+    List<RolloutStep> firstHalf = new ArrayList<>();
+    List<RolloutStep> secondHalf = new ArrayList<>();
+    for (int g = 0; g < 20; g++) {
+      for (int i = 0; i < GROUP_SIZE; i++) {
+        // Group 0's rollouts all give the same answer: dynamic sampling filters it.
+        String action = g == 0 ? actions[0] : actions[i];
+        RolloutStep r =
+            ScorerTopologyTest.rollout(
+                "i" + g, "g" + g, "g" + g + "/r" + i, i, GROUP_SIZE, "<think>m</think>" + action);
+        r.setStepIndex(2);
+        (g < 10 ? firstHalf : secondHalf).add(r);
+        expectedReward.put(r.getRolloutId(), SequenceSimilarity.ratio(action, target));
+      }
+    }
+    List<ExpertStep> experts = new ArrayList<>();
+    for (int g = 0; g < 20; g++) {
+      experts.add(ScorerTopologyTest.expert("i" + g, TrainingMode.SRL, target));
+    }
+
+    produce(Topics.EXPERT_STEPS.name(), experts, ExpertStep::getInstanceId, ExpertStep.class);
+    produce(Topics.ROLLOUT_STEPS.name(), firstHalf, RolloutStep::getInstanceId, RolloutStep.class);
+    try (ScorerService first =
+        ScorerService.start(settings("scorer-it", firstState), Duration.ofSeconds(60))) {
+      assertThat(readCommitted(Topics.STEP_REWARDS.name(), StepReward.class, l -> l.size() >= 40))
+          .hasSize(40);
+    }
+
+    // After the restart: the second half, a duplicate of a first-half rollout, and garbage.
+    produce(Topics.ROLLOUT_STEPS.name(), secondHalf, RolloutStep::getInstanceId, RolloutStep.class);
+    produce(
+        Topics.ROLLOUT_STEPS.name(),
+        List.of(firstHalf.get(5)),
+        RolloutStep::getInstanceId,
+        RolloutStep.class);
+    try (KafkaProducer<String, byte[]> raw = rawProducer()) {
+      raw.send(new ProducerRecord<>(Topics.ROLLOUT_STEPS.name(), "i3", new byte[] {42, 42})).get();
+    }
+    try (ScorerService second =
+        ScorerService.start(settings("scorer-it", secondState), Duration.ofSeconds(60))) {
+      List<StepReward> rewards =
+          readCommitted(Topics.STEP_REWARDS.name(), StepReward.class, l -> l.size() >= 80);
+      List<DeadLetter> letters =
+          readCommitted(Topics.DEAD_LETTERS.name(), DeadLetter.class, l -> l.size() >= 2);
+      List<TrainingGroup> groups =
+          readCommitted(Topics.TRAINING_GROUPS.name(), TrainingGroup.class, l -> l.size() >= 19);
+
+      assertThat(rewards).hasSize(80);
+      Set<String> ids = new HashSet<>();
+      for (StepReward r : rewards) {
+        assertThat(ids.add(r.getRolloutId())).as("rewarded once: %s", r.getRolloutId()).isTrue();
+        assertThat(r.getReward()).isEqualTo(expectedReward.get(r.getRolloutId()));
+      }
+      assertThat(letters)
+          .extracting(DeadLetter::getReason)
+          .containsExactlyInAnyOrder("DUPLICATE_ROLLOUT", "UNDECODABLE");
+      assertThat(groups).hasSize(19);
+      assertThat(groups)
+          .extracting(TrainingGroup::getGroupId)
+          .doesNotContain("g0")
+          .doesNotHaveDuplicates();
+      assertThat(groups).allSatisfy(g -> assertThat(g.getRollouts()).hasSize(GROUP_SIZE));
+      assertThat(second.counters().groupsFiltered() + second.counters().groupsKept()).isEqualTo(10);
+    }
+  }
+
+  private ScorerService.Settings settings(String applicationId, Path stateDir) {
+    return new ScorerService.Settings(
+        broker.bootstrapServers(),
+        registryServer.url(),
+        applicationId,
+        stateDir,
+        1,
+        ScorerConfig.DEFAULTS,
+        ScorerTopics.LIVE,
+        Map.of("commit.interval.ms", "100"));
+  }
+
+  private <V extends org.apache.avro.specific.SpecificRecord> void produce(
+      String topic, List<V> records, java.util.function.Function<V, String> key, Class<V> type)
+      throws Exception {
+    AvroSerde<V> serde = new AvroSerde<>(type, registry);
+    try (KafkaProducer<String, V> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            new StringSerializer(),
+            serde.serializer())) {
+      for (V record : records) {
+        producer.send(new ProducerRecord<>(topic, key.apply(record), record));
+      }
+      producer.flush();
+    }
+  }
+
+  private static KafkaProducer<String, byte[]> rawProducer() {
+    return new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+        new StringSerializer(),
+        new ByteArraySerializer());
+  }
+
+  /** Every committed record of a topic, polling until {@code done} or 90 s. */
+  private static <V extends org.apache.avro.specific.SpecificRecord> List<V> readCommitted(
+      String topic, Class<V> type, Predicate<List<V>> done) {
+    Deserializer<V> deserializer = new AvroSerde<>(type, registry).deserializer();
+    List<V> values = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"),
+            new StringDeserializer(),
+            deserializer)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (!done.test(values) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+          values.add(record.value());
+        }
+      }
+      // A moment more, to see anything beyond what was expected (a duplicate would show here).
+      for (int i = 0; i < 5; i++) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+      }
+    }
+    return values;
+  }
+}
