@@ -56,6 +56,23 @@ public final class ScorerCounters {
     return deadLetters.get(reason).get();
   }
 
+  /** The counters in the Prometheus text format, as {@code srl_scorer_<name>_total}. */
+  public String prometheusText() {
+    StringBuilder text = new StringBuilder();
+    snapshot()
+        .forEach(
+            (name, value) ->
+                text.append("# TYPE srl_scorer_")
+                    .append(name)
+                    .append("_total counter\n")
+                    .append("srl_scorer_")
+                    .append(name)
+                    .append("_total ")
+                    .append(value)
+                    .append('\n'));
+    return text.toString();
+  }
+
   /** Every counter by a metric-style name, for logs and /metrics. */
   public Map<String, Long> snapshot() {
     Map<String, Long> snapshot = new java.util.LinkedHashMap<>();

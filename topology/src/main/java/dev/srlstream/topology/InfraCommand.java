@@ -4,7 +4,6 @@ import dev.srlstream.infra.LocalInfrastructure;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,19 +64,6 @@ final class InfraCommand implements Runnable {
       LocalInfrastructure infra =
           LocalInfrastructure.start(
               new LocalInfrastructure.Config(dataDir, kafkaPort, registryPort));
-      CountDownLatch stopped = new CountDownLatch(1);
-      // Ctrl-C and SIGTERM run shutdown hooks: stop the registry and the broker cleanly there.
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    spec.commandLine().getErr().println("srl infra: stopping");
-                    infra.close();
-                    spec.commandLine().getErr().println("srl infra: stopped");
-                    spec.commandLine().getErr().flush();
-                    stopped.countDown();
-                  },
-                  "srl-infra-shutdown"));
       PrintWriter out = spec.commandLine().getOut();
       out.println("bootstrap.servers=" + infra.bootstrapServers());
       out.println("schema.registry.url=" + infra.schemaRegistryUrl());
@@ -88,7 +74,7 @@ final class InfraCommand implements Runnable {
               "srl infra: ready in %.1f s (data in %s); Ctrl-C or SIGTERM stops%n",
               (System.nanoTime() - started) / 1e9, infra.dataDir());
       spec.commandLine().getErr().flush();
-      stopped.await();
+      UntilStopped.await("infra", spec.commandLine().getErr(), infra);
       return 0;
     }
   }

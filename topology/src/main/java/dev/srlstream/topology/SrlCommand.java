@@ -16,7 +16,12 @@ import picocli.CommandLine.Command;
       "Actors stream rollout steps, a Kafka Streams scorer rewards each step by its similarity to"
           + " the expert step, and a TensorFlow learner updates the policy.",
     },
-    subcommands = {InfraCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      InfraCommand.class,
+      TopicsCommand.class,
+      ScorerCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class SrlCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -35,6 +40,7 @@ public final class SrlCommand implements Runnable {
   /** The command line with its error handling, for {@link #main} and tests. */
   public static CommandLine newCommandLine() {
     CommandLine commandLine = new CommandLine(new SrlCommand());
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parseResult) -> {
           // A failure the user can act on is reported in one line; the stack trace goes to the log.

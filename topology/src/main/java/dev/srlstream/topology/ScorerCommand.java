@@ -1,0 +1,232 @@
+package dev.srlstream.topology;
+
+import dev.srlstream.scorer.PartialGroupPolicy;
+import dev.srlstream.scorer.ScorerConfig;
+import dev.srlstream.scorer.ScorerService;
+import dev.srlstream.scorer.ScorerTopics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code srl scorer}: the scorer service, alone, against any cluster. */
+@Command(
+    name = "scorer",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run the scorer (Kafka Streams, exactly_once_v2) until Ctrl-C or SIGTERM: reward every"
+          + " rollout step by its similarity to the expert step, assemble groups of G, compute"
+          + " GRPO advantages, keep groups whose reward std exceeds epsilon, and dead-letter bad"
+          + " records with their reason.",
+      "Several processes with the same --application-id share the partitions. A status line goes"
+          + " to stderr every 10 s; --metrics-port serves /metrics and /health on 127.0.0.1.",
+      "To replay recorded steps with other settings, give a new --application-id and other output"
+          + " topics (they must exist): nothing is written to the live topics unless named."
+    })
+final class ScorerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap-servers",
+      required = true,
+      paramLabel = "HOST:PORT[,...]",
+      description = "Kafka bootstrap servers.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--schema-registry",
+      required = true,
+      paramLabel = "URL",
+      description = "Schema registry URL, e.g. http://127.0.0.1:8081.")
+  String schemaRegistry;
+
+  @Option(
+      names = "--application-id",
+      defaultValue = "srl-scorer",
+      paramLabel = "ID",
+      description =
+          "Kafka Streams application id: instances with the same id share the work"
+              + " (default: ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "Local state directory (default: .srl/scorer-state under the current directory).")
+  Path stateDir;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Stream threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(
+      names = "--autojunk",
+      defaultValue = "true",
+      paramLabel = "true|false",
+      arity = "1",
+      description =
+          "difflib's autojunk heuristic in the similarity (default: ${DEFAULT-VALUE},"
+              + " CPython's).")
+  boolean autojunk;
+
+  @Option(
+      names = "--epsilon",
+      defaultValue = "0.001",
+      paramLabel = "E",
+      description =
+          "Dynamic sampling: keep a group only if the std of its rewards exceeds E"
+              + " (default: ${DEFAULT-VALUE}).")
+  double epsilon;
+
+  @Option(
+      names = "--group-timeout",
+      defaultValue = "PT60S",
+      paramLabel = "DURATION",
+      description =
+          "How long an incomplete group waits for its stragglers (default: ${DEFAULT-VALUE}).")
+  Duration groupTimeout;
+
+  @Option(
+      names = "--partial-groups",
+      defaultValue = "EMIT",
+      paramLabel = "EMIT|DROP",
+      description =
+          "What to do with a group incomplete after the timeout (default: ${DEFAULT-VALUE}).")
+  PartialGroupPolicy partialGroups;
+
+  @Option(
+      names = "--unknown-instance-grace",
+      defaultValue = "PT30S",
+      paramLabel = "DURATION",
+      description =
+          "How long a rollout step waits for a late expert step (default: ${DEFAULT-VALUE}).")
+  Duration unknownInstanceGrace;
+
+  @Option(
+      names = "--max-response-chars",
+      defaultValue = "16384",
+      paramLabel = "N",
+      description = "Longer responses are dead-lettered (default: ${DEFAULT-VALUE}).")
+  int maxResponseChars;
+
+  @Option(
+      names = "--rollout-topic",
+      defaultValue = "srl.rollout-steps",
+      paramLabel = "TOPIC",
+      description = "Input rollout steps (default: ${DEFAULT-VALUE}).")
+  String rolloutTopic;
+
+  @Option(
+      names = "--expert-topic",
+      defaultValue = "srl.expert-steps",
+      paramLabel = "TOPIC",
+      description = "Input expert steps (default: ${DEFAULT-VALUE}).")
+  String expertTopic;
+
+  @Option(
+      names = "--rewards-topic",
+      defaultValue = "srl.step-rewards",
+      paramLabel = "TOPIC",
+      description = "Output step rewards (default: ${DEFAULT-VALUE}).")
+  String rewardsTopic;
+
+  @Option(
+      names = "--groups-topic",
+      defaultValue = "srl.training-groups",
+      paramLabel = "TOPIC",
+      description = "Output training groups (default: ${DEFAULT-VALUE}).")
+  String groupsTopic;
+
+  @Option(
+      names = "--dead-letters-topic",
+      defaultValue = "srl.dead-letters",
+      paramLabel = "TOPIC",
+      description = "Output dead letters (default: ${DEFAULT-VALUE}).")
+  String deadLettersTopic;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve /metrics (Prometheus) and /health on 127.0.0.1:PORT (0: a free port;"
+              + " default: off).")
+  Integer metricsPort;
+
+  @Override
+  public Integer call() throws Exception {
+    ScorerConfig config =
+        new ScorerConfig(
+            autojunk,
+            epsilon,
+            groupTimeout,
+            partialGroups,
+            unknownInstanceGrace,
+            ScorerConfig.DEFAULTS.duplicateRetention(),
+            maxResponseChars,
+            ScorerConfig.DEFAULTS.punctuateInterval());
+    ScorerTopics topics =
+        new ScorerTopics(rolloutTopic, expertTopic, rewardsTopic, groupsTopic, deadLettersTopic);
+    ScorerService.Settings settings =
+        new ScorerService.Settings(
+            bootstrapServers,
+            schemaRegistry,
+            applicationId,
+            stateDir == null ? Path.of(".srl", "scorer-state") : stateDir,
+            threads,
+            config,
+            topics,
+            Map.of());
+    ScorerService scorer = ScorerService.start(settings, Duration.ofSeconds(120));
+    MetricsHttpServer metrics =
+        metricsPort == null
+            ? null
+            : MetricsHttpServer.start(
+                metricsPort,
+                () ->
+                    scorer.counters().prometheusText()
+                        + "srl_scorer_running "
+                        + (scorer.state().isRunningOrRebalancing() ? 1 : 0)
+                        + "\n",
+                () -> scorer.state().isRunningOrRebalancing());
+    var err = spec.commandLine().getErr();
+    err.println(
+        "srl scorer: running as "
+            + applicationId
+            + " on "
+            + bootstrapServers
+            + (metrics == null ? "" : "; metrics at " + metrics.url() + "/metrics"));
+    err.flush();
+    ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor();
+    status.scheduleAtFixedRate(
+        () -> {
+          err.println("srl scorer: " + scorer.state() + " " + scorer.counters().snapshot());
+          err.flush();
+        },
+        10,
+        10,
+        TimeUnit.SECONDS);
+    UntilStopped.await(
+        "scorer",
+        err,
+        () -> {
+          status.shutdownNow();
+          if (metrics != null) {
+            metrics.close();
+          }
+          scorer.close();
+        });
+    return 0;
+  }
+}
