@@ -1,6 +1,8 @@
 package dev.srlstream.scorer;
 
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -75,7 +77,7 @@ public final class ScorerCounters {
 
   /** Every counter by a metric-style name, for logs and /metrics. */
   public Map<String, Long> snapshot() {
-    Map<String, Long> snapshot = new java.util.LinkedHashMap<>();
+    Map<String, Long> snapshot = new LinkedHashMap<>();
     snapshot.put("rewards", rewards());
     snapshot.put("groups_kept", groupsKept());
     snapshot.put("groups_filtered", groupsFiltered());
@@ -83,8 +85,7 @@ public final class ScorerCounters {
     snapshot.put("partial_groups_dropped", partialGroupsDropped());
     deadLetters.forEach(
         (reason, count) ->
-            snapshot.put(
-                "dead_letters_" + reason.name().toLowerCase(java.util.Locale.ROOT), count.get()));
+            snapshot.put("dead_letters_" + reason.name().toLowerCase(Locale.ROOT), count.get()));
     return snapshot;
   }
 }

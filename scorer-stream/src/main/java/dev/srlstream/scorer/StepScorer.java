@@ -16,9 +16,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -319,7 +321,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     groups.delete(group.getGroupId());
     groupStarted.delete(group.getGroupId());
     List<GroupRollout> rollouts = new ArrayList<>(group.getRollouts());
-    rollouts.sort(java.util.Comparator.comparingInt(GroupRollout::getRolloutIndex));
+    rollouts.sort(Comparator.comparingInt(GroupRollout::getRolloutIndex));
     double[] rewardValues = rollouts.stream().mapToDouble(GroupRollout::getReward).toArray();
     GroupAdvantages advantages = GroupAdvantages.of(rewardValues);
     if (!advantages.keep(config.dynamicSamplingEpsilon())) {
@@ -391,12 +393,10 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
   private List<KeyValue<String, WaitingRollout>> waitingFor(String instanceId) {
     List<KeyValue<String, WaitingRollout>> found = new ArrayList<>();
     try (KeyValueIterator<String, WaitingRollout> it =
-        waiting.prefixScan(
-            instanceId + KEY_SEPARATOR,
-            new org.apache.kafka.common.serialization.StringSerializer())) {
+        waiting.prefixScan(instanceId + KEY_SEPARATOR, new StringSerializer())) {
       it.forEachRemaining(found::add);
     }
-    found.sort(java.util.Comparator.comparingLong(kv -> kv.value.getSourceOffset()));
+    found.sort(Comparator.comparingLong(kv -> kv.value.getSourceOffset()));
     return found;
   }
 

@@ -1,5 +1,7 @@
 package dev.srlstream.topology;
 
+import java.util.concurrent.ExecutionException;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,7 +47,7 @@ public final class SrlCommand implements Runnable {
         (e, cmd, parseResult) -> {
           // A failure the user can act on is reported in one line; the stack trace goes to the log.
           cmd.getErr().println("srl " + cmd.getCommandName() + ": " + rootMessage(e));
-          org.slf4j.LoggerFactory.getLogger(SrlCommand.class).debug("failure", e);
+          LoggerFactory.getLogger(SrlCommand.class).debug("failure", e);
           return 1;
         });
     return commandLine;
@@ -53,8 +55,7 @@ public final class SrlCommand implements Runnable {
 
   static String rootMessage(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null
-        && (t.getMessage() == null || t instanceof java.util.concurrent.ExecutionException)) {
+    while (t.getCause() != null && (t.getMessage() == null || t instanceof ExecutionException)) {
       t = t.getCause();
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

@@ -6,6 +6,7 @@ import dev.srlstream.schemas.Topics;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
@@ -121,7 +122,7 @@ final class TopicsCommand implements Runnable {
   static void awaitCluster(Admin admin, KafkaOptions kafka) throws Exception {
     try {
       admin.describeCluster().clusterId().get(kafka.timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       throw new IllegalStateException(
           "cannot reach Kafka at "
               + kafka.bootstrapServers
