@@ -1,0 +1,77 @@
+package dev.srlstream.learner;
+
+import dev.srlstream.schemas.avro.GroupRollout;
+import dev.srlstream.schemas.avro.TrainingGroup;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The checks a training group must pass before the learner trains on it; a failure names the field
+ * and value and sends the group to the dead letters (the learner goes on).
+ */
+public final class TrainingGroupChecks {
+  private TrainingGroupChecks() {}
+
+  /**
+   * @param vocabSize token ids must be in {@code [0, vocabSize)}
+   * @param contextLength a prompt plus a response must fit the model's context
+   */
+  public static Optional<String> problem(TrainingGroup group, int vocabSize, int contextLength) {
+    if (group.getRollouts().isEmpty()) {
+      return Optional.of("rollouts must not be empty");
+    }
+    Optional<String> prompt =
+        tokenProblem("prompt_token_ids", group.getPromptTokenIds(), vocabSize);
+    if (prompt.isPresent()) {
+      return prompt;
+    }
+    for (int r = 0; r < group.getRollouts().size(); r++) {
+      GroupRollout rollout = group.getRollouts().get(r);
+      String where = "rollouts[" + r + "].";
+      Optional<String> response =
+          tokenProblem(where + "response_token_ids", rollout.getResponseTokenIds(), vocabSize);
+      if (response.isPresent()) {
+        return response;
+      }
+      int tokens = rollout.getResponseTokenIds().size();
+      if (rollout.getBehaviourLogprobs().size() != tokens) {
+        return Optional.of(
+            where
+                + "behaviour_logprobs must have one entry per response token ("
+                + tokens
+                + "), but had "
+                + rollout.getBehaviourLogprobs().size());
+      }
+      for (int t = 0; t < tokens; t++) {
+        float lp = rollout.getBehaviourLogprobs().get(t);
+        if (!Float.isFinite(lp)) {
+          return Optional.of(where + "behaviour_logprobs[" + t + "] must be finite, but was " + lp);
+        }
+      }
+      if (!Double.isFinite(rollout.getAdvantage())) {
+        return Optional.of(where + "advantage must be finite, but was " + rollout.getAdvantage());
+      }
+      int length = group.getPromptTokenIds().size() + tokens;
+      if (length > contextLength) {
+        return Optional.of(
+            where
+                + "prompt plus response must fit the context of "
+                + contextLength
+                + " tokens, but had "
+                + length);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> tokenProblem(String field, List<Integer> ids, int vocabSize) {
+    for (int i = 0; i < ids.size(); i++) {
+      int id = ids.get(i);
+      if (id < 0 || id >= vocabSize) {
+        return Optional.of(
+            field + "[" + i + "] must be a token id in [0, " + vocabSize + "), but was " + id);
+      }
+    }
+    return Optional.empty();
+  }
+}
