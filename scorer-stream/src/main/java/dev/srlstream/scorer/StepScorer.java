@@ -1,5 +1,7 @@
 package dev.srlstream.scorer;
 
+import dev.srlstream.schemas.DeadLetters;
+import dev.srlstream.schemas.DeadLetters.Source;
 import dev.srlstream.schemas.WarmupRecords;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.ExpertStep;
@@ -9,7 +11,6 @@ import dev.srlstream.schemas.avro.StepReward;
 import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.serde.AvroSerde;
-import dev.srlstream.scorer.DeadLetters.Source;
 import dev.srlstream.scorer.avro.WaitingRollout;
 import dev.srlstream.scorer.reward.Reward;
 import java.nio.ByteBuffer;
@@ -49,6 +50,7 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * their changelogs, so a restarted scorer continues where the last commit left it.
  */
 final class StepScorer implements Processor<byte[], byte[], String, Object> {
+  static final String SERVICE = "scorer-stream";
   private static final char KEY_SEPARATOR = '\u0000';
 
   private final ScorerConfig config;
@@ -436,7 +438,8 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
       byte[] key,
       byte[] value,
       long now) {
-    DeadLetter letter = DeadLetters.of(reason, message, source, recordId, key, value, now);
+    DeadLetter letter =
+        DeadLetters.of(SERVICE, reason.name(), message, source, recordId, key, value, now);
     context.forward(
         new Record<String, Object>(source.topic(), letter, now), ScorerTopology.DEAD_LETTERS_SINK);
     counters.deadLetter(reason);
