@@ -1,0 +1,54 @@
+package dev.srlstream.learner;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The learner's settings. Immutable and validated ("X must be ..., but was ...").
+ *
+ * @param policyName the policy trained (key of its versions; part of the group and transactional
+ *     ids, so one learner runs per policy)
+ * @param batchGroups B: training groups per update
+ * @param maxStaleness groups up to this many versions behind train at full weight
+ * @param stalenessPolicy what happens to staler groups
+ * @param checkpointDir where checkpoints go
+ * @param keepCheckpoints how many checkpoints to keep (>= 2)
+ * @param maxVersions stop after publishing this many new versions (0: run until stopped)
+ */
+public record LearnerConfig(
+    String policyName,
+    int batchGroups,
+    int maxStaleness,
+    StalenessPolicy stalenessPolicy,
+    Path checkpointDir,
+    int keepCheckpoints,
+    long maxVersions) {
+
+  public LearnerConfig {
+    if (policyName == null || !policyName.matches("[a-zA-Z0-9._-]{1,100}")) {
+      throw new IllegalArgumentException(
+          "policyName must be 1-100 letters, digits, '.', '_' or '-', but was " + policyName);
+    }
+    if (batchGroups < 1) {
+      throw new IllegalArgumentException("batchGroups must be >= 1, but was " + batchGroups);
+    }
+    if (maxStaleness < 0) {
+      throw new IllegalArgumentException("maxStaleness must be >= 0, but was " + maxStaleness);
+    }
+    Objects.requireNonNull(
+        stalenessPolicy, "stalenessPolicy must be DROP or DOWNWEIGHT, but was null");
+    Objects.requireNonNull(checkpointDir, "checkpointDir must be a directory, but was null");
+    if (keepCheckpoints < 2) {
+      throw new IllegalArgumentException(
+          "keepCheckpoints must be >= 2, but was " + keepCheckpoints);
+    }
+    if (maxVersions < 0) {
+      throw new IllegalArgumentException("maxVersions must be >= 0, but was " + maxVersions);
+    }
+  }
+
+  /** The consumer group and transactional id of this policy's learner. */
+  public String clientId() {
+    return "srl-learner-" + policyName;
+  }
+}

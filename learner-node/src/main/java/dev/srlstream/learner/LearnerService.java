@@ -1,0 +1,386 @@
+package dev.srlstream.learner;
+
+import dev.srlstream.schemas.DeadLetters;
+import dev.srlstream.schemas.Topics;
+import dev.srlstream.schemas.avro.DeadLetter;
+import dev.srlstream.schemas.avro.PolicyVersion;
+import dev.srlstream.schemas.avro.TrainingGroup;
+import dev.srlstream.schemas.avro.TrainingMode;
+import dev.srlstream.schemas.registry.SchemaRegistry;
+import dev.srlstream.schemas.serde.AvroSerde;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The learner's Kafka side: consumes training groups, has the {@link Trainer} update the policy
+ * once per batch of B, and publishes each new version.
+ *
+ * <p><b>Exactly once.</b> Each version is committed in one Kafka transaction together with the
+ * input offsets it consumed (and the dead letters of the groups it refused), so the committed
+ * versions and the committed offsets always agree: a crash neither trains on a group twice nor
+ * skips one. The checkpoint of version v+1 is written to disk <em>before</em> that transaction
+ * commits; on start the learner reads the last committed version from {@code srl.policy-versions}
+ * and resumes from the checkpoint of exactly that version (the store keeps at least two), with the
+ * consumer at the group's committed offsets, which are that version's. A transaction that fails is
+ * aborted and the trainer rolled back to the committed checkpoint, so the weights never run ahead
+ * of what Kafka says was consumed.
+ */
+public final class LearnerService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LearnerService.class);
+  static final String SERVICE = "learner-node";
+
+  /**
+   * @param bootstrapServers the Kafka cluster
+   * @param learner the learner's settings
+   * @param groupsTopic where training groups come from (a replay can name a recorded one)
+   * @param kafkaOverrides further client settings, passed through
+   */
+  public record Settings(
+      String bootstrapServers,
+      LearnerConfig learner,
+      String groupsTopic,
+      Map<String, Object> kafkaOverrides) {
+    public Settings {
+      Objects.requireNonNull(bootstrapServers, "bootstrapServers must be host:port, but was null");
+      Objects.requireNonNull(learner, "learner");
+      Objects.requireNonNull(groupsTopic, "groupsTopic");
+      kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
+    }
+  }
+
+  private final Settings settings;
+  private final Trainer trainer;
+  private final CheckpointStore checkpoints;
+  private final AvroSerde<TrainingGroup> groupSerde;
+  private final AvroSerde<PolicyVersion> versionSerde;
+  private final AvroSerde<DeadLetter> deadLetterSerde;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final LearnerCounters counters = new LearnerCounters();
+  private final GroupBatcher batcher;
+
+  /** The version the weights are at, committed to Kafka. */
+  private long version;
+
+  private long groupsTrained;
+  private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+  private final List<ProducerRecord<String, byte[]>> pendingDeadLetters = new ArrayList<>();
+  private final Deque<ConsumerRecord<byte[], byte[]>> unprocessed = new ArrayDeque<>();
+
+  private LearnerService(Settings settings, Trainer trainer, SchemaRegistry registry) {
+    this.settings = settings;
+    this.trainer = trainer;
+    LearnerConfig config = settings.learner();
+    this.checkpoints = new CheckpointStore(config.checkpointDir(), config.keepCheckpoints());
+    this.groupSerde = new AvroSerde<>(TrainingGroup.class, registry);
+    this.versionSerde = new AvroSerde<>(PolicyVersion.class, registry);
+    this.deadLetterSerde = new AvroSerde<>(DeadLetter.class, registry);
+    this.batcher =
+        new GroupBatcher(
+            config.batchGroups(),
+            config.maxStaleness(),
+            config.stalenessPolicy(),
+            trainer.vocabSize(),
+            trainer.contextLength());
+    this.consumer = new KafkaConsumer<>(consumerConfig(settings));
+    this.producer = new KafkaProducer<>(producerConfig(settings));
+  }
+
+  /**
+   * Connects, fences any earlier learner of the same policy, and resumes from the last committed
+   * version (publishing the trainer's initial weights as version 0 if there is none).
+   */
+  public static LearnerService start(Settings settings, Trainer trainer, SchemaRegistry registry) {
+    LearnerService service = new LearnerService(settings, trainer, registry);
+    try {
+      service.resume();
+    } catch (RuntimeException e) {
+      service.close();
+      throw e;
+    }
+    return service;
+  }
+
+  private static Map<String, Object> consumerConfig(Settings s) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, s.learner().clientId());
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    c.putAll(s.kafkaOverrides());
+    return c;
+  }
+
+  private static Map<String, Object> producerConfig(Settings s) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
+    // One transactional id per policy: a second learner of the same policy fences this one.
+    c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, s.learner().clientId());
+    c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.POLICY_VERSION_MAX_BYTES);
+    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    c.putAll(s.kafkaOverrides());
+    return c;
+  }
+
+  private void resume() {
+    producer.initTransactions();
+    Optional<PolicyVersion> committed =
+        PolicyVersions.latest(
+            settings.bootstrapServers(), settings.learner().policyName(), versionSerde);
+    if (committed.isEmpty()) {
+      version = 0;
+      commit(List.of(), Map.of("initial", 1.0), TrainingMode.SRL);
+      log.info("no version of policy {} yet: published the initial weights as version 0", policy());
+    } else {
+      PolicyVersion v = committed.get();
+      version = v.getVersion();
+      groupsTrained = v.getGroupsTrained();
+      if (checkpoints.versions().contains(version)) {
+        Checkpoint checkpoint = checkpoints.read(version);
+        trainer.restore(checkpoint.weights(), checkpoint.optimizerState());
+        log.info(
+            "resumed policy {} at version {} from {}", policy(), version, checkpoints.directory());
+      } else {
+        // The disk lost the checkpoint (a new machine): the weights travel in the version record.
+        trainer.restore(bytes(v.getWeights()), new byte[0]);
+        log.warn(
+            "no checkpoint of version {} in {}: resumed from the weights in {} with a fresh"
+                + " optimiser state",
+            version,
+            checkpoints.directory(),
+            Topics.POLICY_VERSIONS.name());
+      }
+    }
+    consumer.subscribe(List.of(settings.groupsTopic()));
+  }
+
+  /** Trains until {@code keepGoing} is false or the version budget is spent. */
+  public void run(BooleanSupplier keepGoing) {
+    long budget = settings.learner().maxVersions();
+    long startVersion = version;
+    while (keepGoing.getAsBoolean() && (budget == 0 || version - startVersion < budget)) {
+      if (unprocessed.isEmpty()) {
+        consumer.poll(Duration.ofMillis(200)).forEach(unprocessed::add);
+        if (unprocessed.isEmpty()) {
+          flushDeadLetters();
+          continue;
+        }
+      }
+      ConsumerRecord<byte[], byte[]> record = unprocessed.poll();
+      offer(record);
+      nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+      if (batcher.full()) {
+        List<WeightedGroup> batch = batcher.take();
+        Map<String, Double> metrics = trainer.train(batch);
+        batch.forEach(counters::trained);
+        counters.lastMetrics(metrics);
+        groupsTrained += batch.size();
+        version++;
+        commit(batch, metrics, batch.get(0).group().getMode());
+      }
+    }
+  }
+
+  private void offer(ConsumerRecord<byte[], byte[]> record) {
+    TrainingGroup group;
+    try {
+      group =
+          record.value() == null ? null : groupSerde.deserialize(record.topic(), record.value());
+    } catch (SerializationException e) {
+      deadLetter(record, "UNDECODABLE", e.getMessage(), null);
+      return;
+    }
+    if (group == null) {
+      return; // a tombstone carries no group
+    }
+    GroupBatcher.Outcome outcome = batcher.offer(group, version);
+    if (outcome instanceof GroupBatcher.Outcome.DroppedStale) {
+      counters.groupsDroppedStale.incrementAndGet();
+    } else if (outcome instanceof GroupBatcher.Outcome.Invalid invalid) {
+      deadLetter(record, "INVALID_FIELD", invalid.reason(), group.getGroupId());
+    }
+  }
+
+  /**
+   * Publishes the current version with the offsets consumed so far, in one transaction; on failure
+   * rolls everything back to the last committed version.
+   */
+  private void commit(List<WeightedGroup> batch, Map<String, Double> metrics, TrainingMode mode) {
+    byte[] weights = trainer.exportWeights(version);
+    Map<String, Long> offsets = new HashMap<>();
+    nextOffsets.forEach((tp, o) -> offsets.put(tp.topic() + "-" + tp.partition(), o));
+    String path =
+        checkpoints
+            .write(
+                new Checkpoint(
+                    policy(),
+                    version,
+                    groupsTrained,
+                    weights,
+                    trainer.exportOptimizerState(),
+                    offsets))
+            .toString();
+    PolicyVersion record =
+        PolicyVersion.newBuilder()
+            .setPolicyName(policy())
+            .setVersion(version)
+            .setWeights(ByteBuffer.wrap(weights))
+            .setWeightsSha256(CheckpointStore.sha256(weights))
+            .setArchitecture(trainer.architecture())
+            .setMode(mode)
+            .setGroupsTrained(groupsTrained)
+            .setMetrics(metrics)
+            .setCheckpointPath(path)
+            .setCreatedAt(Instant.now())
+            .build();
+    try {
+      producer.beginTransaction();
+      producer.send(
+          new ProducerRecord<>(
+              Topics.POLICY_VERSIONS.name(),
+              policy(),
+              versionSerde.serialize(Topics.POLICY_VERSIONS.name(), record)));
+      pendingDeadLetters.forEach(producer::send);
+      sendOffsets();
+      producer.commitTransaction();
+    } catch (ProducerFencedException e) {
+      throw new IllegalStateException(
+          "another learner of policy " + policy() + " took over (transactional id fenced)", e);
+    } catch (KafkaException e) {
+      rollBack(e);
+      return;
+    }
+    counters.deadLetters.addAndGet(pendingDeadLetters.size());
+    pendingDeadLetters.clear();
+    counters.versionsPublished.incrementAndGet();
+    log.info(
+        "published {} version {} after {} groups: {}", policy(), version, groupsTrained, metrics);
+  }
+
+  /** Commits dead letters and offsets of refused groups while no batch is filling. */
+  private void flushDeadLetters() {
+    if (pendingDeadLetters.isEmpty()) {
+      return;
+    }
+    try {
+      producer.beginTransaction();
+      pendingDeadLetters.forEach(producer::send);
+      sendOffsets();
+      producer.commitTransaction();
+      counters.deadLetters.addAndGet(pendingDeadLetters.size());
+      pendingDeadLetters.clear();
+    } catch (ProducerFencedException e) {
+      throw new IllegalStateException(
+          "another learner of policy " + policy() + " took over (transactional id fenced)", e);
+    } catch (KafkaException e) {
+      rollBack(e);
+    }
+  }
+
+  private void sendOffsets() {
+    if (nextOffsets.isEmpty()) {
+      return; // version 0 is published before anything is consumed
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    nextOffsets.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
+    producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+  }
+
+  /** Aborts, restores the committed weights and rewinds the consumer to the committed offsets. */
+  private void rollBack(KafkaException cause) {
+    log.warn(
+        "transaction for {} version {} failed, rolling back: {}",
+        policy(),
+        version,
+        cause.toString());
+    producer.abortTransaction();
+    pendingDeadLetters.clear();
+    unprocessed.clear();
+    nextOffsets.clear();
+    batcher.take();
+    Optional<PolicyVersion> committed =
+        PolicyVersions.latest(settings.bootstrapServers(), policy(), versionSerde);
+    version = committed.map(PolicyVersion::getVersion).orElse(0L);
+    Checkpoint checkpoint = checkpoints.read(version);
+    trainer.restore(checkpoint.weights(), checkpoint.optimizerState());
+    groupsTrained = checkpoint.groupsTrained();
+    Map<TopicPartition, OffsetAndMetadata> committedOffsets =
+        consumer.committed(consumer.assignment());
+    committedOffsets.forEach((tp, o) -> consumer.seek(tp, o == null ? 0 : o.offset()));
+  }
+
+  private void deadLetter(
+      ConsumerRecord<byte[], byte[]> record, String reason, String message, String id) {
+    DeadLetter letter =
+        DeadLetters.of(
+            SERVICE,
+            reason,
+            message,
+            new DeadLetters.Source(
+                record.topic(), record.partition(), record.offset(), record.timestamp()),
+            id,
+            record.key(),
+            record.value(),
+            System.currentTimeMillis());
+    pendingDeadLetters.add(
+        new ProducerRecord<>(
+            Topics.DEAD_LETTERS.name(),
+            record.topic(),
+            deadLetterSerde.serialize(Topics.DEAD_LETTERS.name(), letter)));
+  }
+
+  /** The version the weights are at (the last one committed). */
+  public long version() {
+    return version;
+  }
+
+  public LearnerCounters counters() {
+    return counters;
+  }
+
+  private String policy() {
+    return settings.learner().policyName();
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] b = new byte[buffer.remaining()];
+    buffer.duplicate().get(b);
+    return b;
+  }
+
+  @Override
+  public void close() {
+    consumer.close(Duration.ofSeconds(10));
+    producer.close(Duration.ofSeconds(10));
+  }
+}
