@@ -16,7 +16,14 @@ import picocli.CommandLine.Command;
       "Actors stream rollout steps, a Kafka Streams scorer rewards each step by its similarity to"
           + " the expert step, and a TensorFlow learner updates the policy.",
     },
-    subcommands = {InfraCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      InfraCommand.class,
+      TopicsCommand.class,
+      DataCommand.class,
+      SimilarityCommand.class,
+      RewardCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class SrlCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -38,7 +45,8 @@ public final class SrlCommand implements Runnable {
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parseResult) -> {
           // A failure the user can act on is reported in one line; the stack trace goes to the log.
-          cmd.getErr().println("srl " + cmd.getCommandName() + ": " + rootMessage(e));
+          // The full name (srl data import), so the message says which command failed.
+          cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + rootMessage(e));
           org.slf4j.LoggerFactory.getLogger(SrlCommand.class).debug("failure", e);
           return 1;
         });
