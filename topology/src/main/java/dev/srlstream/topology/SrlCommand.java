@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       InfraCommand.class,
       TopicsCommand.class,
+      DataCommand.class,
+      SimilarityCommand.class,
+      RewardCommand.class,
       ScorerCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -46,7 +49,8 @@ public final class SrlCommand implements Runnable {
     commandLine.setExecutionExceptionHandler(
         (e, cmd, parseResult) -> {
           // A failure the user can act on is reported in one line; the stack trace goes to the log.
-          cmd.getErr().println("srl " + cmd.getCommandName() + ": " + rootMessage(e));
+          // The full name (srl data import), so the message says which command failed.
+          cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + rootMessage(e));
           LoggerFactory.getLogger(SrlCommand.class).debug("failure", e);
           return 1;
         });

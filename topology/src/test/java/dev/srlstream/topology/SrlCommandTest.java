@@ -14,7 +14,15 @@ class SrlCommandTest {
   void helpListsTheCommands() {
     CommandRun run = CommandRun.of("--help");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("Usage: srl", "infra", "topics", "help");
+    assertThat(run.out())
+        .contains("Usage: srl", "infra", "topics", "data", "similarity", "reward", "help");
+  }
+
+  @Test
+  void dataAlonePrintsItsUsage() {
+    CommandRun run = CommandRun.of("data");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Usage: srl data", "generate", "import");
   }
 
   @Test
