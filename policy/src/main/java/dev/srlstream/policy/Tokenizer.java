@@ -1,0 +1,45 @@
+package dev.srlstream.policy;
+
+/**
+ * Text to token ids and back, with a fixed vocabulary.
+ *
+ * <p>Contract: {@code decode(encode(s)).equals(s)} for every well-formed Unicode string {@code s};
+ * {@link #decode} never throws (ids it cannot render become U+FFFD); {@link #encode} never produces
+ * {@link #pad()}, {@link #bos()} or {@link #eos()}, which have no text.
+ */
+public interface Tokenizer {
+
+  /** A stable name written into weights headers, so weights are never loaded with another one. */
+  String id();
+
+  /** The number of token ids, {@code 0..vocabSize()-1}. */
+  int vocabSize();
+
+  /** The token ids of {@code text} (no BOS or EOS added). */
+  int[] encode(String text);
+
+  /** The text of {@code ids}; invalid ids or byte sequences become U+FFFD, PAD/BOS/EOS nothing. */
+  String decode(int[] ids);
+
+  /** Padding, never attended to by a real token when sequences are right-padded. */
+  int pad();
+
+  /** Beginning of sequence: the first token of every prompt. */
+  int bos();
+
+  /** End of sequence: the stop token of a response. */
+  int eos();
+
+  /**
+   * The tokenizer with the given {@link #id()}.
+   *
+   * @throws IllegalArgumentException if no tokenizer has that id
+   */
+  static Tokenizer forId(String id) {
+    if (ByteTokenizer.ID.equals(id)) {
+      return ByteTokenizer.INSTANCE;
+    }
+    throw new IllegalArgumentException(
+        "tokenizer must be one of [" + ByteTokenizer.ID + "], but was '" + id + "'");
+  }
+}

@@ -1,0 +1,242 @@
+package dev.srlstream.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.linalg.MatMul;
+import org.tensorflow.op.math.Mean;
+import org.tensorflow.op.train.BatchMatMul;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * Builds the decoder-only transformer's forward pass into a graph: token and learned position
+ * embeddings, pre-norm blocks (causal multi-head attention, GELU MLP), final norm, output
+ * projection.
+ *
+ * <p>Every op here has a C++ gradient that is correct in TF Java 1.1.0 (see PLATFORM-NOTES): the
+ * embedding lookup is GatherV2 (Gather v1 has no gradient), LayerNorm and GELU are built from
+ * elementwise ops (Gelu has no gradient), and softmax is only ever applied to rank-2 tensors
+ * because the Softmax/LogSoftmax gradients are silently wrong above rank 2. The residual stream is
+ * kept as {@code [B*S, D]} so its matmuls are plain MatMul; it is reshaped to {@code [B, H, S,
+ * head]} only inside attention.
+ */
+final class Transformer {
+
+  /** Added to the scores of future positions: exp of it underflows to exactly 0 in float32. */
+  private static final float MASKED_SCORE = -1e9f;
+
+  private static final float LAYER_NORM_EPSILON = 1e-5f;
+
+  /** sqrt(2/pi), of GELU's tanh approximation. */
+  private static final float GELU_SCALE = (float) Math.sqrt(2.0 / Math.PI);
+
+  private final Ops tf;
+  private final ModelConfig config;
+  private final Map<String, Operand<TFloat32>> weights;
+
+  /** One layer's keys and values, each {@code [B, H, positions, head]}. */
+  record LayerCache(Operand<TFloat32> keys, Operand<TFloat32> values) {}
+
+  /**
+   * The result of a forward pass over {@code ids [B, S]}.
+   *
+   * @param hidden the final-norm output, {@code [B*S, D]}
+   * @param batch B, a scalar
+   * @param length S, a scalar
+   * @param present per layer, the past keys and values followed by this pass's
+   */
+  record Pass(
+      Operand<TFloat32> hidden,
+      Operand<TInt32> batch,
+      Operand<TInt32> length,
+      List<LayerCache> present) {}
+
+  /**
+   * @param weights every variable by its {@link ParameterSpec} name: for a graph that is
+   *     differentiated, the variables' values read through Identity (gradients of ops fed
+   *     reference-typed {@code float_ref} outputs can fail to build, as BatchMatMulV3's does); for
+   *     decoding, the variables themselves (one kernel fewer per variable per step)
+   */
+  Transformer(Ops tf, ModelConfig config, Map<String, Operand<TFloat32>> weights) {
+    this.tf = tf;
+    this.config = config;
+    this.weights = weights;
+  }
+
+  /**
+   * The forward pass of {@code ids [B, S]} at positions {@code P..P+S-1}, where P is the number of
+   * positions in {@code past} (0 if it is empty). Position {@code i} attends to positions {@code <=
+   * P+i}. The caller keeps {@code P + S <= contextLength} (the lookup of a larger position fails).
+   *
+   * @param past one entry per layer, or empty for no cache
+   */
+  Pass forward(Operand<TInt32> ids, List<LayerCache> past) {
+    Operand<TInt32> idsShape = tf.shape(ids);
+    Operand<TInt32> batch = element(idsShape, 0);
+    Operand<TInt32> length = element(idsShape, 1);
+    Operand<TInt32> offset =
+        past.isEmpty() ? tf.constant(0) : element(tf.shape(past.get(0).keys()), 2);
+    Operand<TInt32> positions = tf.range(offset, tf.math.add(offset, length), tf.constant(1));
+
+    // [B, S, D] + [S, D], then flat: the residual stream is [B*S, D].
+    Operand<TFloat32> tokens = tf.gather(weight("tok_emb"), ids, tf.constant(0));
+    Operand<TFloat32> positional = tf.gather(weight("pos_emb"), positions, tf.constant(0));
+    Operand<TFloat32> x =
+        tf.reshape(tf.math.add(tokens, positional), tf.constant(new int[] {-1, config.dModel()}));
+
+    Operand<TFloat32> bias = causalBias(offset, positions);
+    // Shared by every layer: op count, not arithmetic, bounds a decoding step at this size.
+    Operand<TInt32> headsShape =
+        tf.stack(
+            List.of(batch, length, tf.constant(config.heads()), tf.constant(config.headDim())));
+    List<LayerCache> present = new ArrayList<>();
+    for (int layer = 0; layer < config.layers(); layer++) {
+      String block = "block" + layer + "/";
+      LayerCache layerPast = past.isEmpty() ? null : past.get(layer);
+      Attention attention =
+          attention(layerNorm(x, block + "ln1"), block, headsShape, bias, layerPast);
+      present.add(attention.cache());
+      x = tf.math.add(x, attention.output());
+      x = tf.math.add(x, mlp(layerNorm(x, block + "ln2"), block));
+    }
+    return new Pass(layerNorm(x, "final_ln"), batch, length, present);
+  }
+
+  /** Logits {@code [N, V]} of hidden states {@code [N, D]}. */
+  Operand<TFloat32> logits(Operand<TFloat32> hidden) {
+    if (config.tiedEmbeddings()) {
+      return tf.linalg.matMul(hidden, weight("tok_emb"), MatMul.transposeB(true));
+    }
+    return tf.linalg.matMul(hidden, weight("lm_head"));
+  }
+
+  /** Logits {@code [B, V]} of the last position of each row: only that position is projected. */
+  Operand<TFloat32> lastLogits(Pass pass) {
+    Operand<TFloat32> hidden =
+        tf.reshape(
+            pass.hidden(),
+            tf.stack(List.of(pass.batch(), pass.length(), tf.constant(config.dModel()))));
+    Operand<TInt32> last = tf.math.sub(pass.length(), tf.constant(1));
+    return logits(tf.gather(hidden, last, tf.constant(1)));
+  }
+
+  private record Attention(Operand<TFloat32> output, LayerCache cache) {}
+
+  private Attention attention(
+      Operand<TFloat32> x,
+      String block,
+      Operand<TInt32> headsShape,
+      Operand<TFloat32> bias,
+      LayerCache past) {
+    Operand<TFloat32> q = heads(x, block + "attn/wq", block + "attn/bq", headsShape);
+    Operand<TFloat32> k = heads(x, block + "attn/wk", block + "attn/bk", headsShape);
+    Operand<TFloat32> v = heads(x, block + "attn/wv", block + "attn/bv", headsShape);
+    if (past != null) {
+      k = tf.concat(List.of(past.keys(), k), tf.constant(2));
+      v = tf.concat(List.of(past.values(), v), tf.constant(2));
+    }
+    // [B, H, S, head] x [B, H, P+S, head]^T -> [B, H, S, P+S]
+    Operand<TFloat32> scores =
+        tf.math.mul(
+            tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true)),
+            tf.constant((float) (1.0 / Math.sqrt(config.headDim()))));
+    Operand<TFloat32> probabilities = softmaxLastAxis(tf.math.add(scores, bias), 4);
+    Operand<TFloat32> context = tf.train.batchMatMul(probabilities, v, TFloat32.class);
+    // [B, H, S, head] -> [B, S, H, head] -> [B*S, D]
+    Operand<TFloat32> merged =
+        tf.reshape(
+            tf.linalg.transpose(context, tf.constant(new int[] {0, 2, 1, 3})),
+            tf.constant(new int[] {-1, config.dModel()}));
+    Operand<TFloat32> output = dense(merged, block + "attn/wo", block + "attn/bo");
+    return new Attention(output, new LayerCache(k, v));
+  }
+
+  /**
+   * {@code x [B*S, D]} projected and split into heads: {@code [B, H, S, head]}.
+   *
+   * @param headsShape {@code [B, S, H, head]}
+   */
+  private Operand<TFloat32> heads(
+      Operand<TFloat32> x, String w, String b, Operand<TInt32> headsShape) {
+    Operand<TFloat32> split = tf.reshape(dense(x, w, b), headsShape);
+    return tf.linalg.transpose(split, tf.constant(new int[] {0, 2, 1, 3}));
+  }
+
+  /**
+   * {@code [S, P+S]}: 0 where query {@code i} (at position P+i) may attend key {@code j} ({@code j
+   * <= P+i}), a large negative number elsewhere. Broadcast over batch and heads.
+   */
+  private Operand<TFloat32> causalBias(Operand<TInt32> offset, Operand<TInt32> queryPositions) {
+    Operand<TInt32> keyPositions =
+        tf.range(
+            tf.constant(0),
+            tf.math.add(offset, element(tf.shape(queryPositions), 0)),
+            tf.constant(1));
+    Operand<TFloat32> allowed =
+        tf.dtypes.cast(
+            tf.math.lessEqual(
+                tf.expandDims(keyPositions, tf.constant(0)),
+                tf.expandDims(queryPositions, tf.constant(1))),
+            TFloat32.class);
+    return tf.math.mul(tf.math.sub(tf.constant(1f), allowed), tf.constant(MASKED_SCORE));
+  }
+
+  /**
+   * Softmax over the last axis of a tensor of any rank, applied to a rank-2 view: TF Java 1.1.0's
+   * Softmax gradient is wrong for rank above 2 (it sums over axis 1), silently.
+   */
+  private Operand<TFloat32> softmaxLastAxis(Operand<TFloat32> x, int rank) {
+    Operand<TInt32> shape = tf.shape(x);
+    Operand<TInt32> last = element(shape, rank - 1);
+    Operand<TFloat32> flat = tf.reshape(x, tf.stack(List.of(tf.constant(-1), last)));
+    return tf.reshape(tf.nn.softmax(flat), shape);
+  }
+
+  private Operand<TFloat32> mlp(Operand<TFloat32> x, String block) {
+    Operand<TFloat32> hidden = gelu(dense(x, block + "mlp/w1", block + "mlp/b1"));
+    return dense(hidden, block + "mlp/w2", block + "mlp/b2");
+  }
+
+  /** GELU, tanh approximation: {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. */
+  private Operand<TFloat32> gelu(Operand<TFloat32> x) {
+    Operand<TFloat32> cube = tf.math.mul(tf.math.mul(x, x), x);
+    Operand<TFloat32> inner =
+        tf.math.mul(
+            tf.constant(GELU_SCALE), tf.math.add(x, tf.math.mul(tf.constant(0.044715f), cube)));
+    return tf.math.mul(
+        tf.math.mul(tf.constant(0.5f), x), tf.math.add(tf.constant(1f), tf.math.tanh(inner)));
+  }
+
+  /** LayerNorm over the last axis of {@code [N, D]}, with gain and offset. */
+  private Operand<TFloat32> layerNorm(Operand<TFloat32> x, String name) {
+    Operand<TInt32> lastAxis = tf.constant(1);
+    Operand<TFloat32> mean = tf.math.mean(x, lastAxis, Mean.keepDims(true));
+    Operand<TFloat32> centered = tf.math.sub(x, mean);
+    Operand<TFloat32> variance =
+        tf.math.mean(tf.math.square(centered), lastAxis, Mean.keepDims(true));
+    Operand<TFloat32> normalized =
+        tf.math.mul(
+            centered, tf.math.rsqrt(tf.math.add(variance, tf.constant(LAYER_NORM_EPSILON))));
+    return tf.math.add(tf.math.mul(normalized, weight(name + "/gamma")), weight(name + "/beta"));
+  }
+
+  private Operand<TFloat32> dense(Operand<TFloat32> x, String w, String b) {
+    return tf.math.add(tf.linalg.matMul(x, weight(w)), weight(b));
+  }
+
+  private Operand<TFloat32> weight(String name) {
+    Operand<TFloat32> weight = weights.get(name);
+    if (weight == null) {
+      throw new IllegalStateException("no variable " + name + " for " + config);
+    }
+    return weight;
+  }
+
+  /** Element {@code index} of an int vector, as a scalar. */
+  private Operand<TInt32> element(Operand<TInt32> vector, int index) {
+    return tf.gather(vector, tf.constant(index), tf.constant(0));
+  }
+}
