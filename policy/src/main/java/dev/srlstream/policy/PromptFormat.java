@@ -1,0 +1,82 @@
+package dev.srlstream.policy;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * How a step-wise instance is written for the policy, the same for sampling (actors), supervised
+ * training (SFT) and evaluation, so all three see the same text:
+ *
+ * <pre>
+ * Problem: (3 + 4) × 5 − 6 ÷ 2
+ * Step 1: 3 + 4 = 7
+ * Step 2: 7 × 5 = 35
+ * Hint: divide                       (only with a title hint)
+ * Step 3:
+ * </pre>
+ *
+ * after a BOS token. The policy continues with {@code <think>…</think>} and the action, then EOS. A
+ * whole-solution prompt (RLVR, HOLISTIC, SFT of a solution) has no steps and ends with {@code
+ * Solution:}.
+ */
+public final class PromptFormat {
+  private PromptFormat() {}
+
+  /** The prompt text of SRL step k (0-based) given the expert steps before it. */
+  public static String stepPrompt(String question, List<String> contextSteps, String hint) {
+    StringBuilder text = new StringBuilder("Problem: ").append(oneLine(question)).append('\n');
+    for (int i = 0; i < contextSteps.size(); i++) {
+      text.append("Step ")
+          .append(i + 1)
+          .append(": ")
+          .append(oneLine(contextSteps.get(i)))
+          .append('\n');
+    }
+    if (hint != null && !hint.isBlank()) {
+      text.append("Hint: ").append(oneLine(hint)).append('\n');
+    }
+    return text.append("Step ").append(contextSteps.size() + 1).append(':').toString();
+  }
+
+  /** The prompt text of a whole-solution instance. */
+  public static String solutionPrompt(String question) {
+    return "Problem: " + oneLine(question) + "\nSolution:";
+  }
+
+  /** BOS followed by the encoded prompt text. */
+  public static int[] promptTokens(Tokenizer tokenizer, String promptText) {
+    int[] body = tokenizer.encode(promptText);
+    int[] tokens = new int[body.length + 1];
+    tokens[0] = tokenizer.bos();
+    System.arraycopy(body, 0, tokens, 1, body.length);
+    return tokens;
+  }
+
+  /**
+   * The response text of sampled tokens: everything before the first EOS (the stop token is not
+   * text), decoded.
+   */
+  public static String responseText(Tokenizer tokenizer, int[] responseTokens) {
+    int end = 0;
+    while (end < responseTokens.length && responseTokens[end] != tokenizer.eos()) {
+      end++;
+    }
+    return tokenizer.decode(Arrays.copyOf(responseTokens, end));
+  }
+
+  /**
+   * The target tokens of a supervised example: the response text (e.g. {@code " <think>…</think>7 ×
+   * 5 = 35"}) followed by EOS.
+   */
+  public static int[] targetTokens(Tokenizer tokenizer, String responseText) {
+    int[] body = tokenizer.encode(responseText);
+    int[] tokens = Arrays.copyOf(body, body.length + 1);
+    tokens[body.length] = tokenizer.eos();
+    return tokens;
+  }
+
+  /** Newlines inside a field would read as new lines of the format. */
+  private static String oneLine(String text) {
+    return text.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ').strip();
+  }
+}
