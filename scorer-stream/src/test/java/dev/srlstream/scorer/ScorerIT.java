@@ -7,6 +7,7 @@ import dev.srlstream.infra.kafka.EmbeddedKafkaBroker;
 import dev.srlstream.infra.kafka.TopicProvisioner;
 import dev.srlstream.infra.registry.RegistryConfig;
 import dev.srlstream.infra.registry.SchemaRegistryServer;
+import dev.srlstream.schemas.TopicSpec;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.ExpertStep;
@@ -144,7 +145,94 @@ class ScorerIT {
     }
   }
 
+  /**
+   * Pending groups live in a cached store (ScorerTopology): half a group scored before a restart
+   * must reach the changelog, or the new instance, without local state, never completes it.
+   */
+  @Test
+  void aGroupHalfAssembledBeforeARestartThatLosesLocalStateIsCompletedAfterIt() throws Exception {
+    ScorerTopics topics =
+        new ScorerTopics(
+            "it-split.rollout-steps",
+            "it-split.expert-steps",
+            "it-split.step-rewards",
+            "it-split.training-groups",
+            "it-split.dead-letters");
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      TopicProvisioner.provision(
+          admin,
+          List.of(
+              renamed(Topics.ROLLOUT_STEPS, topics.rolloutSteps()),
+              renamed(Topics.EXPERT_STEPS, topics.expertSteps()),
+              renamed(Topics.STEP_REWARDS, topics.stepRewards()),
+              renamed(Topics.TRAINING_GROUPS, topics.trainingGroups()),
+              renamed(Topics.DEAD_LETTERS, topics.deadLetters())));
+    }
+    String target = "7 × 5 = 35";
+    String[] actions = {"7 × 5 = 35", "7 × 5 = 36", "7 + 5 = 12", "35"};
+    List<RolloutStep> rollouts = new ArrayList<>();
+    for (int i = 0; i < GROUP_SIZE; i++) {
+      RolloutStep r =
+          ScorerTopologyTest.rollout(
+              "s1", "split-g", "split-g/r" + i, i, GROUP_SIZE, "<think>m</think>" + actions[i]);
+      r.setStepIndex(2);
+      rollouts.add(r);
+    }
+    produce(
+        topics.expertSteps(),
+        List.of(ScorerTopologyTest.expert("s1", TrainingMode.SRL, target)),
+        ExpertStep::getInstanceId,
+        ExpertStep.class);
+    produce(
+        topics.rolloutSteps(),
+        rollouts.subList(0, 2),
+        RolloutStep::getInstanceId,
+        RolloutStep.class);
+    try (ScorerService first =
+        ScorerService.start(
+            settings("scorer-it-split", firstState, topics), Duration.ofSeconds(60))) {
+      assertThat(readCommitted(topics.stepRewards(), StepReward.class, l -> l.size() >= 2))
+          .hasSize(2);
+    }
+
+    produce(
+        topics.rolloutSteps(),
+        rollouts.subList(2, GROUP_SIZE),
+        RolloutStep::getInstanceId,
+        RolloutStep.class);
+    try (ScorerService second =
+        ScorerService.start(
+            settings("scorer-it-split", secondState, topics), Duration.ofSeconds(60))) {
+      List<TrainingGroup> groups =
+          readCommitted(topics.trainingGroups(), TrainingGroup.class, l -> !l.isEmpty());
+      assertThat(groups).hasSize(1);
+      assertThat(groups.get(0).getComplete()).isTrue();
+      assertThat(groups.get(0).getRollouts())
+          .extracting(r -> r.getRolloutId())
+          .containsExactly("split-g/r0", "split-g/r1", "split-g/r2", "split-g/r3");
+      assertThat(readCommitted(topics.stepRewards(), StepReward.class, l -> l.size() >= 4))
+          .hasSize(4);
+    }
+  }
+
+  private static <V extends org.apache.avro.specific.SpecificRecord> TopicSpec<V> renamed(
+      TopicSpec<V> spec, String name) {
+    return new TopicSpec<>(
+        name,
+        spec.valueType(),
+        spec.keyField(),
+        spec.partitions(),
+        spec.cleanupPolicy(),
+        spec.retention(),
+        spec.maxMessageBytes());
+  }
+
   private ScorerService.Settings settings(String applicationId, Path stateDir) {
+    return settings(applicationId, stateDir, ScorerTopics.LIVE);
+  }
+
+  private ScorerService.Settings settings(
+      String applicationId, Path stateDir, ScorerTopics topics) {
     return new ScorerService.Settings(
         broker.bootstrapServers(),
         registryServer.url(),
@@ -152,7 +240,7 @@ class ScorerIT {
         stateDir,
         1,
         ScorerConfig.DEFAULTS,
-        ScorerTopics.LIVE,
+        topics,
         Map.of("commit.interval.ms", "100"));
   }
 

@@ -395,6 +395,33 @@ class ScorerTopologyTest {
   }
 
   @Test
+  void aDuplicateIsFoundWhenTheCopiesHaveDifferentTimestampsInEitherOrder() {
+    start(ScorerConfig.DEFAULTS);
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    Instant t = Instant.parse("2026-11-26T06:00:00Z");
+    byte[] first =
+        rolloutSerde.serialize(
+            Topics.ROLLOUT_STEPS.name(),
+            rollout("i1", "g1", "r0", 0, 2, "<think>t</think>6 ÷ 2 = 3"));
+    byte[] second =
+        rolloutSerde.serialize(
+            Topics.ROLLOUT_STEPS.name(),
+            rollout("i1", "g2", "r1", 0, 2, "<think>t</think>6 ÷ 2 = 3"));
+    // Within the retention (24 h), the copy may come an hour later or an hour earlier.
+    rollouts.pipeInput("i1", first, t);
+    rollouts.pipeInput("i1", first, t.plus(Duration.ofHours(1)));
+    rollouts.pipeInput("i1", second, t.plus(Duration.ofHours(2)));
+    rollouts.pipeInput("i1", second, t.plus(Duration.ofMinutes(70)));
+
+    assertThat(rewards.readValuesToList())
+        .extracting(StepReward::getRolloutId)
+        .containsExactly("r0", "r1");
+    assertThat(deadLetters.readValuesToList())
+        .extracting(DeadLetter::getMessage)
+        .containsExactly("rollout_id r0 was seen before", "rollout_id r1 was seen before");
+  }
+
+  @Test
   void warmupTombstonesAreSkippedAndExpertTombstonesRetireAnInstance() {
     start(ScorerConfig.DEFAULTS.withUnknownInstanceGrace(Duration.ofSeconds(5)));
     RecordHeaders warmup = new RecordHeaders();
