@@ -2,8 +2,8 @@ package dev.srlstream.scorer;
 
 import dev.srlstream.schemas.avro.ExpertStep;
 import dev.srlstream.schemas.avro.RolloutStep;
-import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.avro.TrainingMode;
+import dev.srlstream.scorer.avro.GroupProgress;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,6 +22,10 @@ final class RolloutChecks {
   static Optional<String> problem(String key, RolloutStep r, int maxResponseChars) {
     if (r.getInstanceId().isBlank() || r.getRolloutId().isBlank() || r.getGroupId().isBlank()) {
       return Optional.of("instance_id, rollout_id and group_id must not be blank");
+    }
+    if (r.getGroupId().indexOf('\u0000') >= 0 || r.getInstanceId().indexOf('\u0000') >= 0) {
+      // The scorer's store keys join ids with U+0000.
+      return Optional.of("group_id and instance_id must not contain U+0000");
     }
     if (!r.getInstanceId().equals(key)) {
       return Optional.of(
@@ -94,13 +98,13 @@ final class RolloutChecks {
   }
 
   /** Checks of a rollout against the group it claims to belong to. */
-  static Optional<String> problem(RolloutStep r, TrainingGroup group) {
+  static Optional<String> problem(RolloutStep r, GroupProgress group, boolean indexTaken) {
     if (!r.getInstanceId().equals(group.getInstanceId())
         || r.getPolicyVersion() != group.getPolicyVersion()
         || r.getGroupSize() != group.getExpectedSize()) {
       return Optional.of(
           "group "
-              + group.getGroupId()
+              + r.getGroupId()
               + " is instance "
               + group.getInstanceId()
               + ", policy version "
@@ -114,14 +118,12 @@ final class RolloutChecks {
               + ", "
               + r.getGroupSize());
     }
-    boolean indexTaken =
-        group.getRollouts().stream().anyMatch(g -> g.getRolloutIndex() == r.getRolloutIndex());
     if (indexTaken) {
       return Optional.of(
           "rollout_index "
               + r.getRolloutIndex()
               + " of group "
-              + group.getGroupId()
+              + r.getGroupId()
               + " arrived twice under different rollout ids");
     }
     return Optional.empty();

@@ -11,6 +11,7 @@ import dev.srlstream.schemas.avro.StepReward;
 import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.serde.AvroSerde;
+import dev.srlstream.scorer.avro.GroupProgress;
 import dev.srlstream.scorer.avro.WaitingRollout;
 import dev.srlstream.scorer.reward.Reward;
 import java.nio.ByteBuffer;
@@ -64,7 +65,8 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
   private KeyValueStore<String, ExpertStep> experts;
   private KeyValueStore<String, WaitingRollout> waiting;
   private KeyValueStore<String, TrainingGroup> groups;
-  private KeyValueStore<String, Long> groupStarted;
+  private KeyValueStore<String, GroupProgress> groupProgress;
+  private KeyValueStore<String, GroupRollout> pendingRollouts;
   private WindowStore<String, Long> seen;
 
   StepScorer(
@@ -83,7 +85,8 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     this.experts = context.getStateStore(ScorerTopology.EXPERT_STORE);
     this.waiting = context.getStateStore(ScorerTopology.WAITING_STORE);
     this.groups = context.getStateStore(ScorerTopology.GROUP_STORE);
-    this.groupStarted = context.getStateStore(ScorerTopology.GROUP_STARTED_STORE);
+    this.groupProgress = context.getStateStore(ScorerTopology.GROUP_PROGRESS_STORE);
+    this.pendingRollouts = context.getStateStore(ScorerTopology.PENDING_ROLLOUT_STORE);
     this.seen = context.getStateStore(ScorerTopology.SEEN_STORE);
     // Timeouts are in wall-clock time: a straggler is late in real time, whatever the records say.
     context.schedule(
@@ -235,9 +238,11 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
           value);
       return;
     }
-    TrainingGroup group = groups.get(rollout.getGroupId());
-    if (group != null) {
-      Optional<String> groupProblem = RolloutChecks.problem(rollout, group);
+    GroupProgress progress = groupProgress.get(rollout.getGroupId());
+    if (progress != null) {
+      boolean indexTaken =
+          pendingRollouts.get(rolloutKey(rollout.getGroupId(), rollout.getRolloutIndex())) != null;
+      Optional<String> groupProblem = RolloutChecks.problem(rollout, progress, indexTaken);
       if (groupProblem.isPresent()) {
         deadLetter(
             DeadLetterReason.INVALID_FIELD,
@@ -274,15 +279,22 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
         new Record<String, Object>(rollout.getGroupId(), stepReward, timestamp),
         ScorerTopology.REWARDS_SINK);
     counters.rewards.incrementAndGet();
-    addToGroup(group, rollout, stepReward, timestamp);
+    addToGroup(progress, rollout, stepReward, timestamp);
   }
 
+  /**
+   * Stores a scored rollout in its group; the last one completes the group. The group's header
+   * (with the prompt) and each rollout are written once; only the small progress record is
+   * rewritten per rollout, so a rollout costs the same whatever the group size.
+   */
   private void addToGroup(
-      TrainingGroup group, RolloutStep rollout, StepReward reward, long timestamp) {
-    if (group == null) {
-      group =
+      GroupProgress progress, RolloutStep rollout, StepReward reward, long timestamp) {
+    String groupId = rollout.getGroupId();
+    if (progress == null) {
+      groups.put(
+          groupId,
           TrainingGroup.newBuilder()
-              .setGroupId(rollout.getGroupId())
+              .setGroupId(groupId)
               .setTaskId(rollout.getTaskId())
               .setInstanceId(rollout.getInstanceId())
               .setProblemId(rollout.getProblemId())
@@ -292,39 +304,45 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
               .setExpectedSize(rollout.getGroupSize())
               .setComplete(false)
               .setPromptTokenIds(rollout.getPromptTokenIds())
-              .setRollouts(new ArrayList<>())
+              .setRollouts(List.of())
               .setRewardMean(0)
               .setRewardStd(0)
               .setRewardConfig(reward.getRewardConfig())
               .setAssembledAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+              .build());
+      progress =
+          GroupProgress.newBuilder()
+              .setInstanceId(rollout.getInstanceId())
+              .setPolicyVersion(rollout.getPolicyVersion())
+              .setExpectedSize(rollout.getGroupSize())
+              .setArrived(0)
+              .setStartedAt(context.currentSystemTimeMs())
               .build();
-      groupStarted.put(rollout.getGroupId(), context.currentSystemTimeMs());
     }
-    group
-        .getRollouts()
-        .add(
-            GroupRollout.newBuilder()
-                .setRolloutId(rollout.getRolloutId())
-                .setRolloutIndex(rollout.getRolloutIndex())
-                .setActorId(rollout.getActorId())
-                .setResponseTokenIds(rollout.getResponseTokenIds())
-                .setBehaviourLogprobs(rollout.getBehaviourLogprobs())
-                .setReward(reward.getReward())
-                .setAdvantage(0)
-                .setFormatOk(reward.getFormatOk())
-                .build());
-    if (group.getRollouts().size() == group.getExpectedSize()) {
-      finish(group, true, timestamp);
+    pendingRollouts.put(
+        rolloutKey(groupId, rollout.getRolloutIndex()),
+        GroupRollout.newBuilder()
+            .setRolloutId(rollout.getRolloutId())
+            .setRolloutIndex(rollout.getRolloutIndex())
+            .setActorId(rollout.getActorId())
+            .setResponseTokenIds(rollout.getResponseTokenIds())
+            .setBehaviourLogprobs(rollout.getBehaviourLogprobs())
+            .setReward(reward.getReward())
+            .setAdvantage(0)
+            .setFormatOk(reward.getFormatOk())
+            .build());
+    progress.setArrived(progress.getArrived() + 1);
+    if (progress.getArrived() == progress.getExpectedSize()) {
+      finish(groupId, true, timestamp);
     } else {
-      groups.put(group.getGroupId(), group);
+      groupProgress.put(groupId, progress);
     }
   }
 
   /** Computes the advantages, applies dynamic sampling, emits or counts, and forgets the group. */
-  private void finish(TrainingGroup group, boolean complete, long timestamp) {
-    groups.delete(group.getGroupId());
-    groupStarted.delete(group.getGroupId());
-    List<GroupRollout> rollouts = new ArrayList<>(group.getRollouts());
+  private void finish(String groupId, boolean complete, long timestamp) {
+    TrainingGroup group = groups.get(groupId);
+    List<GroupRollout> rollouts = forget(groupId);
     rollouts.sort(Comparator.comparingInt(GroupRollout::getRolloutIndex));
     double[] rewardValues = rollouts.stream().mapToDouble(GroupRollout::getReward).toArray();
     GroupAdvantages advantages = GroupAdvantages.of(rewardValues);
@@ -376,22 +394,41 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
       }
     }
     long timeoutMillis = config.groupTimeout().toMillis();
-    for (KeyValue<String, Long> entry : all(groupStarted)) {
-      if (entry.value + timeoutMillis > now) {
+    for (KeyValue<String, GroupProgress> entry : all(groupProgress)) {
+      if (entry.value.getStartedAt() + timeoutMillis > now) {
         continue;
       }
-      TrainingGroup group = groups.get(entry.key);
-      if (group != null
-          && config.partialGroups() == PartialGroupPolicy.EMIT
-          && group.getRollouts().size() >= 2) {
+      if (config.partialGroups() == PartialGroupPolicy.EMIT && entry.value.getArrived() >= 2) {
         counters.partialGroupsEmitted.incrementAndGet();
-        finish(group, false, now);
+        finish(entry.key, false, now);
       } else {
-        groups.delete(entry.key);
-        groupStarted.delete(entry.key);
+        forget(entry.key);
         counters.partialGroupsDropped.incrementAndGet();
       }
     }
+  }
+
+  /** Deletes a pending group from every store and returns its stored rollouts. */
+  private List<GroupRollout> forget(String groupId) {
+    List<GroupRollout> rollouts = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    try (KeyValueIterator<String, GroupRollout> it =
+        pendingRollouts.prefixScan(groupId + KEY_SEPARATOR, new StringSerializer())) {
+      it.forEachRemaining(
+          kv -> {
+            keys.add(kv.key);
+            rollouts.add(kv.value);
+          });
+    }
+    keys.forEach(pendingRollouts::delete);
+    groups.delete(groupId);
+    groupProgress.delete(groupId);
+    return rollouts;
+  }
+
+  /** Rollouts of a group sort by index under their group's prefix. */
+  private static String rolloutKey(String groupId, int rolloutIndex) {
+    return groupId + KEY_SEPARATOR + String.format("%06d", rolloutIndex);
   }
 
   private List<KeyValue<String, WaitingRollout>> waitingFor(String instanceId) {
