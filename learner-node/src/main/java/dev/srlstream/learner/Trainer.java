@@ -23,7 +23,7 @@ public interface Trainer extends AutoCloseable {
    * Updates the policy once from a batch of scored groups (the clipped surrogate with GRPO
    * advantages, or cross-entropy in SFT mode).
    *
-   * @return the update's metrics (loss, entropy, clip_fraction, kl, grad_norm, ...)
+   * @return the update's metrics (loss, entropy, clip_fraction, approx_kl, grad_norm, ...)
    */
   Map<String, Double> train(List<WeightedGroup> batch);
 
@@ -33,7 +33,11 @@ public interface Trainer extends AutoCloseable {
   /** The optimiser's state (moments, step), in the trainer's own format. */
   byte[] exportOptimizerState();
 
-  /** Restores weights and optimiser state written by the two exports (from a checkpoint). */
+  /**
+   * Restores weights and optimiser state written by the two exports (from a checkpoint). An empty
+   * {@code optimizerState} means a fresh optimiser: the learner restores so from a {@code
+   * PolicyVersion} record when the checkpoint is lost.
+   */
   void restore(byte[] weights, byte[] optimizerState);
 
   @Override

@@ -20,6 +20,10 @@ public final class TrainingGroupChecks {
     if (group.getRollouts().isEmpty()) {
       return Optional.of("rollouts must not be empty");
     }
+    if (group.getPromptTokenIds().isEmpty()) {
+      // The trainer predicts the first response token from the prompt's last position.
+      return Optional.of("prompt_token_ids must have at least 1 token (a BOS), but had 0");
+    }
     Optional<String> prompt =
         tokenProblem("prompt_token_ids", group.getPromptTokenIds(), vocabSize);
     if (prompt.isPresent()) {

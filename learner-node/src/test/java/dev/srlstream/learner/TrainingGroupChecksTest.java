@@ -26,6 +26,11 @@ class TrainingGroupChecksTest {
     assertThat(TrainingGroupChecks.problem(negativePrompt, 64, 128))
         .contains("prompt_token_ids[1] must be a token id in [0, 64), but was -2");
 
+    TrainingGroup noPrompt = SampleRecords.trainingGroup();
+    noPrompt.setPromptTokenIds(List.of());
+    assertThat(TrainingGroupChecks.problem(noPrompt, 64, 128))
+        .contains("prompt_token_ids must have at least 1 token (a BOS), but had 0");
+
     TrainingGroup mismatched = SampleRecords.trainingGroup();
     mismatched.getRollouts().get(0).setBehaviourLogprobs(List.of(-1f));
     assertThat(TrainingGroupChecks.problem(mismatched, 64, 128))
