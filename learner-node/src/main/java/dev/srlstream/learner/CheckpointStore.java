@@ -90,6 +90,11 @@ public final class CheckpointStore {
     }
   }
 
+  /** The directory of a version's checkpoint. */
+  public Path pathOf(long version) {
+    return directory.resolve(name(version));
+  }
+
   /** The versions on disk, oldest first. */
   public List<Long> versions() {
     if (!Files.isDirectory(directory)) {

@@ -166,8 +166,7 @@ public final class LearnerService implements AutoCloseable {
       version = v.getVersion();
       groupsTrained = v.getGroupsTrained();
       if (checkpoints.versions().contains(version)) {
-        Checkpoint checkpoint = checkpoints.read(version);
-        trainer.restore(checkpoint.weights(), checkpoint.optimizerState());
+        restoreFrom(version);
         log.info(
             "resumed policy {} at version {} from {}", policy(), version, checkpoints.directory());
       } else {
@@ -331,12 +330,29 @@ public final class LearnerService implements AutoCloseable {
     Optional<PolicyVersion> committed =
         PolicyVersions.latest(settings.bootstrapServers(), policy(), versionSerde);
     version = committed.map(PolicyVersion::getVersion).orElse(0L);
-    Checkpoint checkpoint = checkpoints.read(version);
-    trainer.restore(checkpoint.weights(), checkpoint.optimizerState());
-    groupsTrained = checkpoint.groupsTrained();
+    groupsTrained = restoreFrom(version).groupsTrained();
     Map<TopicPartition, OffsetAndMetadata> committedOffsets =
         consumer.committed(consumer.assignment());
     committedOffsets.forEach((tp, o) -> consumer.seek(tp, o == null ? 0 : o.offset()));
+  }
+
+  /**
+   * Restores the trainer from a checkpoint; one that is corrupt or belongs to another model is
+   * refused with a message naming its directory.
+   */
+  private Checkpoint restoreFrom(long checkpointVersion) {
+    Checkpoint checkpoint = checkpoints.read(checkpointVersion);
+    try {
+      trainer.restore(checkpoint.weights(), checkpoint.optimizerState());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "checkpoint "
+              + checkpoints.pathOf(checkpointVersion)
+              + " cannot be loaded: "
+              + e.getMessage(),
+          e);
+    }
+    return checkpoint;
   }
 
   private void deadLetter(
