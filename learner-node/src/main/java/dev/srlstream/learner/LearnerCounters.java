@@ -56,6 +56,46 @@ public final class LearnerCounters {
     return histogram;
   }
 
+  /** Everything above in the Prometheus text format ({@code srl_learner_*}). */
+  public String prometheusText() {
+    StringBuilder text = new StringBuilder();
+    counter(text, "versions_published", versionsPublished());
+    counter(text, "groups_trained", groupsTrained());
+    counter(text, "tokens_trained", tokensTrained());
+    counter(text, "groups_dropped_stale", groupsDroppedStale());
+    counter(text, "dead_letters", deadLetters());
+    text.append("# TYPE srl_learner_groups_by_staleness_total counter\n");
+    stalenessHistogram()
+        .forEach(
+            (staleness, count) ->
+                text.append("srl_learner_groups_by_staleness_total{staleness=\"")
+                    .append(staleness)
+                    .append("\"} ")
+                    .append(count)
+                    .append('\n'));
+    lastMetrics()
+        .forEach(
+            (name, value) ->
+                text.append("# TYPE srl_learner_last_")
+                    .append(name)
+                    .append(" gauge\nsrl_learner_last_")
+                    .append(name)
+                    .append(' ')
+                    .append(value)
+                    .append('\n'));
+    return text.toString();
+  }
+
+  private static void counter(StringBuilder text, String name, long value) {
+    text.append("# TYPE srl_learner_")
+        .append(name)
+        .append("_total counter\nsrl_learner_")
+        .append(name)
+        .append("_total ")
+        .append(value)
+        .append('\n');
+  }
+
   /** The metrics of the last update (loss, entropy, clip_fraction, kl, grad_norm, ...). */
   public Map<String, Double> lastMetrics() {
     return lastMetrics;

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       SimilarityCommand.class,
       RewardCommand.class,
       ScorerCommand.class,
+      LearnerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SrlCommand implements Runnable {

@@ -1,0 +1,261 @@
+package dev.srlstream.topology;
+
+import dev.srlstream.learner.GrpoTrainer;
+import dev.srlstream.learner.LearnerConfig;
+import dev.srlstream.learner.LearnerService;
+import dev.srlstream.learner.StalenessPolicy;
+import dev.srlstream.learner.TrainerConfig;
+import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.policy.WeightsCodec;
+import dev.srlstream.schemas.registry.SchemaRegistryClient;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code srl learner}: the GRPO learner, alone, against any cluster. */
+@Command(
+    name = "learner",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run the learner until Ctrl-C, SIGTERM or --max-versions: consume scored training groups,"
+          + " update the policy once per batch (clipped surrogate with the recorded behaviour"
+          + " log-probs, AdamW, gradient-norm clipping), and publish each version to"
+          + " srl.policy-versions in one Kafka transaction with the offsets it consumed, after"
+          + " writing its checkpoint.",
+      "On start it resumes from the last committed version of --policy (its checkpoint, or the"
+          + " weights in the version record), or publishes version 0: --base-policy, else weights"
+          + " initialised from the seed. One learner runs per policy: a second one fences the first.",
+      "A line per version goes to the log; --metrics-port serves /metrics and /health on 127.0.0.1."
+    })
+final class LearnerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap-servers",
+      required = true,
+      paramLabel = "HOST:PORT[,...]",
+      description = "Kafka bootstrap servers.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--schema-registry",
+      required = true,
+      paramLabel = "URL",
+      description = "Schema registry URL.")
+  String schemaRegistry;
+
+  @Option(
+      names = "--policy",
+      defaultValue = "srl",
+      paramLabel = "NAME",
+      description = "Policy name: the key of its versions (default: ${DEFAULT-VALUE}).")
+  String policy;
+
+  @Option(
+      names = "--base-policy",
+      paramLabel = "FILE",
+      description =
+          "Weights (the weights codec's file) to publish as version 0 when the policy has"
+              + " no version yet; its architecture is the model's.")
+  Path basePolicy;
+
+  @Option(
+      names = "--model-config",
+      paramLabel = "FILE",
+      description =
+          "Model configuration JSON when there is no --base-policy (default: the built-in"
+              + " 0.56 M-parameter model).")
+  Path modelConfig;
+
+  @Option(
+      names = "--batch-groups",
+      defaultValue = "8",
+      paramLabel = "B",
+      description = "Training groups per update (default: ${DEFAULT-VALUE}).")
+  int batchGroups;
+
+  @Option(
+      names = "--max-staleness",
+      defaultValue = "2",
+      paramLabel = "N",
+      description =
+          "Groups up to N versions behind train at full weight (default: ${DEFAULT-VALUE}).")
+  int maxStaleness;
+
+  @Option(
+      names = "--stale-groups",
+      defaultValue = "DROP",
+      paramLabel = "DROP|DOWNWEIGHT",
+      description = "What to do with staler groups (default: ${DEFAULT-VALUE}).")
+  StalenessPolicy stalenessPolicy;
+
+  @Option(
+      names = "--learning-rate",
+      defaultValue = "3e-4",
+      paramLabel = "LR",
+      description = "AdamW peak learning rate (default: ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(
+      names = "--clip",
+      defaultValue = "0.2",
+      paramLabel = "EPS",
+      description = "Ratio clip eps_low = eps_high (default: ${DEFAULT-VALUE}).")
+  double clip;
+
+  @Option(
+      names = "--kl",
+      defaultValue = "0",
+      paramLabel = "COEF",
+      description =
+          "KL coefficient to the initial policy (default: ${DEFAULT-VALUE}, as the paper).")
+  double kl;
+
+  @Option(
+      names = "--checkpoint-dir",
+      paramLabel = "DIR",
+      description = "Where checkpoints go (default: .srl/checkpoints/<policy>).")
+  Path checkpointDir;
+
+  @Option(
+      names = "--max-versions",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Stop after publishing N new versions (default: 0, run until stopped).")
+  long maxVersions;
+
+  @Option(
+      names = "--groups-topic",
+      defaultValue = "srl.training-groups",
+      paramLabel = "TOPIC",
+      description = "Where training groups come from (default: ${DEFAULT-VALUE}).")
+  String groupsTopic;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description = "Serve /metrics and /health on 127.0.0.1:PORT (0: a free port; default: off).")
+  Integer metricsPort;
+
+  @Override
+  public Integer call() throws Exception {
+    LearnerConfig config =
+        new LearnerConfig(
+            policy,
+            batchGroups,
+            maxStaleness,
+            stalenessPolicy,
+            checkpointDir == null ? Path.of(".srl", "checkpoints", policy) : checkpointDir,
+            3,
+            maxVersions);
+    TrainerConfig trainerConfig =
+        TrainerConfig.defaults().toBuilder()
+            .learningRate(learningRate)
+            .clip(clip, clip)
+            .klCoef(kl)
+            .build();
+    byte[] base = basePolicy == null ? null : readFile(basePolicy, "--base-policy");
+    ModelConfig model =
+        base != null
+            ? WeightsCodec.decode(base).config()
+            : modelConfig != null
+                ? ModelConfig.fromJson(new String(readFile(modelConfig, "--model-config")))
+                : ModelConfig.DEFAULT;
+    PrintWriter err = spec.commandLine().getErr();
+    try (GrpoTrainer trainer = GrpoTrainer.create(model, trainerConfig)) {
+      if (base != null) {
+        trainer.restore(base, new byte[0]); // used only when the policy has no version yet
+      }
+      LearnerService learner =
+          LearnerService.start(
+              new LearnerService.Settings(bootstrapServers, config, groupsTopic, Map.of()),
+              trainer,
+              new SchemaRegistryClient(schemaRegistry));
+      MetricsHttpServer metrics =
+          metricsPort == null
+              ? null
+              : MetricsHttpServer.start(
+                  metricsPort, () -> learner.counters().prometheusText(), () -> true);
+      err.println(
+          "srl learner: training policy "
+              + policy
+              + " from version "
+              + learner.version()
+              + (metrics == null ? "" : "; metrics at " + metrics.url() + "/metrics"));
+      err.flush();
+      ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor();
+      status.scheduleAtFixedRate(
+          () -> {
+            err.printf(
+                "srl learner: version %d, %d groups, %d tokens trained, %d stale dropped, last %s%n",
+                learner.version(),
+                learner.counters().groupsTrained(),
+                learner.counters().tokensTrained(),
+                learner.counters().groupsDroppedStale(),
+                learner.counters().lastMetrics());
+            err.flush();
+          },
+          10,
+          10,
+          TimeUnit.SECONDS);
+      // Ctrl-C and SIGTERM: the training loop finishes the update in hand, then stops.
+      // (A flag, not an interrupt: an interrupt inside a Kafka call would abort the transaction.)
+      CountDownLatch done = new CountDownLatch(1);
+      AtomicBoolean running = new AtomicBoolean(true);
+      Thread hook =
+          new Thread(
+              () -> {
+                err.println("srl learner: stopping after the current update");
+                err.flush();
+                running.set(false);
+                try {
+                  done.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "srl-learner-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        learner.run(running::get);
+      } finally {
+        status.shutdownNow();
+        if (metrics != null) {
+          metrics.close();
+        }
+        learner.close();
+        err.println("srl learner: stopped at version " + learner.version());
+        err.flush();
+        done.countDown();
+      }
+    }
+    return 0;
+  }
+
+  private static byte[] readFile(Path file, String option) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          option
+              + " must be a readable file, but "
+              + file
+              + " could not be read: "
+              + e.getMessage(),
+          e);
+    }
+  }
+}
