@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       DataCommand.class,
       SimilarityCommand.class,
       RewardCommand.class,
+      SftCommand.class,
       ScorerCommand.class,
       LearnerCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,192 @@
+package dev.srlstream.topology;
+
+import dev.srlstream.learner.GrpoTrainer;
+import dev.srlstream.learner.SftRunner;
+import dev.srlstream.learner.TrainerConfig;
+import dev.srlstream.policy.ByteTokenizer;
+import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.policy.PromptFormat;
+import dev.srlstream.topology.data.ExpertSolution;
+import dev.srlstream.topology.data.InstanceExpander;
+import dev.srlstream.topology.data.JsonlSolutionReader;
+import dev.srlstream.topology.data.ReadResult;
+import dev.srlstream.topology.data.Split;
+import dev.srlstream.topology.data.StepInstance;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code srl sft}: supervised fine-tuning on expert steps from a data file, to a weights file. */
+@Command(
+    name = "sft",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Fine-tune a policy by token cross-entropy on expert steps (the SFT baseline, and the warm-up"
+          + " of a base policy): every step of every solution in --data becomes one example,"
+          + " prompt = the problem and the expert steps before it, target = <think>the step's"
+          + " title</think> and the step's action, then EOS.",
+      "Writes the weights (the weights codec's file, version 0) to --out, usable as"
+          + " srl learner --base-policy. Prints the loss every 10% of the updates."
+    })
+final class SftCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "FILE",
+      description = "Expert solutions in our JSONL (srl data generate / srl data import).")
+  Path data;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "Where to write the weights.")
+  Path out;
+
+  @Option(
+      names = "--max-solution-steps",
+      paramLabel = "N",
+      description = "Use only solutions of at most N steps (easy problems; default: all).")
+  Integer maxSolutionSteps;
+
+  @Option(
+      names = "--updates",
+      defaultValue = "300",
+      paramLabel = "N",
+      description = "Mini-batch updates (default: ${DEFAULT-VALUE}).")
+  int updates;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "16",
+      paramLabel = "N",
+      description = "Examples per update (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(
+      names = "--learning-rate",
+      defaultValue = "1e-3",
+      paramLabel = "LR",
+      description = "AdamW learning rate (default: ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(
+      names = "--model-config",
+      paramLabel = "FILE",
+      description = "Model configuration JSON (default: the built-in 0.56 M-parameter model).")
+  Path modelConfig;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Seed of the initial weights and the shuffle (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    ModelConfig model =
+        modelConfig == null
+            ? ModelConfig.DEFAULT
+            : ModelConfig.fromJson(Files.readString(requireInput(modelConfig, "--model-config")));
+    List<SftRunner.Example> examples = examples(model);
+    out.printf("srl sft: %d examples from %s%n", examples.size(), data);
+    out.flush();
+    TrainerConfig config =
+        TrainerConfig.defaults().toBuilder()
+            .mode(TrainerConfig.Mode.SFT)
+            .learningRate(learningRate)
+            .seed(seed)
+            .build();
+    int every = Math.max(1, updates / 10);
+    try (GrpoTrainer trainer = GrpoTrainer.create(model, config)) {
+      Map<String, Double> last =
+          SftRunner.run(
+              trainer,
+              examples,
+              updates,
+              batch,
+              seed,
+              p -> {
+                if (p.update() == 1 || p.update() % every == 0 || p.update() == p.updates()) {
+                  out.printf(
+                      "srl sft: update %d/%d loss %.4f%n",
+                      p.update(), p.updates(), p.metrics().get("loss"));
+                  out.flush();
+                }
+              });
+      Path temp = out().resolveSibling(out().getFileName() + ".tmp");
+      Files.write(temp, trainer.exportWeights(0));
+      Files.move(temp, out(), StandardCopyOption.REPLACE_EXISTING);
+      out.printf("srl sft: final loss %.4f; weights in %s%n", last.get("loss"), out());
+    }
+    return 0;
+  }
+
+  private Path out() {
+    return out.toAbsolutePath();
+  }
+
+  private static Path requireInput(Path path, String option) {
+    CliFiles.requireInputFile(path, option);
+    return path;
+  }
+
+  /** Every step of every (short enough) solution as a prompt and a target. */
+  private List<SftRunner.Example> examples(ModelConfig model) throws Exception {
+    if (updates < 1) {
+      throw new IllegalArgumentException("--updates must be >= 1, but was " + updates);
+    }
+    if (batch < 1) {
+      throw new IllegalArgumentException("--batch must be >= 1, but was " + batch);
+    }
+    CliFiles.requireOutputFile(out, "--out");
+    ReadResult read = new JsonlSolutionReader().read(requireInput(data, "--data"));
+    InstanceExpander expander = new InstanceExpander(InstanceExpander.Config.defaults());
+    ByteTokenizer tokenizer = ByteTokenizer.INSTANCE;
+    List<SftRunner.Example> examples = new ArrayList<>();
+    int tooLong = 0;
+    for (ExpertSolution solution : read.solutions()) {
+      if (maxSolutionSteps != null && solution.steps().size() > maxSolutionSteps) {
+        continue;
+      }
+      for (StepInstance instance : expander.expand(solution, Split.TRAIN)) {
+        int[] prompt =
+            PromptFormat.promptTokens(
+                tokenizer,
+                PromptFormat.stepPrompt(
+                    instance.question(), instance.contextSteps(), instance.hint()));
+        String think = instance.targetTitle() == null ? "" : instance.targetTitle();
+        int[] target =
+            PromptFormat.targetTokens(
+                tokenizer, "<think>" + think + "</think>" + instance.target());
+        if (prompt.length + target.length > model.contextLength()) {
+          tooLong++;
+          continue;
+        }
+        examples.add(new SftRunner.Example(prompt, target));
+      }
+    }
+    if (examples.isEmpty()) {
+      throw new IllegalArgumentException(
+          data
+              + " gives no SFT example"
+              + (maxSolutionSteps == null ? "" : " of at most " + maxSolutionSteps + " steps")
+              + (tooLong > 0 ? " (" + tooLong + " longer than the context)" : ""));
+    }
+    return examples;
+  }
+}
