@@ -49,10 +49,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Flow control</h2>
  *
- * At most {@code maxGroupsInFlight} groups are sampling or awaiting acks. The source is paused
- * while that many tasks are in flight or waiting, while more than {@code maxStaleness} versions
- * behind the newest seen, before the policy is loaded and when stopping; it is resumed as soon as
- * none of these holds.
+ * At most {@code maxGroupsInFlight} groups are sampling or awaiting acks. The source pauses itself
+ * after each delivery and is resumed only when the instance has room: fewer than that many tasks in
+ * flight or waiting, not more than {@code maxStaleness} versions behind the newest seen, the policy
+ * loaded and not stopping. So at most one poll's worth of tasks ({@code max.poll.records}, set to
+ * {@code maxGroupsInFlight}) waits beyond the groups in flight.
  */
 final class ActorVerticle extends VerticleBase
     implements TaskSource.Listener, PolicyVersionFeed.Subscriber {
@@ -274,6 +275,7 @@ final class ActorVerticle extends VerticleBase
     if (crashed) {
       return;
     }
+    sourcePaused = true; // it paused itself on delivery; pump() resumes it if there is room
     for (ConsumerRecord<byte[], byte[]> record : records) {
       // Records of a partition revoked since the poll are not ours any more: skip them.
       tracker

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * the fleet's group, owned by one platform thread of its own (the Kafka consumer is not
  * thread-safe, and its blocking calls must stay off the Vert.x event loops). The thread loops:
  * apply the queued commands (pause, resume, commits), send pending commits asynchronously, poll,
- * hand the records to the listener. Rebalance callbacks run inside {@code poll} on this thread; a
- * revocation commits what the actor completed on the revoked partitions synchronously before
- * letting them go.
+ * hand the records to the listener and pause until the actor resumes it (so the consumer never
+ * races ahead of the actor: at most one poll's worth of tasks waits beyond those in flight).
+ * Rebalance callbacks run inside {@code poll} on this thread; a revocation commits what the actor
+ * completed on the revoked partitions synchronously before letting them go.
  */
 final class KafkaTaskSource implements TaskSource {
   private static final Logger log = LoggerFactory.getLogger(KafkaTaskSource.class);
@@ -134,6 +135,8 @@ final class KafkaTaskSource implements TaskSource {
           if (!records.isEmpty() && !aborting) {
             List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(records.count());
             records.forEach(list::add);
+            // One batch at a time: fetch no more until the actor, having taken these, asks.
+            pause();
             listener.onRecords(list);
           }
         }

@@ -11,6 +11,9 @@ import org.apache.kafka.common.TopicPartition;
  * An actor instance's view of its task consumer ({@link KafkaTaskSource}: a Kafka consumer in the
  * fleet's group, on a thread of its own). Commands are asynchronous and applied in order; events
  * come to the {@link Listener} on the source's thread.
+ *
+ * <p>Flow control is by demand: after each delivery of records the source pauses itself, and
+ * fetches again only when the actor calls {@link #resume()}, which it does once it has room.
  */
 interface TaskSource {
 
@@ -20,7 +23,7 @@ interface TaskSource {
   /** Stops fetching from every assigned partition (and from any assigned later) until resumed. */
   void pause();
 
-  /** Fetches again. */
+  /** Fetches again: the actor has room for more tasks. */
   void resume();
 
   /** Commits these next-offsets (asynchronously; offsets only ever grow per partition). */
@@ -51,6 +54,7 @@ interface TaskSource {
     /** The partitions were lost (fenced): nothing may be committed for them. */
     void onLost(Collection<TopicPartition> partitions);
 
+    /** A batch of records, in offset order per partition; the source is now paused. */
     void onRecords(List<ConsumerRecord<byte[], byte[]>> records);
 
     /** The consumer failed and stopped. */

@@ -28,6 +28,8 @@ final class FakePolicy implements PolicyHandle {
   private final int contextLength;
   private final Function<String, String> responder;
   private final List<String> events = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> prompts = Collections.synchronizedList(new ArrayList<>());
+  private final List<Long> seeds = Collections.synchronizedList(new ArrayList<>());
   private final AtomicInteger calls = new AtomicInteger();
   private volatile long version;
   private volatile Semaphore gate;
@@ -77,6 +79,20 @@ final class FakePolicy implements PolicyHandle {
     }
   }
 
+  /** The full prompt text of every sampling call, in order. */
+  List<String> prompts() {
+    synchronized (prompts) {
+      return List.copyOf(prompts);
+    }
+  }
+
+  /** The {@link SamplingParams#seed()} of every sampling call, in order. */
+  List<Long> seeds() {
+    synchronized (seeds) {
+      return List.copyOf(seeds);
+    }
+  }
+
   /** Sampling calls so far. */
   int calls() {
     return calls.get();
@@ -106,6 +122,8 @@ final class FakePolicy implements PolicyHandle {
     calls.incrementAndGet();
     String text = ByteTokenizer.INSTANCE.decode(prompt);
     events.add("sample v" + version + " " + text.lines().findFirst().orElse(""));
+    prompts.add(text);
+    seeds.add(params.seed());
     Semaphore g = gate;
     if (g != null) {
       try {

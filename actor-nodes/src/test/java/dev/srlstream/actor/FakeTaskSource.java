@@ -15,7 +15,6 @@ final class FakeTaskSource implements TaskSource {
       Collections.synchronizedList(new ArrayList<>());
   private volatile Listener listener;
   private volatile boolean paused;
-  private volatile int pauses;
   private volatile Map<TopicPartition, Long> finalCommit;
   private volatile boolean aborted;
 
@@ -31,7 +30,6 @@ final class FakeTaskSource implements TaskSource {
   @Override
   public void pause() {
     paused = true;
-    pauses++;
   }
 
   @Override
@@ -60,11 +58,6 @@ final class FakeTaskSource implements TaskSource {
     return paused;
   }
 
-  /** How many times the actor paused. */
-  int pauses() {
-    return pauses;
-  }
-
   List<Map<TopicPartition, Long>> commits() {
     synchronized (commits) {
       return List.copyOf(commits);
@@ -89,7 +82,9 @@ final class FakeTaskSource implements TaskSource {
     return listener.onRevoked(List.of(partitions));
   }
 
+  /** Delivers records and, as the real source does, pauses until the actor resumes it. */
   void deliver(List<ConsumerRecord<byte[], byte[]>> records) {
+    paused = true;
     listener.onRecords(records);
   }
 }

@@ -4,6 +4,7 @@ import dev.srlstream.schemas.SampleRecords;
 import dev.srlstream.schemas.avro.StepTask;
 import dev.srlstream.schemas.avro.TrainingMode;
 import dev.srlstream.schemas.registry.SchemaRegistry;
+import dev.srlstream.schemas.serde.InMemorySchemaRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +21,11 @@ import org.apache.avro.io.EncoderFactory;
 
 /** Tasks for tests. */
 final class TestTasks {
+  static {
+    // The serde installs Avro's list of trusted classes, which copying a record also needs.
+    ActorSerdes.of(new InMemorySchemaRegistry());
+  }
+
   private TestTasks() {}
 
   /**
