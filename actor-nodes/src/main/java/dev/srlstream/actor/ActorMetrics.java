@@ -79,6 +79,11 @@ public final class ActorMetrics {
     return tasksReleased.sum();
   }
 
+  /** Seconds the sampling threads spent on tasks (decode, sample, serialize, send). */
+  public double samplingSeconds() {
+    return samplingNanos.sum() / 1e9;
+  }
+
   public long versionSwaps() {
     return versionSwaps.sum();
   }

@@ -1,10 +1,6 @@
 package dev.srlstream.actor;
 
-import dev.srlstream.actor.PolicyVersionFeed.VersionUpdate;
-import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.InvalidWeightsException;
-import dev.srlstream.policy.ModelConfig;
-import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import io.vertx.core.DeploymentOptions;
@@ -12,16 +8,12 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -190,21 +182,13 @@ public final class ActorService implements AutoCloseable {
             clock);
     Vertx vertx = null;
     try {
-      Optional<VersionUpdate> latest = feed.catchUp(Duration.ofSeconds(60));
-      byte[] initial = latest.map(VersionUpdate::weights).orElseGet(() -> basePolicy(config));
-      ModelConfig model = initial == null ? config.model() : WeightsCodec.decode(initial).config();
-      String tokenizer =
-          initial == null ? ByteTokenizer.ID : WeightsCodec.decode(initial).tokenizerId();
+      InitialWeights initial = InitialWeights.choose(feed.catchUp(Duration.ofSeconds(60)), config);
       log.info(
           "starting {} actor instance(s) of policy {} from {}",
           config.instances(),
           config.policyName(),
-          latest.isPresent()
-              ? "version " + latest.get().version() + " at " + latest.get().coordinates()
-              : initial != null
-                  ? "the base policy " + config.basePolicy()
-                  : "fresh weights (seed " + config.initSeed() + ")");
-      feed.follow(model, tokenizer);
+          initial.source());
+      feed.follow(initial.model(), initial.tokenizerId());
       metrics.invalidVersionsFrom(feed::invalidVersions);
 
       vertx = Vertx.vertx();
@@ -233,7 +217,10 @@ public final class ActorService implements AutoCloseable {
                 source,
                 () ->
                     TfPolicyHandle.create(
-                        initial, config.model(), config.initSeed(), config.sessionThreads()));
+                        initial.weights(),
+                        config.model(),
+                        config.initSeed(),
+                        config.sessionThreads()));
         actors.add(actor);
         deployed.add(
             v.deployVerticle(
@@ -272,22 +259,6 @@ public final class ActorService implements AutoCloseable {
       feed.close();
       producer.close(Duration.ofSeconds(5));
       throw e;
-    }
-  }
-
-  private static byte[] basePolicy(ActorConfig config) {
-    if (config.basePolicy() == null) {
-      return null;
-    }
-    try {
-      byte[] bytes = Files.readAllBytes(config.basePolicy());
-      WeightsCodec.decode(bytes); // fail at start-up, naming the problem
-      return bytes;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the base policy " + config.basePolicy(), e);
-    } catch (InvalidWeightsException e) {
-      throw new InvalidWeightsException(
-          "the base policy " + config.basePolicy() + " is not valid weights: " + e.getMessage(), e);
     }
   }
 

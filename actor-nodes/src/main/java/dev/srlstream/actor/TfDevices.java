@@ -22,7 +22,6 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_SessionListDevi
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.bytedeco.javacpp.Loader;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.internal.c_api.TF_DeviceList;
@@ -92,16 +91,18 @@ final class TfDevices {
     }
   }
 
-  /** Where the TensorFlow native library was loaded from (shows the classifier), if known. */
+  /**
+   * Where TensorFlow's JNI library was loaded from: JavaCPP extracts it under a directory named
+   * after the jar, so the path shows the classifier ({@code linux-x86_64} or {@code
+   * linux-x86_64-gpu}).
+   */
   static String nativeLibrary() {
     TensorFlow.version();
     Map<String, String> loaded = Loader.getLoadedLibraries();
-    return loaded.entrySet().stream()
-        .filter(e -> e.getKey().contains("tensorflow"))
-        .map(Map.Entry::getValue)
-        .filter(path -> path != null && !path.isEmpty())
-        .sorted()
-        .collect(Collectors.joining(", "));
+    return loaded.values().stream()
+        .filter(path -> path != null && path.contains("jnitensorflow"))
+        .findFirst()
+        .orElse("unknown (loaded: " + loaded.keySet() + ")");
   }
 
   /** The device the policy's ops are placed on by default: the first GPU, else the first CPU. */

@@ -3,24 +3,17 @@ package dev.srlstream.actor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.srlstream.infra.kafka.BrokerConfig;
-import dev.srlstream.infra.kafka.EmbeddedKafkaBroker;
-import dev.srlstream.infra.kafka.TopicProvisioner;
-import dev.srlstream.infra.registry.RegistryConfig;
-import dev.srlstream.infra.registry.SchemaRegistryServer;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.ModelWeights;
 import dev.srlstream.policy.SessionThreads;
 import dev.srlstream.policy.WeightsCodec;
-import dev.srlstream.schemas.TopicSpec;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.PolicyVersion;
 import dev.srlstream.schemas.avro.RolloutStep;
 import dev.srlstream.schemas.avro.StepTask;
 import dev.srlstream.schemas.avro.TrainingMode;
-import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import dev.srlstream.schemas.serde.AvroSerde;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -31,27 +24,16 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,64 +48,21 @@ class ActorIT {
   private static final Logger log = LoggerFactory.getLogger(ActorIT.class);
 
   /** Small enough that a group of 4 x 48 tokens samples in tens of milliseconds. */
-  private static final ModelConfig TINY =
-      new ModelConfig(ByteTokenizer.VOCAB_SIZE, 16, 1, 2, 256, 32, true);
+  private static final ModelConfig TINY = KafkaFixture.TINY;
 
-  private static final int GROUP_SIZE = 4;
-  private static EmbeddedKafkaBroker broker;
-  private static SchemaRegistryServer registryServer;
-  private static SchemaRegistryClient registry;
+  private static final int GROUP_SIZE = KafkaFixture.GROUP_SIZE;
+  private static KafkaFixture kafka;
 
   @BeforeAll
   static void startInfrastructure() {
-    broker = EmbeddedKafkaBroker.start(BrokerConfig.ephemeral());
-    registryServer = SchemaRegistryServer.start(RegistryConfig.kafka(broker.bootstrapServers(), 0));
-    registry = new SchemaRegistryClient(registryServer.url());
+    kafka = KafkaFixture.start();
   }
 
   @AfterAll
   static void stopInfrastructure() {
-    if (registryServer != null) {
-      registryServer.close();
+    if (kafka != null) {
+      kafka.close();
     }
-    if (broker != null) {
-      broker.close();
-    }
-  }
-
-  /** The catalogue's actor topics under a prefix of their own, created on the broker. */
-  private static ActorTopics topics(String prefix) {
-    ActorTopics topics =
-        new ActorTopics(
-            prefix + ".tasks",
-            prefix + ".rollouts",
-            prefix + ".versions",
-            prefix + ".dead-letters");
-    List<TopicSpec<?>> specs =
-        List.of(
-            renamed(Topics.TASKS, topics.tasks()),
-            renamed(Topics.ROLLOUT_STEPS, topics.rolloutSteps()),
-            renamed(Topics.POLICY_VERSIONS, topics.policyVersions()),
-            renamed(Topics.DEAD_LETTERS, topics.deadLetters()));
-    try (Admin admin = admin()) {
-      TopicProvisioner.provision(admin, specs);
-    }
-    return topics;
-  }
-
-  private static <V extends SpecificRecord> TopicSpec<V> renamed(TopicSpec<V> t, String name) {
-    return new TopicSpec<>(
-        name,
-        t.valueType(),
-        t.keyField(),
-        t.partitions(),
-        t.cleanupPolicy(),
-        t.retention(),
-        t.maxMessageBytes());
-  }
-
-  private static Admin admin() {
-    return Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
   }
 
   private static ActorService start(
@@ -142,8 +81,8 @@ class ActorIT {
             .build();
     return ActorService.start(
         new ActorService.Settings(
-            broker.bootstrapServers(),
-            registryServer.url(),
+            kafka.bootstrapServers(),
+            kafka.registryUrl(),
             config,
             topics,
             httpPort,
@@ -152,138 +91,12 @@ class ActorIT {
             Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1000")));
   }
 
-  private static StepTask task(int i, int maxNewTokens) {
-    return StepTask.newBuilder()
-        .setTaskId("task-" + i)
-        .setInstanceId("inst-" + i)
-        .setProblemId("problem-" + i)
-        .setMode(TrainingMode.SRL)
-        .setStepIndex(1)
-        .setTotalSteps(3)
-        .setQuestion("Compute " + i + " + 4 × 5")
-        .setContextSteps(List.of("4 × 5 = 20"))
-        .setHint(null)
-        .setGroupSize(GROUP_SIZE)
-        .setTemperature(1.0f)
-        .setMaxNewTokens(maxNewTokens)
-        .setSeed(i)
-        .setCreatedAt(Instant.now())
-        .build();
-  }
-
-  private static void produceTasks(String topic, List<StepTask> tasks) throws Exception {
-    AvroSerde<StepTask> serde = new AvroSerde<>(StepTask.class, registry);
-    try (KafkaProducer<String, byte[]> producer = producer()) {
-      for (StepTask t : tasks) {
-        producer.send(new ProducerRecord<>(topic, t.getInstanceId(), serde.serialize(topic, t)));
-      }
-      producer.flush();
-    }
-  }
-
-  private static KafkaProducer<String, byte[]> producer() {
-    return new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-        new StringSerializer(),
-        new ByteArraySerializer());
-  }
-
-  /** Every record of a topic now: read from the start to the current end offsets. */
-  private static List<ConsumerRecord<byte[], byte[]>> readToEnd(String topic) {
-    Map<TopicPartition, Long> starts;
-    Map<TopicPartition, Long> ends;
-    try (KafkaConsumer<byte[], byte[]> consumer = rawConsumer()) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      starts = consumer.beginningOffsets(partitions);
-      ends = consumer.endOffsets(partitions);
-    }
-    return readAll(
-        topic,
-        records -> {
-          Map<TopicPartition, Long> next = new HashMap<>();
-          records.forEach(
-              r -> next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1));
-          return ends.entrySet().stream()
-              .allMatch(e -> next.getOrDefault(e.getKey(), starts.get(e.getKey())) >= e.getValue());
-        });
-  }
-
-  private static KafkaConsumer<byte[], byte[]> rawConsumer() {
-    return new KafkaConsumer<>(
-        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-        new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
-  }
-
-  /** Every record of a topic, read from the start until {@code done} holds (or 90 s). */
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(
-      String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-      while (!done.test(records) && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-      // A moment more, to see anything beyond what was expected (a duplicate would show here).
-      for (int i = 0; i < 3; i++) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
-  }
-
-  private static List<RolloutStep> rollouts(String topic, Predicate<List<RolloutStep>> done) {
-    AvroSerde<RolloutStep> serde = new AvroSerde<>(RolloutStep.class, registry);
-    List<ConsumerRecord<byte[], byte[]>> records =
-        readAll(topic, rs -> done.test(decode(rs, serde, topic)));
-    return decode(records, serde, topic);
-  }
-
-  private static <V extends SpecificRecord> List<V> decode(
-      List<ConsumerRecord<byte[], byte[]>> records, AvroSerde<V> serde, String topic) {
-    return records.stream()
-        .filter(r -> r.value() != null)
-        .map(r -> serde.deserialize(topic, r.value()))
-        .toList();
-  }
-
-  /** The task ids that have a complete group (all G rollout indices) among {@code steps}. */
-  private static Set<String> completeTasks(List<RolloutStep> steps, Predicate<RolloutStep> which) {
-    Map<String, Set<Integer>> indices = new HashMap<>();
-    Map<String, String> taskOf = new HashMap<>();
-    for (RolloutStep s : steps) {
-      if (which.test(s)) {
-        indices.computeIfAbsent(s.getGroupId(), g -> new HashSet<>()).add(s.getRolloutIndex());
-        taskOf.put(s.getGroupId(), s.getTaskId());
-      }
-    }
-    return indices.entrySet().stream()
-        .filter(e -> e.getValue().size() == GROUP_SIZE)
-        .map(e -> taskOf.get(e.getKey()))
-        .collect(Collectors.toSet());
-  }
-
-  private static Map<TopicPartition, Long> committed(String groupId) throws Exception {
-    try (Admin admin = admin()) {
-      Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-      Map<TopicPartition, Long> out = new HashMap<>();
-      offsets.forEach((p, o) -> out.put(p, o == null ? 0L : o.offset()));
-      return out;
-    }
+  /**
+   * Checks that the group committed every partition of the topic up to its end (a partition that
+   * never held a record may have no commit).
+   */
+  private static void assertAllCommitted(String groupId, String topic) throws Exception {
+    assertThat(kafka.committedOrStart(groupId, topic)).isEqualTo(kafka.endOffsets(topic));
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
@@ -293,34 +106,9 @@ class ActorIT {
             HttpResponse.BodyHandlers.ofString());
   }
 
-  /**
-   * Checks that the group committed every partition of the topic up to its end (a partition that
-   * never held a record may have no commit).
-   */
-  private static void assertAllCommitted(String groupId, String topic) throws Exception {
-    Map<TopicPartition, Long> committed = committed(groupId);
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
-      Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      for (TopicPartition p : partitions) {
-        assertThat(committed.getOrDefault(p, starts.get(p)))
-            .as("committed offset of %s", p)
-            .isEqualTo(ends.get(p));
-      }
-    }
-  }
-
   @Test
   void twoActorsShareTheTasksAndTheSurvivorRedoesWhatACrashedOneLeftUncommitted() throws Exception {
-    ActorTopics topics = topics("fleet");
+    ActorTopics topics = kafka.topics("fleet");
     String group = "it-fleet";
     ActorService a = start(topics, group, "a", 1, -1);
     ActorService b = null;
@@ -344,18 +132,20 @@ class ActorIT {
       int taskCount = 40;
       List<StepTask> tasks = new ArrayList<>();
       for (int i = 0; i < taskCount; i++) {
-        tasks.add(task(i, 48));
+        tasks.add(KafkaFixture.task(i, 48));
       }
-      produceTasks(topics.tasks(), tasks);
+      kafka.produceTasks(topics.tasks(), tasks);
 
       // Crash a while it is working: it has completed some tasks and has others to do.
       Waits.until("a at work", () -> a.metrics().tasksCompleted() >= 3);
       List<String> aPartitions = a.status().instances().get(0).assigned();
       Set<String> abandoned = a.crash();
-      Map<TopicPartition, Long> committedAtCrash = committed(group);
+      Map<TopicPartition, Long> committedAtCrash = kafka.committed(group);
 
       List<RolloutStep> steps =
-          rollouts(topics.rolloutSteps(), s -> completeTasks(s, x -> true).size() == taskCount);
+          kafka.rollouts(
+              topics.rolloutSteps(),
+              s -> KafkaFixture.completeTasks(s, x -> true).size() == taskCount);
       Waits.until("b done", () -> bb.status().instances().get(0).groupsInFlight() == 0);
       HttpResponse<String> metrics = get(b.url() + "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
@@ -367,7 +157,7 @@ class ActorIT {
 
       // Every task rolled out: at least one complete group of G distinct rollouts.
       Set<String> taskIds = tasks.stream().map(StepTask::getTaskId).collect(Collectors.toSet());
-      assertThat(completeTasks(steps, s -> true)).isEqualTo(taskIds);
+      assertThat(KafkaFixture.completeTasks(steps, s -> true)).isEqualTo(taskIds);
       assertThat(steps)
           .allSatisfy(
               s -> {
@@ -391,10 +181,10 @@ class ActorIT {
               .collect(Collectors.toSet());
 
       // The tasks a left uncommitted (at or after its committed offsets) were all redone by b.
-      AvroSerde<StepTask> taskSerde = new AvroSerde<>(StepTask.class, registry);
+      AvroSerde<StepTask> taskSerde = new AvroSerde<>(StepTask.class, kafka.registry);
       Set<String> leftByA = new TreeSet<>();
       Set<String> abandonedIds = new TreeSet<>();
-      for (ConsumerRecord<byte[], byte[]> r : readToEnd(topics.tasks())) {
+      for (ConsumerRecord<byte[], byte[]> r : kafka.readToEnd(topics.tasks())) {
         TopicPartition p = new TopicPartition(r.topic(), r.partition());
         String taskId = taskSerde.deserialize(r.topic(), r.value()).getTaskId();
         if (aPartitions.contains(p.toString())
@@ -416,12 +206,13 @@ class ActorIT {
       // (max.poll.records = 2) waiting.
       assertThat(abandoned).hasSizeLessThanOrEqualTo(4);
       assertThat(leftByA).containsAll(abandonedIds);
-      assertThat(completeTasks(steps, s -> s.getActorId().equals("b-0"))).containsAll(leftByA);
+      assertThat(KafkaFixture.completeTasks(steps, s -> s.getActorId().equals("b-0")))
+          .containsAll(leftByA);
       assertThat(leftByA).containsAll(duplicated);
 
       // Nothing lost and everything committed: b's graceful close committed up to the end.
       assertAllCommitted(group, topics.tasks());
-      assertThat(readToEnd(topics.deadLetters())).isEmpty();
+      assertThat(kafka.readToEnd(topics.deadLetters())).isEmpty();
     } finally {
       a.close();
       if (b != null) {
@@ -448,8 +239,8 @@ class ActorIT {
   }
 
   private static void publish(String topic, PolicyVersion v) throws Exception {
-    AvroSerde<PolicyVersion> serde = new AvroSerde<>(PolicyVersion.class, registry);
-    try (KafkaProducer<String, byte[]> producer = producer()) {
+    AvroSerde<PolicyVersion> serde = new AvroSerde<>(PolicyVersion.class, kafka.registry);
+    try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
       producer
           .send(new ProducerRecord<>(topic, v.getPolicyName(), serde.serialize(topic, v)))
           .get();
@@ -457,11 +248,7 @@ class ActorIT {
   }
 
   private static List<StepTask> batch(int from, int count) {
-    List<StepTask> tasks = new ArrayList<>();
-    for (int i = from; i < from + count; i++) {
-      tasks.add(task(i, 16));
-    }
-    return tasks;
+    return KafkaFixture.tasks(from, count, 16);
   }
 
   private static Set<String> ids(List<StepTask> tasks) {
@@ -470,7 +257,7 @@ class ActorIT {
 
   @Test
   void followsPolicyVersionsKeepsItsWeightsOnABadOneAndPausesWhileTooFarBehind() throws Exception {
-    ActorTopics topics = topics("versions");
+    ActorTopics topics = kafka.topics("versions");
     ActorService service = start(topics, "it-versions", "v", 2, -1);
     try {
       Waits.until(
@@ -483,8 +270,8 @@ class ActorIT {
           .containsOnly(0L);
 
       List<StepTask> first = batch(0, 6);
-      produceTasks(topics.tasks(), first);
-      try (KafkaProducer<String, byte[]> raw = producer()) {
+      kafka.produceTasks(topics.tasks(), first);
+      try (KafkaProducer<String, byte[]> raw = kafka.producer()) {
         raw.send(new ProducerRecord<>(topics.tasks(), "junk", new byte[] {7, 7, 7, 7, 7, 7})).get();
       }
       Waits.until("batch 1", () -> service.metrics().tasksCompleted() == 6);
@@ -494,14 +281,14 @@ class ActorIT {
           "every instance on version 1",
           () -> service.status().instances().stream().allMatch(i -> i.policyVersion() == 1));
       List<StepTask> second = batch(100, 6);
-      produceTasks(topics.tasks(), second);
+      kafka.produceTasks(topics.tasks(), second);
       Waits.until("batch 2", () -> service.metrics().tasksCompleted() == 12);
 
       // Version 2 fails its checksum: dead letter, the actors keep version 1 (one behind is fine).
       publish(topics.policyVersions(), version(2, TINY, 12, "00".repeat(32)));
       Waits.until("version 2 seen", () -> service.status().newestVersionSeen() == 2);
       List<StepTask> third = batch(200, 4);
-      produceTasks(topics.tasks(), third);
+      kafka.produceTasks(topics.tasks(), third);
       Waits.until("batch 3", () -> service.metrics().tasksCompleted() == 16);
 
       // Version 3 is for another architecture: dead letter, and now two behind: pause.
@@ -511,7 +298,7 @@ class ActorIT {
           "paused as stale",
           () -> service.status().instances().stream().allMatch(i -> i.stale() && i.paused()));
       List<StepTask> fourth = batch(300, 4);
-      produceTasks(topics.tasks(), fourth);
+      kafka.produceTasks(topics.tasks(), fourth);
       Thread.sleep(1500); // a window in which a stale actor must not take them (not a timing check)
       assertThat(service.metrics().tasksCompleted()).isEqualTo(16);
 
@@ -520,7 +307,8 @@ class ActorIT {
       assertThat(service.status().instances()).allSatisfy(i -> assertThat(i.stale()).isFalse());
       assertThat(service.status().versionLag()).isZero();
 
-      List<RolloutStep> steps = rollouts(topics.rolloutSteps(), s -> s.size() >= 20 * GROUP_SIZE);
+      List<RolloutStep> steps =
+          kafka.rollouts(topics.rolloutSteps(), s -> s.size() >= 20 * GROUP_SIZE);
       assertThat(steps).hasSize(20 * GROUP_SIZE);
       Map<Long, Set<String>> tasksByVersion =
           steps.stream()
@@ -542,10 +330,12 @@ class ActorIT {
                           s.getTaskId() + "/v" + s.getPolicyVersion() + "/" + s.getRolloutIndex()));
       assertThat(steps).extracting(RolloutStep::getActorId).containsOnly("v-0", "v-1");
 
-      AvroSerde<DeadLetter> letters = new AvroSerde<>(DeadLetter.class, registry);
+      AvroSerde<DeadLetter> letters = new AvroSerde<>(DeadLetter.class, kafka.registry);
       List<DeadLetter> dead =
-          decode(
-              readAll(topics.deadLetters(), rs -> rs.size() >= 3), letters, topics.deadLetters());
+          KafkaFixture.decode(
+              kafka.readAll(topics.deadLetters(), rs -> rs.size() >= 3),
+              letters,
+              topics.deadLetters());
       assertThat(dead)
           .extracting(DeadLetter::getReason, DeadLetter::getSourceTopic, DeadLetter::getRecordId)
           .containsExactlyInAnyOrder(
