@@ -153,11 +153,6 @@ final class OffsetTracker {
     return commit;
   }
 
-  /** Whether the ownership a task was taken under is still current. */
-  boolean isCurrent(Ticket ticket) {
-    return tracks.get(ticket.track.partition) == ticket.track;
-  }
-
   /** For every owned partition, the offset to commit if it moved beyond the last one handed out. */
   Map<TopicPartition, Long> uncommitted() {
     Map<TopicPartition, Long> commit = new HashMap<>();
