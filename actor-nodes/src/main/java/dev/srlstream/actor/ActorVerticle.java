@@ -163,14 +163,14 @@ final class ActorVerticle extends VerticleBase
             () -> {
               PolicyHandle loaded = policyFactory.get();
               policy.set(loaded);
-              return loaded.describe();
+              return Map.entry(loaded.version(), loaded.describe());
             },
             true)
         .map(
-            description -> {
+            loaded -> {
               policyLoaded = true;
-              version = policy.get().version();
-              log.info("{}: {}", actorId, description);
+              version = loaded.getKey();
+              log.info("{}: {}", actorId, loaded.getValue());
               source.start(this);
               pump();
               return null;
@@ -341,7 +341,7 @@ final class ActorVerticle extends VerticleBase
         .onComplete(
             result -> {
               if (result.failed()) {
-                inFlight.remove(task);
+                leave(task);
                 fatal("task at " + where(task) + " could not be processed", result.cause());
                 return;
               }
@@ -358,7 +358,7 @@ final class ActorVerticle extends VerticleBase
     }
     if (error != null) {
       // The task is not complete, so nothing at or after it is committed: it will be redone.
-      inFlight.remove(task);
+      leave(task);
       fatal("the output of task at " + where(task) + " could not be delivered", error);
       return;
     }
@@ -368,9 +368,16 @@ final class ActorVerticle extends VerticleBase
     }
   }
 
+  /** The task is no longer in flight (complete or failed); a stop may be waiting for that. */
+  private void leave(Task task) {
+    inFlight.remove(task);
+    if (drained != null && inFlight.isEmpty()) {
+      drained.tryComplete();
+    }
+  }
+
   /** Every record of the task is acknowledged: it is complete. */
   private void finish(Task task) {
-    inFlight.remove(task);
     TaskProcessor.Outcome outcome = task.outcome;
     switch (outcome.kind()) {
       case ROLLOUTS ->
@@ -383,9 +390,7 @@ final class ActorVerticle extends VerticleBase
           .complete(task.ticket)
           .ifPresent(offset -> source.commit(Map.of(task.partition(), offset)));
     }
-    if (drained != null && inFlight.isEmpty()) {
-      drained.tryComplete();
-    }
+    leave(task); // after its commit: a stop waiting for the last task then closes the source
     pump();
   }
 

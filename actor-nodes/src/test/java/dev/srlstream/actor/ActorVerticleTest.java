@@ -12,6 +12,7 @@ import dev.srlstream.schemas.serde.InMemorySchemaRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -68,9 +69,15 @@ class ActorVerticleTest {
   }
 
   private void deploy(int maxInFlight, int maxStaleness, boolean autoAck) throws Exception {
+    deploy(maxInFlight, maxStaleness, autoAck, Duration.ofSeconds(30));
+  }
+
+  private void deploy(int maxInFlight, int maxStaleness, boolean autoAck, Duration shutdownTimeout)
+      throws Exception {
     sender = new CapturingSender(autoAck);
     ActorConfig config =
         ActorConfig.builder()
+            .shutdownTimeout(shutdownTimeout)
             .actorId("actor-test")
             .maxGroupsInFlight(maxInFlight)
             .maxStaleness(maxStaleness)
@@ -384,5 +391,24 @@ class ActorVerticleTest {
     assertThat(source.commits()).contains(Map.of(P0, 2L));
     assertThat(source.finalCommit()).isEmpty(); // everything was already handed out
     assertThat(policy.closed()).isTrue();
+  }
+
+  @Test
+  void aStopWaitingForTheLastGroupEndsWhenItsDeliveryFails() throws Exception {
+    deploy(2, 1, false, Duration.ofMinutes(10)); // a stop that hangs would not end on its own
+    source.assign(P0);
+    source.deliver(List.of(record(P0, 0, TestTasks.srl("a")), record(P0, 1, TestTasks.srl("b"))));
+    Waits.until("two groups sent", () -> sender.records().size() == 4);
+    var stopped = vertx.undeploy(deployment).toCompletionStage().toCompletableFuture();
+    deployment = null;
+    sender.ackKey("inst-a");
+    Waits.until("a committed", () -> source.commits().contains(Map.of(P0, 1L)));
+    assertThat(stopped).isNotDone();
+
+    sender.fail(r -> true, new IllegalStateException("broker gone"));
+    Waits.until("the stop to end", stopped::isDone);
+    assertThat(source.commits()).containsExactly(Map.of(P0, 1L)); // b is redone by the next owner
+    assertThat(source.finalCommit()).isEmpty();
+    assertThat(fatal).isEmpty(); // while stopping, a failure is logged, not escalated
   }
 }

@@ -73,6 +73,21 @@ final class CapturingSender implements RecordSender {
     return toAck.size();
   }
 
+  /** Fails every unacknowledged record matching {@code which} with {@code error}. */
+  int fail(Predicate<ProducerRecord<String, byte[]>> which, RuntimeException error) {
+    List<Sent> toFail = new ArrayList<>();
+    synchronized (this) {
+      for (Sent s : sent) {
+        if (!s.acked[0] && which.test(s.record)) {
+          s.acked[0] = true;
+          toFail.add(s);
+        }
+      }
+    }
+    toFail.forEach(s -> complete(s, error));
+    return toFail.size();
+  }
+
   int ackKey(String key) {
     return ack(r -> key.equals(r.key()));
   }
