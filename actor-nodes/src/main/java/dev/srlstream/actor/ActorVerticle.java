@@ -473,6 +473,7 @@ final class ActorVerticle extends VerticleBase
             waiting.size(),
             sourcePaused,
             stale(),
+            stopping,
             failed);
   }
 

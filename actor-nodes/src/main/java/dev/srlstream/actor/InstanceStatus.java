@@ -14,6 +14,7 @@ import java.util.List;
  * @param tasksWaiting tasks fetched but not started
  * @param paused whether it has paused its partitions (full, stale, stopping)
  * @param stale whether it is more than maxStaleness versions behind the newest seen
+ * @param stopping whether it is stopping (takes no more tasks)
  * @param failed whether a fatal error stopped it
  */
 public record InstanceStatus(
@@ -26,14 +27,15 @@ public record InstanceStatus(
     int tasksWaiting,
     boolean paused,
     boolean stale,
+    boolean stopping,
     boolean failed) {
 
   public InstanceStatus {
     assigned = List.copyOf(assigned);
   }
 
-  /** Ready: the policy is loaded and it owns task partitions. */
+  /** Ready: the policy is loaded, it owns task partitions and is neither stopping nor failed. */
   public boolean ready() {
-    return policyLoaded && !assigned.isEmpty() && !failed;
+    return policyLoaded && !assigned.isEmpty() && !stopping && !failed;
   }
 }

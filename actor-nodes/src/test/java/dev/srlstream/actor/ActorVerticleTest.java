@@ -384,7 +384,7 @@ class ActorVerticleTest {
     Waits.until("two groups sent", () -> sender.records().size() == 4);
     var stopped = vertx.undeploy(deployment).toCompletionStage().toCompletableFuture();
     deployment = null;
-    Waits.until("paused for the stop", source::paused);
+    Waits.until("stopping", () -> actor.status().stopping() && source.paused());
     assertThat(stopped).isNotDone();
     sender.ack(r -> true);
     stopped.get(30, TimeUnit.SECONDS);
@@ -401,6 +401,7 @@ class ActorVerticleTest {
     Waits.until("two groups sent", () -> sender.records().size() == 4);
     var stopped = vertx.undeploy(deployment).toCompletionStage().toCompletableFuture();
     deployment = null;
+    Waits.until("stopping", () -> actor.status().stopping());
     sender.ackKey("inst-a");
     Waits.until("a committed", () -> source.commits().contains(Map.of(P0, 1L)));
     assertThat(stopped).isNotDone();
