@@ -140,6 +140,10 @@ class ActorIT {
       Waits.until("a at work", () -> a.metrics().tasksCompleted() >= 3);
       List<String> aPartitions = a.status().instances().get(0).assigned();
       Set<String> abandoned = a.crash();
+      // A commit request already on the wire when a crashed is applied within milliseconds; b
+      // takes over a's partitions only after the 6 s session timeout. Read a's last commits in
+      // between.
+      Thread.sleep(1000);
       Map<TopicPartition, Long> committedAtCrash = kafka.committed(group);
 
       List<RolloutStep> steps =
@@ -183,13 +187,17 @@ class ActorIT {
       // The tasks a left uncommitted (at or after its committed offsets) were all redone by b.
       AvroSerde<StepTask> taskSerde = new AvroSerde<>(StepTask.class, kafka.registry);
       Set<String> leftByA = new TreeSet<>();
+      Set<String> committedByA = new TreeSet<>();
       Set<String> abandonedIds = new TreeSet<>();
       for (ConsumerRecord<byte[], byte[]> r : kafka.readToEnd(topics.tasks())) {
         TopicPartition p = new TopicPartition(r.topic(), r.partition());
         String taskId = taskSerde.deserialize(r.topic(), r.value()).getTaskId();
-        if (aPartitions.contains(p.toString())
-            && r.offset() >= committedAtCrash.getOrDefault(p, 0L)) {
-          leftByA.add(taskId);
+        if (aPartitions.contains(p.toString())) {
+          if (r.offset() >= committedAtCrash.getOrDefault(p, 0L)) {
+            leftByA.add(taskId);
+          } else {
+            committedByA.add(taskId);
+          }
         }
         if (abandoned.contains(p + "@" + r.offset())) {
           abandonedIds.add(taskId);
@@ -209,6 +217,13 @@ class ActorIT {
       assertThat(KafkaFixture.completeTasks(steps, s -> s.getActorId().equals("b-0")))
           .containsAll(leftByA);
       assertThat(leftByA).containsAll(duplicated);
+      // a committed only tasks it had completed (in offset order), and b did not redo them.
+      assertThat(KafkaFixture.completeTasks(steps, s -> s.getActorId().equals("a-0")))
+          .containsAll(committedByA);
+      assertThat(steps)
+          .filteredOn(s -> committedByA.contains(s.getTaskId()))
+          .extracting(RolloutStep::getActorId)
+          .containsOnly("a-0");
 
       // Nothing lost and everything committed: b's graceful close committed up to the end.
       assertAllCommitted(group, topics.tasks());
