@@ -1,0 +1,43 @@
+package dev.srlstream.actor;
+
+import java.util.List;
+
+/**
+ * A snapshot of an actor process.
+ *
+ * @param instances each actor instance
+ * @param newestVersionSeen the newest policy version published (valid or not); -1 if none
+ * @param closing whether a shutdown has begun
+ */
+public record ActorStatus(List<InstanceStatus> instances, long newestVersionSeen, boolean closing) {
+
+  public ActorStatus {
+    instances = List.copyOf(instances);
+  }
+
+  /** Live: no instance has failed and no shutdown has begun. */
+  public boolean live() {
+    return !closing && instances.stream().noneMatch(InstanceStatus::failed);
+  }
+
+  /**
+   * Ready: live, every instance has its policy loaded, and the process owns task partitions (an
+   * instance without partitions, in a fleet larger than the partition count, is idle but healthy).
+   */
+  public boolean ready() {
+    return live()
+        && instances.stream().allMatch(InstanceStatus::policyLoaded)
+        && instances.stream().anyMatch(i -> !i.assigned().isEmpty());
+  }
+
+  /** How many versions the furthest-behind instance lags the newest seen (0 if none seen). */
+  public long versionLag() {
+    long oldest =
+        instances.stream()
+            .filter(InstanceStatus::policyLoaded)
+            .mapToLong(InstanceStatus::policyVersion)
+            .min()
+            .orElse(newestVersionSeen);
+    return Math.max(0, newestVersionSeen - oldest);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.srlstream.actor;
+
+import java.util.List;
+
+/**
+ * A snapshot of one actor instance.
+ *
+ * @param actorId its id (the {@code actor_id} of its rollout steps)
+ * @param assigned the task partitions it owns, as {@code topic-partition}
+ * @param policyLoaded whether its policy is loaded
+ * @param policyVersion the version it samples with (-1 before the policy is loaded)
+ * @param newestVersionSeen the newest version it has heard of (-1 if none)
+ * @param groupsInFlight groups being sampled or awaiting their acks
+ * @param tasksWaiting tasks fetched but not started
+ * @param paused whether it has paused its partitions (full, stale, stopping)
+ * @param stale whether it is more than maxStaleness versions behind the newest seen
+ * @param stopping whether it is stopping (takes no more tasks)
+ * @param failed whether a fatal error stopped it
+ */
+public record InstanceStatus(
+    String actorId,
+    List<String> assigned,
+    boolean policyLoaded,
+    long policyVersion,
+    long newestVersionSeen,
+    int groupsInFlight,
+    int tasksWaiting,
+    boolean paused,
+    boolean stale,
+    boolean stopping,
+    boolean failed) {
+
+  public InstanceStatus {
+    assigned = List.copyOf(assigned);
+  }
+
+  /** Ready: the policy is loaded, it owns task partitions and is neither stopping nor failed. */
+  public boolean ready() {
+    return policyLoaded && !assigned.isEmpty() && !stopping && !failed;
+  }
+}

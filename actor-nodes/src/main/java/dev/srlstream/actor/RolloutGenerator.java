@@ -1,0 +1,334 @@
+package dev.srlstream.actor;
+
+import dev.srlstream.policy.PromptFormat;
+import dev.srlstream.policy.SampleResult;
+import dev.srlstream.policy.SamplingParams;
+import dev.srlstream.policy.Seeds;
+import dev.srlstream.policy.Tokenizer;
+import dev.srlstream.schemas.avro.FinishReason;
+import dev.srlstream.schemas.avro.RolloutStep;
+import dev.srlstream.schemas.avro.StepTask;
+import dev.srlstream.schemas.avro.TrainingMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Turns one task into its group of {@link RolloutStep}s with the policy. Runs on an actor's
+ * sampling thread, where nothing else touches the policy, so the whole group, however many calls to
+ * the sampler it takes, is sampled under one policy version.
+ *
+ * <h2>SRL</h2>
+ *
+ * The prompt is {@link PromptFormat#stepPrompt}(question, context steps, hint); the G rollouts are
+ * one batched call ({@code sampleGroup}) at the task's temperature, {@code max_new_tokens} and
+ * seed, stopping at EOS. Rollout {@code i} draws from {@link SamplingParams#rowSeed}{@code (i)},
+ * recorded as its seed.
+ *
+ * <h2>RLVR and HOLISTIC: a whole solution, step after step, on the actor's own context</h2>
+ *
+ * The recorded prompt is {@link PromptFormat#solutionPrompt}(question). Each rollout is generated
+ * in up to {@code N = min(total_steps, maxSolutionSteps)} steps:
+ *
+ * <ol>
+ *   <li>Step 1 is sampled for all G rollouts in one batch on the prompt (as SRL, seeds {@code
+ *       rowSeed(i)}).
+ *   <li>Step {@code s > 1} of rollout {@code i} is sampled alone on that rollout's own context: the
+ *       prompt text followed by one line {@code "\nStep j: <action j>"} per earlier step, where the
+ *       action is the step's response with its {@code <think>} blocks and {@code <solution>} tags
+ *       removed, on one line ({@link #action}); its seed is {@link Seeds#mix}{@code (rowSeed(i),
+ *       s)}, and {@code max_new_tokens} applies to each step.
+ *   <li>A rollout stops early when a step did not end with EOS (it ran out of tokens or context),
+ *       its action is empty, it wrote {@code \boxed{...}} (a final answer), or no token of room is
+ *       left (see below).
+ * </ol>
+ *
+ * The rollout's {@code response_text} is the steps' response texts joined by newlines (the scorer's
+ * whole-solution parser strips the think blocks and reads the last step as the final answer); its
+ * {@code response_token_ids} and {@code behaviour_logprobs} are the concatenation over its steps of
+ * each step's sampled tokens (each with its EOS) and their log-probs at the sampling temperature;
+ * {@code finish_reason} is the last step's. Prompt plus concatenated response is kept within the
+ * context length, as the learner requires.
+ *
+ * <p><b>What the learner trains on</b>: it scores {@code prompt_token_ids ++ response_token_ids} as
+ * one sequence. For step 1 that is exactly the context the tokens were sampled in, so its ratios
+ * {@code pi_theta / pi_behaviour} are exact. The tokens of a later step were sampled after the
+ * rewritten context (earlier actions only, as {@code Step j:} lines) but are scored after the raw
+ * earlier steps (monologue and EOS included): for them the ratio compares two different contexts
+ * and is an approximation. The schema has one prompt per rollout, so an exact multi-context record
+ * would need a contract change.
+ */
+final class RolloutGenerator {
+  private final ActorConfig limits;
+  private final LongSupplier clock;
+
+  /**
+   * @param limits the caps on group size, tokens and solution steps
+   * @param clock wall-clock millis, for {@code sampled_at}
+   */
+  RolloutGenerator(ActorConfig limits, LongSupplier clock) {
+    this.limits = limits;
+    this.clock = clock;
+  }
+
+  /** A sampled group. */
+  record Group(long version, List<RolloutStep> steps, long responseTokens) {}
+
+  /**
+   * Samples the group of {@code task}.
+   *
+   * @throws InvalidTaskException if the task fails its checks or its prompt does not fit
+   */
+  Group generate(StepTask task, PolicyHandle policy, String actorId) {
+    TaskChecks.check(task, limits);
+    return task.getMode() == TrainingMode.SRL
+        ? oneStep(task, policy, actorId)
+        : wholeSolution(task, policy, actorId);
+  }
+
+  private Group oneStep(StepTask task, PolicyHandle policy, String actorId) {
+    Tokenizer tokenizer = policy.tokenizer();
+    String text =
+        PromptFormat.stepPrompt(task.getQuestion(), task.getContextSteps(), task.getHint());
+    int[] prompt = PromptFormat.promptTokens(tokenizer, text);
+    TaskChecks.checkPromptFits(prompt.length, policy.contextLength());
+    long version = policy.version();
+    long start = System.nanoTime();
+    List<SampleResult> results =
+        policy.sampleGroup(prompt, task.getGroupSize(), params(task, tokenizer, task.getSeed()));
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    Instant sampledAt = Instant.ofEpochMilli(clock.getAsLong());
+    List<RolloutStep> steps = new ArrayList<>(results.size());
+    long tokens = 0;
+    for (int i = 0; i < results.size(); i++) {
+      SampleResult r = results.get(i);
+      tokens += r.length();
+      steps.add(
+          rollout(task, version, i, actorId, prompt, r.tokens(), r.logProbs())
+              .setResponseText(PromptFormat.responseText(tokenizer, r.tokens()))
+              .setFinishReason(finishReason(r.finishReason()))
+              .setSeed(r.seed())
+              .setSampledAt(sampledAt)
+              .setSamplingMillis(millis)
+              .build());
+    }
+    return new Group(version, steps, tokens);
+  }
+
+  private Group wholeSolution(StepTask task, PolicyHandle policy, String actorId) {
+    Tokenizer tokenizer = policy.tokenizer();
+    int context = policy.contextLength();
+    String promptText = PromptFormat.solutionPrompt(task.getQuestion());
+    int[] prompt = PromptFormat.promptTokens(tokenizer, promptText);
+    TaskChecks.checkPromptFits(prompt.length, context);
+    int maxSteps = Math.min(task.getTotalSteps(), limits.maxSolutionSteps());
+    long version = policy.version();
+    long start = System.nanoTime();
+
+    List<SampleResult> first =
+        policy.sampleGroup(prompt, task.getGroupSize(), params(task, tokenizer, task.getSeed()));
+    List<SolutionRollout> rollouts = new ArrayList<>(first.size());
+    for (SampleResult r : first) {
+      SolutionRollout rollout = new SolutionRollout(r.seed());
+      rollout.add(r, tokenizer);
+      rollouts.add(rollout);
+    }
+    for (int step = 2; step <= maxSteps; step++) {
+      for (SolutionRollout rollout : rollouts) {
+        if (!rollout.continues()) {
+          continue;
+        }
+        int[] own = PromptFormat.promptTokens(tokenizer, promptText + rollout.contextLines());
+        int budget = context - prompt.length - rollout.tokens.size();
+        if (budget < 1 || own.length >= context) {
+          rollout.stop(FinishReason.CONTEXT_FULL);
+          continue;
+        }
+        SamplingParams params =
+            SamplingParams.sampling(
+                task.getTemperature(),
+                Math.min(task.getMaxNewTokens(), budget),
+                tokenizer.eos(),
+                Seeds.mix(rollout.seed, step));
+        rollout.add(policy.sampleGroup(own, 1, params).get(0), tokenizer);
+      }
+    }
+
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    Instant sampledAt = Instant.ofEpochMilli(clock.getAsLong());
+    List<RolloutStep> steps = new ArrayList<>(rollouts.size());
+    long tokens = 0;
+    for (int i = 0; i < rollouts.size(); i++) {
+      SolutionRollout r = rollouts.get(i);
+      tokens += r.tokens.size();
+      steps.add(
+          rollout(task, version, i, actorId, prompt, r.tokenArray(), r.logProbArray())
+              .setResponseText(String.join("\n", r.texts))
+              .setFinishReason(r.finish)
+              .setSeed(r.seed)
+              .setSampledAt(sampledAt)
+              .setSamplingMillis(millis)
+              .build());
+    }
+    return new Group(version, steps, tokens);
+  }
+
+  private static SamplingParams params(StepTask task, Tokenizer tokenizer, long seed) {
+    return SamplingParams.sampling(
+        task.getTemperature(), task.getMaxNewTokens(), tokenizer.eos(), seed);
+  }
+
+  /** The group id of a task sampled under {@code version}: {@code task_id/v<version>}. */
+  static String groupId(String taskId, long version) {
+    return taskId + "/v" + version;
+  }
+
+  /** The rollout id of rollout {@code index}: {@code task_id/v<version>/<index>}. */
+  static String rolloutId(String taskId, long version, int index) {
+    return groupId(taskId, version) + "/" + index;
+  }
+
+  private static RolloutStep.Builder rollout(
+      StepTask task,
+      long version,
+      int index,
+      String actorId,
+      int[] prompt,
+      int[] response,
+      float[] logProbs) {
+    return RolloutStep.newBuilder()
+        .setRolloutId(rolloutId(task.getTaskId(), version, index))
+        .setGroupId(groupId(task.getTaskId(), version))
+        .setTaskId(task.getTaskId())
+        .setInstanceId(task.getInstanceId())
+        .setProblemId(task.getProblemId())
+        .setMode(task.getMode())
+        .setStepIndex(task.getStepIndex())
+        .setRolloutIndex(index)
+        .setGroupSize(task.getGroupSize())
+        .setPolicyVersion(version)
+        .setActorId(actorId)
+        .setPromptTokenIds(ints(prompt))
+        .setResponseTokenIds(ints(response))
+        .setBehaviourLogprobs(floats(logProbs))
+        .setTemperature(task.getTemperature());
+  }
+
+  static FinishReason finishReason(dev.srlstream.policy.FinishReason reason) {
+    return switch (reason) {
+      case STOP -> FinishReason.STOP;
+      case MAX_TOKENS -> FinishReason.MAX_TOKENS;
+      case CONTEXT_FULL -> FinishReason.CONTEXT_FULL;
+    };
+  }
+
+  /**
+   * The action of a step's response text, on one line: {@code <think>…</think>} blocks removed (an
+   * unclosed {@code <think>} removes the rest), {@code <solution>} tags dropped, whitespace runs
+   * collapsed to one space, stripped.
+   */
+  static String action(String responseText) {
+    StringBuilder out = new StringBuilder(responseText.length());
+    int i = 0;
+    while (i < responseText.length()) {
+      int open = responseText.indexOf("<think>", i);
+      if (open < 0) {
+        out.append(responseText, i, responseText.length());
+        break;
+      }
+      out.append(responseText, i, open);
+      int close = responseText.indexOf("</think>", open);
+      if (close < 0) {
+        break;
+      }
+      i = close + "</think>".length();
+    }
+    return out.toString()
+        .replace("</think>", " ")
+        .replace("<solution>", " ")
+        .replace("</solution>", " ")
+        .replaceAll("\\s+", " ")
+        .strip();
+  }
+
+  private static List<Integer> ints(int[] values) {
+    List<Integer> list = new ArrayList<>(values.length);
+    for (int v : values) {
+      list.add(v);
+    }
+    return list;
+  }
+
+  private static List<Float> floats(float[] values) {
+    List<Float> list = new ArrayList<>(values.length);
+    for (float v : values) {
+      list.add(v);
+    }
+    return list;
+  }
+
+  /** One whole-solution rollout being generated. */
+  private static final class SolutionRollout {
+    final long seed;
+    final List<Integer> tokens = new ArrayList<>();
+    final List<Float> logProbs = new ArrayList<>();
+    final List<String> texts = new ArrayList<>();
+    final List<String> actions = new ArrayList<>();
+    FinishReason finish = FinishReason.STOP;
+    boolean stopped;
+
+    SolutionRollout(long seed) {
+      this.seed = seed;
+    }
+
+    void add(SampleResult step, Tokenizer tokenizer) {
+      for (int t : step.tokens()) {
+        tokens.add(t);
+      }
+      for (float p : step.logProbs()) {
+        logProbs.add(p);
+      }
+      String text = PromptFormat.responseText(tokenizer, step.tokens());
+      String action = action(text);
+      texts.add(text);
+      actions.add(action);
+      finish = finishReason(step.finishReason());
+      if (step.finishReason() != dev.srlstream.policy.FinishReason.STOP
+          || action.isEmpty()
+          || action.contains("\\boxed{")) {
+        stopped = true;
+      }
+    }
+
+    boolean continues() {
+      return !stopped;
+    }
+
+    void stop(FinishReason reason) {
+      finish = reason;
+      stopped = true;
+    }
+
+    /** {@code "\nStep 1: a1\nStep 2: a2"}: the actor's own steps, appended to the prompt text. */
+    String contextLines() {
+      StringBuilder lines = new StringBuilder();
+      for (int j = 0; j < actions.size(); j++) {
+        lines.append("\nStep ").append(j + 1).append(": ").append(actions.get(j));
+      }
+      return lines.toString();
+    }
+
+    int[] tokenArray() {
+      return tokens.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    float[] logProbArray() {
+      float[] out = new float[logProbs.size()];
+      for (int j = 0; j < out.length; j++) {
+        out[j] = logProbs.get(j);
+      }
+      return out;
+    }
+  }
+}
