@@ -56,7 +56,7 @@ public record ActorConfig(
     String actorId,
     Duration statusInterval) {
 
-  public static final String DEFAULT_POLICY_NAME = "default";
+  public static final String DEFAULT_POLICY_NAME = "srl";
   public static final String DEFAULT_GROUP_ID = "srl-actors";
 
   private static final String ID_PATTERN = "[a-zA-Z0-9._-]{1,100}";

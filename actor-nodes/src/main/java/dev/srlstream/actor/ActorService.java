@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * srl actor --bootstrap-servers HOST:PORT --schema-registry URL
- *           [--policy-name NAME]          policy whose versions to follow (default "default")
+ *           [--policy NAME]               policy whose versions to follow (default "srl", as srl learner)
  *           [--group-id ID]               consumer group of the fleet (default srl-actors)
  *           [--count N]                   actor instances in this process (default 1)
  *           [--max-groups-in-flight N]    per instance (default 2)

@@ -14,7 +14,7 @@ class ActorConfigTest {
   void defaults() {
     ActorConfig c = ActorConfig.builder().build();
     assertThat(c.groupId()).isEqualTo("srl-actors");
-    assertThat(c.policyName()).isEqualTo("default");
+    assertThat(c.policyName()).isEqualTo("srl");
     assertThat(c.instances()).isEqualTo(1);
     assertThat(c.maxGroupsInFlight()).isEqualTo(2);
     assertThat(c.maxStaleness()).isEqualTo(1);

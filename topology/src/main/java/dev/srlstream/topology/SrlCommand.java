@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       SimilarityCommand.class,
       RewardCommand.class,
       SftCommand.class,
+      ActorCommand.class,
       ScorerCommand.class,
       LearnerCommand.class,
       CommandLine.HelpCommand.class

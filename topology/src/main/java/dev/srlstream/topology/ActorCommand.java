@@ -1,0 +1,161 @@
+package dev.srlstream.topology;
+
+import dev.srlstream.actor.ActorConfig;
+import dev.srlstream.actor.ActorService;
+import dev.srlstream.actor.ActorTopics;
+import dev.srlstream.policy.ModelConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code srl actor}: one or more actors, against any cluster. */
+@Command(
+    name = "actor",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run actors until Ctrl-C or SIGTERM: take tasks from srl.tasks (one consumer group shared by"
+          + " every actor process, so more processes share the work), sample G rollouts per task"
+          + " with the current policy, and stream one rollout step per rollout to"
+          + " srl.rollout-steps. A task's offset is committed only after its steps are"
+          + " acknowledged, so a crashed actor's tasks are redone by another.",
+      "Follows srl.policy-versions of --policy, swapping weights between groups, and pauses while"
+          + " more than --max-staleness versions behind. On SIGTERM in-flight groups finish and"
+          + " their offsets are committed. /health and /metrics on 127.0.0.1 with --metrics-port."
+    })
+final class ActorCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap-servers",
+      required = true,
+      paramLabel = "HOST:PORT[,...]",
+      description = "Kafka bootstrap servers.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--schema-registry",
+      required = true,
+      paramLabel = "URL",
+      description = "Schema registry URL.")
+  String schemaRegistry;
+
+  @Option(
+      names = "--policy",
+      defaultValue = ActorConfig.DEFAULT_POLICY_NAME,
+      paramLabel = "NAME",
+      description = "Policy whose versions to follow (default: ${DEFAULT-VALUE}, as srl learner).")
+  String policy;
+
+  @Option(
+      names = "--count",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Actor instances in this process, each with its own consumer and TF session"
+              + " (default: ${DEFAULT-VALUE}).")
+  int count;
+
+  @Option(
+      names = "--group-id",
+      defaultValue = ActorConfig.DEFAULT_GROUP_ID,
+      paramLabel = "ID",
+      description = "Consumer group of the fleet (default: ${DEFAULT-VALUE}).")
+  String groupId;
+
+  @Option(
+      names = "--max-groups-in-flight",
+      defaultValue = "2",
+      paramLabel = "N",
+      description = "Groups sampling or awaiting acks per instance (default: ${DEFAULT-VALUE}).")
+  int maxGroupsInFlight;
+
+  @Option(
+      names = "--max-staleness",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Pause when more than N versions behind the newest (default: ${DEFAULT-VALUE}).")
+  int maxStaleness;
+
+  @Option(
+      names = "--base-policy",
+      paramLabel = "FILE",
+      description = "Weights to start from when the policy has no version yet.")
+  Path basePolicy;
+
+  @Option(
+      names = "--model-config",
+      paramLabel = "FILE",
+      description =
+          "Architecture of fresh weights when there is neither a version nor"
+              + " --base-policy (default: the built-in model).")
+  Path modelConfig;
+
+  @Option(
+      names = "--init-seed",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Seed of fresh weights (default: ${DEFAULT-VALUE}).")
+  long initSeed;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "-1",
+      paramLabel = "PORT",
+      description = "Serve /health and /metrics on 127.0.0.1:PORT (0: a free port; default: off).")
+  int metricsPort;
+
+  @Override
+  public Integer call() throws Exception {
+    ActorConfig.Builder config =
+        ActorConfig.builder()
+            .policyName(policy)
+            .groupId(groupId)
+            .instances(count)
+            .maxGroupsInFlight(maxGroupsInFlight)
+            .maxStaleness(maxStaleness)
+            .initSeed(initSeed);
+    if (basePolicy != null) {
+      CliFiles.requireInputFile(basePolicy, "--base-policy");
+      config.basePolicy(basePolicy);
+    }
+    if (modelConfig != null) {
+      CliFiles.requireInputFile(modelConfig, "--model-config");
+      config.model(ModelConfig.fromJson(Files.readString(modelConfig)));
+    }
+    ActorService actors =
+        ActorService.start(
+            new ActorService.Settings(
+                bootstrapServers,
+                schemaRegistry,
+                config.build(),
+                ActorTopics.LIVE,
+                metricsPort,
+                Map.of()));
+    actors.closeOnShutdown();
+    spec.commandLine()
+        .getErr()
+        .println(
+            "srl actor: "
+                + count
+                + " actor(s) in group "
+                + groupId
+                + " following policy "
+                + policy
+                + (metricsPort < 0 ? "" : "; health and metrics at " + actors.url()));
+    spec.commandLine().getErr().flush();
+    try {
+      actors.done().get(); // completes when the actors stop: by SIGTERM, or a fatal error
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the actors stopped: " + SrlCommand.rootMessage(e), e);
+    }
+    return 0;
+  }
+}
