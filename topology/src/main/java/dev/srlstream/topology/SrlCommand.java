@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       DataCommand.class,
       SimilarityCommand.class,
       RewardCommand.class,
+      FeedCommand.class,
       SftCommand.class,
       ActorCommand.class,
       ScorerCommand.class,

@@ -1,0 +1,179 @@
+package dev.srlstream.topology;
+
+import dev.srlstream.schemas.Topics;
+import dev.srlstream.schemas.avro.ExpertStep;
+import dev.srlstream.schemas.avro.StepTask;
+import dev.srlstream.schemas.avro.TrainingMode;
+import dev.srlstream.schemas.registry.SchemaRegistryClient;
+import dev.srlstream.schemas.serde.AvroSerde;
+import dev.srlstream.topology.data.ExpertSolution;
+import dev.srlstream.topology.data.InstanceExpander;
+import dev.srlstream.topology.data.JsonlSolutionReader;
+import dev.srlstream.topology.data.ReadResult;
+import dev.srlstream.topology.data.Split;
+import dev.srlstream.topology.data.StepInstance;
+import dev.srlstream.topology.data.TaskSettings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code srl feed}: expert data into the topics, as expert steps and tasks. */
+@Command(
+    name = "feed",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Expand a JSONL data file into step-wise instances and produce, for each, its expert step to"
+          + " srl.expert-steps (keyed by instance id, so feeding again replaces it) and --epochs"
+          + " tasks to srl.tasks (task id <instance>/e<epoch>, G rollouts each). Prints how many"
+          + " of each it produced."
+    })
+final class FeedCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--bootstrap-servers",
+      required = true,
+      paramLabel = "HOST:PORT[,...]",
+      description = "Kafka bootstrap servers.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--schema-registry",
+      required = true,
+      paramLabel = "URL",
+      description = "Schema registry URL.")
+  String schemaRegistry;
+
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "FILE",
+      description = "Expert solutions in our JSONL.")
+  Path data;
+
+  @Option(
+      names = "--mode",
+      defaultValue = "SRL",
+      paramLabel = "SRL|RLVR|HOLISTIC",
+      description = "Training mode of the instances (default: ${DEFAULT-VALUE}).")
+  TrainingMode mode;
+
+  @Option(names = "--hint", description = "Give the title of the target step as a hint.")
+  boolean hint;
+
+  @Option(
+      names = "--group-size",
+      defaultValue = "8",
+      paramLabel = "G",
+      description = "Rollouts per task (default: ${DEFAULT-VALUE}).")
+  int groupSize;
+
+  @Option(
+      names = "--temperature",
+      defaultValue = "1.0",
+      paramLabel = "T",
+      description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
+  float temperature;
+
+  @Option(
+      names = "--max-new-tokens",
+      defaultValue = "96",
+      paramLabel = "N",
+      description = "Tokens a rollout may sample (default: ${DEFAULT-VALUE}).")
+  int maxNewTokens;
+
+  @Option(
+      names = "--epochs",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Tasks per instance (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Base of the tasks' sampling seeds (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    if (mode == TrainingMode.SFT) {
+      throw new IllegalArgumentException(
+          "--mode must be SRL, RLVR or HOLISTIC (SFT has no rollouts; use srl sft), but was SFT");
+    }
+    if (epochs < 1) {
+      throw new IllegalArgumentException("--epochs must be >= 1, but was " + epochs);
+    }
+    TaskSettings settings = new TaskSettings(groupSize, temperature, maxNewTokens);
+    CliFiles.requireInputFile(data, "--data");
+    ReadResult read = new JsonlSolutionReader().read(data);
+    InstanceExpander expander =
+        new InstanceExpander(InstanceExpander.Config.defaults().withMode(mode).withTitleHint(hint));
+    SchemaRegistryClient registry = new SchemaRegistryClient(schemaRegistry);
+    AvroSerde<ExpertStep> expertSerde = AvroSerde.forTopic(Topics.EXPERT_STEPS, registry);
+    AvroSerde<StepTask> taskSerde = AvroSerde.forTopic(Topics.TASKS, registry);
+    Instant now = Instant.now();
+    long experts = 0;
+    long tasks = 0;
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                30_000),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      // Expert steps first, so the scorer knows an instance before its rollouts come.
+      List<StepInstance> instances = new ArrayList<>();
+      for (ExpertSolution solution : read.solutions()) {
+        instances.addAll(expander.expand(solution, Split.TRAIN));
+      }
+      for (StepInstance instance : instances) {
+        producer.send(
+            new ProducerRecord<>(
+                Topics.EXPERT_STEPS.name(),
+                instance.instanceId(),
+                expertSerde.serialize(Topics.EXPERT_STEPS.name(), instance.toExpertStep(now))));
+        experts++;
+      }
+      producer.flush();
+      for (int epoch = 0; epoch < epochs; epoch++) {
+        for (StepInstance instance : instances) {
+          String taskId = instance.instanceId() + "/e" + epoch;
+          StepTask task = instance.toStepTask(taskId, settings, seed * 1_000_003L + tasks, now);
+          producer.send(
+              new ProducerRecord<>(
+                  Topics.TASKS.name(),
+                  instance.instanceId(),
+                  taskSerde.serialize(Topics.TASKS.name(), task)));
+          tasks++;
+        }
+      }
+      producer.flush();
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        "srl feed: %d expert steps to %s, %d tasks to %s (%s)%n",
+        experts, Topics.EXPERT_STEPS.name(), tasks, Topics.TASKS.name(), read.summary());
+    out.flush();
+    return 0;
+  }
+}
