@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,19 +33,7 @@ import picocli.CommandLine.Spec;
 final class ActorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      paramLabel = "HOST:PORT[,...]",
-      description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(
-      names = "--schema-registry",
-      required = true,
-      paramLabel = "URL",
-      description = "Schema registry URL.")
-  String schemaRegistry;
+  @Mixin ClusterOptions cluster;
 
   @Option(
       names = "--policy",
@@ -133,8 +122,8 @@ final class ActorCommand implements Callable<Integer> {
     ActorService actors =
         ActorService.start(
             new ActorService.Settings(
-                bootstrapServers,
-                schemaRegistry,
+                cluster.bootstrapServers,
+                cluster.schemaRegistry,
                 config.build(),
                 ActorTopics.LIVE,
                 metricsPort,

@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,19 +45,7 @@ import picocli.CommandLine.Spec;
 final class FeedCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      paramLabel = "HOST:PORT[,...]",
-      description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(
-      names = "--schema-registry",
-      required = true,
-      paramLabel = "URL",
-      description = "Schema registry URL.")
-  String schemaRegistry;
+  @Mixin ClusterOptions cluster;
 
   @Option(
       names = "--data",
@@ -124,7 +113,7 @@ final class FeedCommand implements Callable<Integer> {
     ReadResult read = new JsonlSolutionReader().read(data);
     InstanceExpander expander =
         new InstanceExpander(InstanceExpander.Config.defaults().withMode(mode).withTitleHint(hint));
-    SchemaRegistryClient registry = new SchemaRegistryClient(schemaRegistry);
+    SchemaRegistryClient registry = new SchemaRegistryClient(cluster.schemaRegistry);
     AvroSerde<ExpertStep> expertSerde = AvroSerde.forTopic(Topics.EXPERT_STEPS, registry);
     AvroSerde<StepTask> taskSerde = AvroSerde.forTopic(Topics.TASKS, registry);
     Instant now = Instant.now();
@@ -134,7 +123,7 @@ final class FeedCommand implements Callable<Integer> {
         new KafkaProducer<>(
             Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
+                cluster.bootstrapServers,
                 ProducerConfig.ACKS_CONFIG,
                 "all",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG,

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,19 +44,7 @@ import picocli.CommandLine.Spec;
 final class LearnerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      paramLabel = "HOST:PORT[,...]",
-      description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(
-      names = "--schema-registry",
-      required = true,
-      paramLabel = "URL",
-      description = "Schema registry URL.")
-  String schemaRegistry;
+  @Mixin ClusterOptions cluster;
 
   @Option(
       names = "--policy",
@@ -181,9 +170,9 @@ final class LearnerCommand implements Callable<Integer> {
       }
       LearnerService learner =
           LearnerService.start(
-              new LearnerService.Settings(bootstrapServers, config, groupsTopic, Map.of()),
+              new LearnerService.Settings(cluster.bootstrapServers, config, groupsTopic, Map.of()),
               trainer,
-              new SchemaRegistryClient(schemaRegistry));
+              new SchemaRegistryClient(cluster.schemaRegistry));
       MetricsHttpServer metrics =
           metricsPort == null
               ? null

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,19 +35,7 @@ import picocli.CommandLine.Spec;
 final class ScorerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--bootstrap-servers",
-      required = true,
-      paramLabel = "HOST:PORT[,...]",
-      description = "Kafka bootstrap servers.")
-  String bootstrapServers;
-
-  @Option(
-      names = "--schema-registry",
-      required = true,
-      paramLabel = "URL",
-      description = "Schema registry URL, e.g. http://127.0.0.1:8081.")
-  String schemaRegistry;
+  @Mixin ClusterOptions cluster;
 
   @Option(
       names = "--application-id",
@@ -180,8 +169,8 @@ final class ScorerCommand implements Callable<Integer> {
         new ScorerTopics(rolloutTopic, expertTopic, rewardsTopic, groupsTopic, deadLettersTopic);
     ScorerService.Settings settings =
         new ScorerService.Settings(
-            bootstrapServers,
-            schemaRegistry,
+            cluster.bootstrapServers,
+            cluster.schemaRegistry,
             applicationId,
             stateDir == null ? Path.of(".srl", "scorer-state") : stateDir,
             threads,
@@ -205,7 +194,7 @@ final class ScorerCommand implements Callable<Integer> {
         "srl scorer: running as "
             + applicationId
             + " on "
-            + bootstrapServers
+            + cluster.bootstrapServers
             + (metrics == null ? "" : "; metrics at " + metrics.url() + "/metrics"));
     err.flush();
     ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor();
