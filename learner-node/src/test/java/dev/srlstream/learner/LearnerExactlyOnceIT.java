@@ -3,11 +3,7 @@ package dev.srlstream.learner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.srlstream.infra.kafka.BrokerConfig;
-import dev.srlstream.infra.kafka.EmbeddedKafkaBroker;
-import dev.srlstream.infra.kafka.TopicProvisioner;
-import dev.srlstream.infra.registry.RegistryConfig;
-import dev.srlstream.infra.registry.SchemaRegistryServer;
+import dev.srlstream.infra.LocalInfrastructure;
 import dev.srlstream.schemas.SampleRecords;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
@@ -20,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -44,26 +39,21 @@ import org.junit.jupiter.api.io.TempDir;
 class LearnerExactlyOnceIT {
   private static final int GROUPS = 24;
   private static final int BATCH = 4;
-  private static EmbeddedKafkaBroker broker;
-  private static SchemaRegistryServer registryServer;
+  private static LocalInfrastructure infra;
   private static SchemaRegistryClient registry;
 
   @TempDir Path checkpoints;
 
   @BeforeAll
   static void startInfrastructure() {
-    broker = EmbeddedKafkaBroker.start(BrokerConfig.ephemeral());
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-      TopicProvisioner.provision(admin, Topics.ALL);
-    }
-    registryServer = SchemaRegistryServer.start(RegistryConfig.kafka(broker.bootstrapServers(), 0));
-    registry = new SchemaRegistryClient(registryServer.url());
+    // Broker, the catalogue's topics and a registry on it: what `srl infra up` runs.
+    infra = LocalInfrastructure.start(LocalInfrastructure.Config.ephemeral());
+    registry = new SchemaRegistryClient(infra.schemaRegistryUrl());
   }
 
   @AfterAll
   static void stopInfrastructure() {
-    registryServer.close();
-    broker.close();
+    infra.close();
   }
 
   @Test
@@ -118,7 +108,7 @@ class LearnerExactlyOnceIT {
 
   private LearnerService.Settings settings(String policy, long maxVersions) {
     return new LearnerService.Settings(
-        broker.bootstrapServers(),
+        infra.bootstrapServers(),
         // Every group is from version 0; a staleness limit above the versions made keeps them all.
         new LearnerConfig(policy, BATCH, 100, StalenessPolicy.DROP, checkpoints, 3, maxVersions),
         Topics.TRAINING_GROUPS.name(),
@@ -130,7 +120,7 @@ class LearnerExactlyOnceIT {
     AvroSerde<TrainingGroup> serde = AvroSerde.forTopic(Topics.TRAINING_GROUPS, registry);
     try (KafkaProducer<String, TrainingGroup> producer =
         new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
             new StringSerializer(),
             serde.serializer())) {
       for (int i = 0; i < GROUPS; i++) {
@@ -152,14 +142,14 @@ class LearnerExactlyOnceIT {
 
   private static KafkaProducer<String, byte[]> rawProducer() {
     return new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
         new StringSerializer(),
         new ByteArraySerializer());
   }
 
   private static PolicyVersion lastCommittedVersion(String policy) {
     return PolicyVersions.latest(
-            broker.bootstrapServers(), policy, AvroSerde.forTopic(Topics.POLICY_VERSIONS, registry))
+            infra.bootstrapServers(), policy, AvroSerde.forTopic(Topics.POLICY_VERSIONS, registry))
         .orElseThrow();
   }
 
@@ -177,7 +167,7 @@ class LearnerExactlyOnceIT {
         new KafkaConsumer<>(
             Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers(),
+                infra.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 "read_committed"),
             new StringDeserializer(),

@@ -3,11 +3,7 @@ package dev.srlstream.learner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.srlstream.infra.kafka.BrokerConfig;
-import dev.srlstream.infra.kafka.EmbeddedKafkaBroker;
-import dev.srlstream.infra.kafka.TopicProvisioner;
-import dev.srlstream.infra.registry.RegistryConfig;
-import dev.srlstream.infra.registry.SchemaRegistryServer;
+import dev.srlstream.infra.LocalInfrastructure;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.Policy;
@@ -25,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -43,26 +38,21 @@ import org.junit.jupiter.api.io.TempDir;
 class LearnerGrpoIT {
   private static final ModelConfig TINY =
       new ModelConfig(ByteTokenizer.VOCAB_SIZE, 16, 1, 2, 128, 32, true);
-  private static EmbeddedKafkaBroker broker;
-  private static SchemaRegistryServer registryServer;
+  private static LocalInfrastructure infra;
   private static SchemaRegistryClient registry;
 
   @TempDir Path checkpoints;
 
   @BeforeAll
   static void startInfrastructure() {
-    broker = EmbeddedKafkaBroker.start(BrokerConfig.ephemeral());
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-      TopicProvisioner.provision(admin, Topics.ALL);
-    }
-    registryServer = SchemaRegistryServer.start(RegistryConfig.kafka(broker.bootstrapServers(), 0));
-    registry = new SchemaRegistryClient(registryServer.url());
+    // Broker, the catalogue's topics and a registry on it: what `srl infra up` runs.
+    infra = LocalInfrastructure.start(LocalInfrastructure.Config.ephemeral());
+    registry = new SchemaRegistryClient(infra.schemaRegistryUrl());
   }
 
   @AfterAll
   static void stopInfrastructure() {
-    registryServer.close();
-    broker.close();
+    infra.close();
   }
 
   @Test
@@ -72,7 +62,7 @@ class LearnerGrpoIT {
         new LearnerConfig("grpo-it", 2, 4, StalenessPolicy.DROP, checkpoints, 3, 0);
     LearnerService.Settings settings =
         new LearnerService.Settings(
-            broker.bootstrapServers(), config, Topics.TRAINING_GROUPS.name(), Map.of());
+            infra.bootstrapServers(), config, Topics.TRAINING_GROUPS.name(), Map.of());
     TrainerConfig trainerConfig = TrainerConfig.defaults().toBuilder().learningRate(1e-3).build();
     try (GrpoTrainer trainer = GrpoTrainer.create(TINY, trainerConfig);
         LearnerService learner = LearnerService.start(settings, trainer, registry)) {
@@ -86,7 +76,7 @@ class LearnerGrpoIT {
 
     PolicyVersion v3 =
         PolicyVersions.latest(
-                broker.bootstrapServers(),
+                infra.bootstrapServers(),
                 "grpo-it",
                 AvroSerde.forTopic(Topics.POLICY_VERSIONS, registry))
             .orElseThrow();
@@ -114,7 +104,7 @@ class LearnerGrpoIT {
     AvroSerde<TrainingGroup> serde = AvroSerde.forTopic(Topics.TRAINING_GROUPS, registry);
     try (KafkaProducer<String, TrainingGroup> producer =
         new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
             new StringSerializer(),
             serde.serializer())) {
       for (int g = 0; g < count; g++) {

@@ -2,11 +2,8 @@ package dev.srlstream.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.srlstream.infra.kafka.BrokerConfig;
-import dev.srlstream.infra.kafka.EmbeddedKafkaBroker;
+import dev.srlstream.infra.LocalInfrastructure;
 import dev.srlstream.infra.kafka.TopicProvisioner;
-import dev.srlstream.infra.registry.RegistryConfig;
-import dev.srlstream.infra.registry.SchemaRegistryServer;
 import dev.srlstream.schemas.TopicSpec;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
@@ -52,8 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScorerIT {
   private static final int GROUP_SIZE = 4;
-  private static EmbeddedKafkaBroker broker;
-  private static SchemaRegistryServer registryServer;
+  private static LocalInfrastructure infra;
   private static SchemaRegistryClient registry;
 
   @TempDir Path firstState;
@@ -61,18 +57,14 @@ class ScorerIT {
 
   @BeforeAll
   static void startInfrastructure() {
-    broker = EmbeddedKafkaBroker.start(BrokerConfig.ephemeral());
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-      TopicProvisioner.provision(admin, Topics.ALL);
-    }
-    registryServer = SchemaRegistryServer.start(RegistryConfig.kafka(broker.bootstrapServers(), 0));
-    registry = new SchemaRegistryClient(registryServer.url());
+    // Broker, the catalogue's topics and a registry on it: what `srl infra up` runs.
+    infra = LocalInfrastructure.start(LocalInfrastructure.Config.ephemeral());
+    registry = new SchemaRegistryClient(infra.schemaRegistryUrl());
   }
 
   @AfterAll
   static void stopInfrastructure() {
-    registryServer.close();
-    broker.close();
+    infra.close();
   }
 
   @Test
@@ -158,7 +150,7 @@ class ScorerIT {
             "it-split.step-rewards",
             "it-split.training-groups",
             "it-split.dead-letters");
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
       TopicProvisioner.provision(
           admin,
           List.of(
@@ -234,8 +226,8 @@ class ScorerIT {
   private ScorerService.Settings settings(
       String applicationId, Path stateDir, ScorerTopics topics) {
     return new ScorerService.Settings(
-        broker.bootstrapServers(),
-        registryServer.url(),
+        infra.bootstrapServers(),
+        infra.schemaRegistryUrl(),
         applicationId,
         stateDir,
         1,
@@ -250,7 +242,7 @@ class ScorerIT {
     AvroSerde<V> serde = new AvroSerde<>(type, registry);
     try (KafkaProducer<String, V> producer =
         new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
             new StringSerializer(),
             serde.serializer())) {
       for (V record : records) {
@@ -262,7 +254,7 @@ class ScorerIT {
 
   private static KafkaProducer<String, byte[]> rawProducer() {
     return new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
         new StringSerializer(),
         new ByteArraySerializer());
   }
@@ -276,7 +268,7 @@ class ScorerIT {
         new KafkaConsumer<>(
             Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers(),
+                infra.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 "read_committed"),
             new StringDeserializer(),
