@@ -3,6 +3,7 @@ package dev.srlstream.learner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.policy.WeightsCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -10,11 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +69,8 @@ public final class CheckpointStore {
       ObjectNode offsets = meta.putObject("offsets");
       checkpoint.offsets().forEach(offsets::put);
       ObjectNode hashes = meta.putObject("sha256");
-      hashes.put(WEIGHTS, sha256(checkpoint.weights()));
-      hashes.put(OPTIMIZER, sha256(checkpoint.optimizerState()));
+      hashes.put(WEIGHTS, WeightsCodec.sha256Hex(checkpoint.weights()));
+      hashes.put(OPTIMIZER, WeightsCodec.sha256Hex(checkpoint.optimizerState()));
       Files.writeString(temp.resolve(META), meta.toPrettyString());
       if (Files.exists(target)) {
         deleteRecursively(target); // rewriting a version (a retried commit) replaces it whole
@@ -172,7 +170,7 @@ public final class CheckpointStore {
       throw new IllegalStateException("cannot read checkpoint file " + file, e);
     }
     String expected = meta.path("sha256").path(file.getFileName().toString()).asText("");
-    String actual = sha256(bytes);
+    String actual = WeightsCodec.sha256Hex(bytes);
     if (!actual.equals(expected)) {
       throw new IllegalStateException(
           "checkpoint file "
@@ -197,14 +195,6 @@ public final class CheckpointStore {
 
   private static String name(long version) {
     return String.format("%s%012d", PREFIX, version);
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-    }
   }
 
   private static void deleteRecursively(Path path) throws IOException {

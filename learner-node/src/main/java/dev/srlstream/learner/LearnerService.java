@@ -1,5 +1,6 @@
 package dev.srlstream.learner;
 
+import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.schemas.DeadLetters;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
@@ -254,7 +255,7 @@ public final class LearnerService implements AutoCloseable {
             .setPolicyName(policy())
             .setVersion(version)
             .setWeights(ByteBuffer.wrap(weights))
-            .setWeightsSha256(CheckpointStore.sha256(weights))
+            .setWeightsSha256(WeightsCodec.sha256Hex(weights))
             .setArchitecture(trainer.architecture())
             .setMode(mode)
             .setGroupsTrained(groupsTrained)

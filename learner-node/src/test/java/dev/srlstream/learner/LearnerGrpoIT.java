@@ -8,6 +8,7 @@ import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.Policy;
 import dev.srlstream.policy.PromptFormat;
+import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.schemas.SampleRecords;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.GroupRollout;
@@ -85,7 +86,7 @@ class LearnerGrpoIT {
     assertThat(ModelConfig.fromJson(v3.getArchitecture())).isEqualTo(TINY);
     byte[] weights = new byte[v3.getWeights().remaining()];
     v3.getWeights().duplicate().get(weights);
-    assertThat(CheckpointStore.sha256(weights)).isEqualTo(v3.getWeightsSha256());
+    assertThat(WeightsCodec.sha256Hex(weights)).isEqualTo(v3.getWeightsSha256());
     try (Policy actorSide = Policy.load(weights)) {
       assertThat(actorSide.version()).isEqualTo(3);
     }
