@@ -3,11 +3,11 @@ package dev.srlstream.actor;
 import dev.srlstream.policy.InvalidWeightsException;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.WeightsCodec;
+import dev.srlstream.schemas.AvroBytes;
 import dev.srlstream.schemas.DeadLetters;
 import dev.srlstream.schemas.WarmupRecords;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.PolicyVersion;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -193,7 +193,7 @@ final class PolicyVersionFeed implements AutoCloseable {
     }
     newestSeen = number;
     subscribers.forEach(s -> s.onSeen(number));
-    byte[] weights = bytes(version.getWeights());
+    byte[] weights = AvroBytes.toArray(version.getWeights());
     Optional<String> problem = problem(version, weights);
     if (problem.isPresent()) {
       reject(
@@ -276,13 +276,6 @@ final class PolicyVersionFeed implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("could not write the dead letter of {}: {}", where, e.toString());
     }
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer copy = buffer.duplicate();
-    byte[] out = new byte[copy.remaining()];
-    copy.get(out);
-    return out;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.srlstream.learner;
 
 import dev.srlstream.policy.WeightsCodec;
+import dev.srlstream.schemas.AvroBytes;
 import dev.srlstream.schemas.DeadLetters;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
@@ -172,7 +173,7 @@ public final class LearnerService implements AutoCloseable {
             "resumed policy {} at version {} from {}", policy(), version, checkpoints.directory());
       } else {
         // The disk lost the checkpoint (a new machine): the weights travel in the version record.
-        trainer.restore(bytes(v.getWeights()), new byte[0]);
+        trainer.restore(AvroBytes.toArray(v.getWeights()), new byte[0]);
         log.warn(
             "no checkpoint of version {} in {}: resumed from the weights in {} with a fresh"
                 + " optimiser state",
@@ -387,12 +388,6 @@ public final class LearnerService implements AutoCloseable {
 
   private String policy() {
     return settings.learner().policyName();
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] b = new byte[buffer.remaining()];
-    buffer.duplicate().get(b);
-    return b;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.srlstream.scorer;
 
+import dev.srlstream.schemas.AvroBytes;
 import dev.srlstream.schemas.DeadLetters;
 import dev.srlstream.schemas.DeadLetters.Source;
 import dev.srlstream.schemas.WarmupRecords;
@@ -138,7 +139,8 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     for (KeyValue<String, WaitingRollout> entry : waitingFor(key)) {
       waiting.delete(entry.key);
       WaitingRollout w = entry.value;
-      RolloutStep rollout = rolloutSerde.deserialize(w.getSourceTopic(), bytes(w.getValue()));
+      RolloutStep rollout =
+          rolloutSerde.deserialize(w.getSourceTopic(), AvroBytes.toArray(w.getValue()));
       Source waitedSource =
           new Source(
               w.getSourceTopic(),
@@ -149,8 +151,8 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
           rollout,
           expert,
           waitedSource,
-          bytes(w.getKey()),
-          bytes(w.getValue()),
+          AvroBytes.toArray(w.getKey()),
+          AvroBytes.toArray(w.getValue()),
           record.timestamp());
     }
   }
@@ -388,8 +390,8 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
                 + " s of the rollout step",
             source,
             rolloutId,
-            bytes(w.getKey()),
-            bytes(w.getValue()),
+            AvroBytes.toArray(w.getKey()),
+            AvroBytes.toArray(w.getValue()),
             now);
       }
     }
@@ -486,12 +488,5 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
 
   private static String keyOf(Record<byte[], byte[]> record) {
     return record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
-  }
-
-  private static byte[] bytes(ByteBuffer buffer) {
-    ByteBuffer copy = buffer.duplicate();
-    byte[] bytes = new byte[copy.remaining()];
-    copy.get(bytes);
-    return bytes;
   }
 }
