@@ -28,17 +28,21 @@ import java.util.function.LongSupplier;
  *
  * <h2>RLVR and HOLISTIC: a whole solution, step after step, on the actor's own context</h2>
  *
- * The recorded prompt is {@link PromptFormat#solutionPrompt}(question). Each rollout is generated
- * in up to {@code N = min(total_steps, maxSolutionSteps)} steps:
+ * A whole solution is written in the same text format as an SRL step (and as SFT and the
+ * evaluation): the recorded prompt is {@link PromptFormat#stepPrompt}{@code (question, [], null)},
+ * i.e. {@code "Problem: Q\nStep 1:"}. Each rollout is generated in up to {@code N =
+ * min(total_steps, maxSolutionSteps)} steps:
  *
  * <ol>
  *   <li>Step 1 is sampled for all G rollouts in one batch on the prompt (as SRL, seeds {@code
  *       rowSeed(i)}).
- *   <li>Step {@code s > 1} of rollout {@code i} is sampled alone on that rollout's own context: the
- *       prompt text followed by one line {@code "\nStep j: <action j>"} per earlier step, where the
- *       action is the step's response with its {@code <think>} blocks and {@code <solution>} tags
- *       removed, on one line ({@link #action}); its seed is {@link Seeds#mix}{@code (rowSeed(i),
- *       s)}, and {@code max_new_tokens} applies to each step.
+ *   <li>Step {@code s > 1} of rollout {@code i} is sampled alone on that rollout's own context,
+ *       {@link PromptFormat#stepPrompt}{@code (question, [a1 … a(s-1)], null)}, i.e. {@code
+ *       "Problem: Q\nStep 1: a1\n…\nStep s:"}, where {@code aj} is the action of its step {@code
+ *       j}: the step's response with its {@code <think>} blocks and {@code <solution>} tags
+ *       removed, on one line ({@link #action}). This is exactly the prompt of SRL step {@code s}
+ *       with the actor's own actions in place of the expert's. Its seed is {@link Seeds#mix}{@code
+ *       (rowSeed(i), s)}, and {@code max_new_tokens} applies to each step.
  *   <li>A rollout stops early when a step did not end with EOS (it ran out of tokens or context),
  *       its action is empty, it wrote {@code \boxed{...}} (a final answer), or no token of room is
  *       left (see below).
@@ -52,12 +56,13 @@ import java.util.function.LongSupplier;
  * context length, as the learner requires.
  *
  * <p><b>What the learner trains on</b>: it scores {@code prompt_token_ids ++ response_token_ids} as
- * one sequence. For step 1 that is exactly the context the tokens were sampled in, so its ratios
- * {@code pi_theta / pi_behaviour} are exact. The tokens of a later step were sampled after the
- * rewritten context (earlier actions only, as {@code Step j:} lines) but are scored after the raw
- * earlier steps (monologue and EOS included): for them the ratio compares two different contexts
- * and is an approximation. The schema has one prompt per rollout, so an exact multi-context record
- * would need a contract change.
+ * one sequence. For step 1 that is exactly the context the tokens were sampled in ({@code "Problem:
+ * Q\nStep 1:"}), so its ratios {@code pi_theta / pi_behaviour} are exact. The tokens of a later
+ * step {@code s} were sampled after {@code "…\nStep 1: a1\n…\nStep s:"} (earlier actions only, each
+ * behind its {@code Step j:} label) but are scored after {@code "…\nStep 1:"} followed by the raw
+ * earlier steps (monologue and EOS included, no {@code Step j:} labels): for them the ratio
+ * compares two different contexts and is an approximation. The schema has one prompt per rollout,
+ * so an exact multi-context record would need a contract change.
  */
 final class RolloutGenerator {
   private final ActorConfig limits;
@@ -119,8 +124,9 @@ final class RolloutGenerator {
   private Group wholeSolution(StepTask task, PolicyHandle policy, String actorId) {
     Tokenizer tokenizer = policy.tokenizer();
     int context = policy.contextLength();
-    String promptText = PromptFormat.solutionPrompt(task.getQuestion());
-    int[] prompt = PromptFormat.promptTokens(tokenizer, promptText);
+    String question = task.getQuestion();
+    int[] prompt =
+        PromptFormat.promptTokens(tokenizer, PromptFormat.stepPrompt(question, List.of(), null));
     TaskChecks.checkPromptFits(prompt.length, context);
     int maxSteps = Math.min(task.getTotalSteps(), limits.maxSolutionSteps());
     long version = policy.version();
@@ -139,7 +145,9 @@ final class RolloutGenerator {
         if (!rollout.continues()) {
           continue;
         }
-        int[] own = PromptFormat.promptTokens(tokenizer, promptText + rollout.contextLines());
+        int[] own =
+            PromptFormat.promptTokens(
+                tokenizer, PromptFormat.stepPrompt(question, rollout.actions, null));
         int budget = context - prompt.length - rollout.tokens.size();
         if (budget < 1 || own.length >= context) {
           rollout.stop(FinishReason.CONTEXT_FULL);
@@ -308,15 +316,6 @@ final class RolloutGenerator {
     void stop(FinishReason reason) {
       finish = reason;
       stopped = true;
-    }
-
-    /** {@code "\nStep 1: a1\nStep 2: a2"}: the actor's own steps, appended to the prompt text. */
-    String contextLines() {
-      StringBuilder lines = new StringBuilder();
-      for (int j = 0; j < actions.size(); j++) {
-        lines.append("\nStep ").append(j + 1).append(": ").append(actions.get(j));
-      }
-      return lines.toString();
     }
 
     int[] tokenArray() {

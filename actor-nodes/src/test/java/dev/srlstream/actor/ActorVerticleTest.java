@@ -216,7 +216,7 @@ class ActorVerticleTest {
         new FakePolicy(
             512,
             prompt ->
-                prompt.contains("Step 2:")
+                prompt.endsWith("Step 3:")
                     ? " <think>done</think>\\boxed{35}"
                     : " <think>go</think>7 × 5 = 35");
     deploy(2, 5, true);

@@ -81,18 +81,21 @@ class RolloutGeneratorTest {
         new FakePolicy(
             512,
             prompt ->
-                prompt.contains("Step 1:")
+                prompt.endsWith("Step 2:")
                     ? " <think>then</think>7 × 5 = \\boxed{35}"
                     : " <think>first\nbrackets</think><solution>3 + 4 = 7</solution>");
     StepTask task = TestTasks.solution("w", TrainingMode.HOLISTIC, 6);
 
     RolloutGenerator.Group group = generator.generate(task, policy, "actor-1");
 
-    String base = PromptFormat.solutionPrompt("task w");
+    // The same text format as an SRL step: step 1 on no steps, step 2 on the actor's own action.
+    String base = PromptFormat.stepPrompt("task w", List.of(), null);
+    String own = PromptFormat.stepPrompt("task w", List.of("3 + 4 = 7"), null);
+    assertThat(base).isEqualTo("Problem: task w\nStep 1:");
+    assertThat(own).isEqualTo("Problem: task w\nStep 1: 3 + 4 = 7\nStep 2:");
     // Step 1 batched for both rollouts; step 2 alone per rollout on its own context; the boxed
     // answer ends each rollout before total_steps.
-    assertThat(policy.prompts())
-        .containsExactly(base, base + "\nStep 1: 3 + 4 = 7", base + "\nStep 1: 3 + 4 = 7");
+    assertThat(policy.prompts()).containsExactly(base, own, own);
     String first = " <think>first\nbrackets</think><solution>3 + 4 = 7</solution>";
     String second = " <think>then</think>7 × 5 = \\boxed{35}";
     List<Integer> expectedTokens = new ArrayList<>(ints(TOKENIZER.encode(first)));
@@ -123,7 +126,8 @@ class RolloutGeneratorTest {
 
     assertThat(policy.calls()).isEqualTo(1 + 2 * 3); // maxSolutionSteps 4: 1 batched + 3 alone each
     assertThat(policy.prompts().get(policy.prompts().size() - 1))
-        .endsWith("\nStep 1: 1 + 1 = 2\nStep 2: 1 + 1 = 2\nStep 3: 1 + 1 = 2");
+        .isEqualTo(
+            "Problem: task c\nStep 1: 1 + 1 = 2\nStep 2: 1 + 1 = 2\nStep 3: 1 + 1 = 2\nStep 4:");
     assertThat(group.steps().get(0).getResponseText().split("\n")).hasSize(4);
   }
 
@@ -148,7 +152,7 @@ class RolloutGeneratorTest {
         new FakePolicy(
             512,
             prompt ->
-                prompt.contains("Step 1:")
+                prompt.endsWith("Step 2:")
                     ? " <think>x</think>\\boxed{2}"
                     : " <think>x</think>1 + 1 = 2");
     generator.generate(TestTasks.solution("s", TrainingMode.RLVR, 3), policy, "a");

@@ -16,8 +16,9 @@ import java.util.List;
  * </pre>
  *
  * after a BOS token. The policy continues with {@code <think>…</think>} and the action, then EOS. A
- * whole-solution prompt (RLVR, HOLISTIC, SFT of a solution) has no steps and ends with {@code
- * Solution:}.
+ * whole solution (RLVR, HOLISTIC, evaluation) is written in the same format, one step at a time:
+ * its first step is asked for with no earlier steps ({@code "Problem: Q\nStep 1:"}), each later one
+ * with the solver's own earlier actions as the steps.
  */
 public final class PromptFormat {
   private PromptFormat() {}
@@ -36,11 +37,6 @@ public final class PromptFormat {
       text.append("Hint: ").append(oneLine(hint)).append('\n');
     }
     return text.append("Step ").append(contextSteps.size() + 1).append(':').toString();
-  }
-
-  /** The prompt text of a whole-solution instance. */
-  public static String solutionPrompt(String question) {
-    return "Problem: " + oneLine(question) + "\nSolution:";
   }
 
   /** BOS followed by the encoded prompt text. */

@@ -14,7 +14,6 @@ class PromptFormatTest {
         .isEqualTo("Problem: (3 + 4) × 5\nStep 1: 3 + 4 = 7\nStep 2:");
     assertThat(PromptFormat.stepPrompt("q", List.of(), "multiply\nfirst"))
         .isEqualTo("Problem: q\nHint: multiply first\nStep 1:");
-    assertThat(PromptFormat.solutionPrompt("q")).isEqualTo("Problem: q\nSolution:");
   }
 
   @Test

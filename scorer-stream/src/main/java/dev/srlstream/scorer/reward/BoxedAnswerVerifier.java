@@ -16,11 +16,20 @@ import java.util.Optional;
  *   <li>else its last non-blank line.
  * </ol>
  *
- * The answer and the reference (unwrapped first if it is itself boxed) are normalised by removing
- * all whitespace, enclosing {@code $} signs and a final full stop. They match if the normalised
- * texts are equal, or if both are decimal numbers of equal value ({@code 32.0} and {@code 32},
- * {@code 0.50} and {@code .5}, {@code 1e3} and {@code 1000}). No algebraic equivalence is attempted
- * ({@code 1/2} does not match {@code 0.5}).
+ * For a whole solution written step after step (one action per line, as the actors write RLVR
+ * rollouts of the arithmetic data), rule 2 reads the result of the last operation: {@code "3 + 4 =
+ * 7 → 7 × 2\n7 × 2 = 14"} states {@code 14}, and {@code "… = -2"} or {@code "… = −2"} states {@code
+ * -2}. A solution that stopped before its last operation ({@code "3 + 4 = 7 → 7 × 2"}) states
+ * {@code "7 → 7 × 2"}, which matches no number. The marker is the last one of the whole text, not
+ * of the last line: a last line {@code "14"} after {@code "3 + 4 = 7 → 7 × 2"} states {@code "7 → 7
+ * × 2"} too.
+ *
+ * <p>The answer and the reference (unwrapped first if it is itself boxed) are normalised by
+ * removing all whitespace, enclosing {@code $} signs and a final full stop, and by reading the
+ * minus sign {@code −} (U+2212) as {@code -}. They match if the normalised texts are equal, or if
+ * both are decimal numbers of equal value ({@code 32.0} and {@code 32}, {@code 0.50} and {@code
+ * .5}, {@code 1e3} and {@code 1000}). No algebraic equivalence is attempted ({@code 1/2} does not
+ * match {@code 0.5}).
  */
 public final class BoxedAnswerVerifier implements AnswerVerifier {
 
@@ -83,7 +92,7 @@ public final class BoxedAnswerVerifier implements AnswerVerifier {
   static String normalise(String answer) {
     StringBuilder compact = new StringBuilder(answer.length());
     answer.codePoints().filter(cp -> !Character.isWhitespace(cp)).forEach(compact::appendCodePoint);
-    String s = compact.toString();
+    String s = compact.toString().replace('\u2212', '-');
     String before;
     do {
       before = s;

@@ -214,6 +214,66 @@ class RewardFunctionsTest {
     }
   }
 
+  /**
+   * A whole solution as the actors write RLVR and HOLISTIC rollouts of the arithmetic data: one
+   * step per line, each {@code <think>title</think>action}, the last action the last operation.
+   */
+  @Nested
+  class ArithmeticWholeSolution {
+
+    private static final String RESPONSE =
+        "<think>left to right: add 3 and 4</think>3 + 4 = 7 → 7 × 2\n"
+            + "<think>one operation left: multiply 7 by 2</think>7 × 2 = 14";
+    private static final String ACTIONS = "3 + 4 = 7 → 7 × 2\n7 × 2 = 14";
+
+    private final BoxedAnswerVerifier verifier = new BoxedAnswerVerifier();
+
+    @Test
+    void theOutcomeRewardReadsTheResultOfTheLastStep() {
+      RewardFunction outcome = new OutcomeReward();
+      assertThat(outcome.score(RESPONSE, "14")).isEqualTo(Reward.ofOutcome(true));
+      assertThat(outcome.score(RESPONSE, "15")).isEqualTo(Reward.ofOutcome(false));
+      assertThat(outcome.score(RESPONSE, "15").reward()).isEqualTo(0.0);
+    }
+
+    @Test
+    void theHolisticRewardComparesTheActionsJoinedByNewlinesWithTheExpertSolution() {
+      RewardFunction holistic = new WholeSolutionSimilarityReward();
+      assertThat(ResponseParser.parseWhole(RESPONSE).action()).isEqualTo(ACTIONS);
+      assertThat(holistic.score(RESPONSE, ACTIONS)).isEqualTo(Reward.ofSimilarity(1.0));
+      // The expert solution text of the arithmetic data ends with a boxed answer line, which a
+      // step-wise rollout does not write: the same actions score just below 1.
+      String expert = ACTIONS + "\n\\boxed{14}";
+      assertThat(holistic.score(RESPONSE, expert).reward())
+          .isEqualTo(SequenceSimilarity.ratio(ACTIONS, expert))
+          .isBetween(0.8, 1.0);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+        delimiter = '|',
+        textBlock =
+            """
+            3 + 4 = 7 → 7 × 2\\n7 × 2 = \\boxed{14}       | 14  | true
+            3 + 4 = 7 → 7 × 2\\n\\boxed{14}               | 14  | true
+            3 + 4 = 7 → 7 × 2\\n\\boxed{15}               | 14  | false
+            3 + 4 = 7 → 7 × 2\\n7 × 2 = 14                 | 14  | true
+            3 + 4 = 7 → 7 × 2\\n7 × 2 = 14.                | 14  | true
+            3 + 4 = 7 → 7 × 2\\n7 × 2 = 14                 | 7   | false
+            8 - 5 = 3 → 3 - 5\\n3 - 5 = -2                 | -2  | true
+            8 − 5 = 3 → 3 − 5\\n3 − 5 = −2                 | -2  | true
+            3 - 5 = -2                                     | −2  | true
+            \\boxed{−2}                                   | -2  | true
+            3 - 5 = -2                                     | 2   | false
+            3 + 4 = 7 → 7 × 2                              | 14  | false
+            3 + 4 = 7 → 7 × 2                              | 2   | false
+            I do not know                                  | 14  | false
+            """)
+    void readsTheAnswerOfAStepWiseSolution(String solution, String reference, boolean correct) {
+      assertThat(verifier.isCorrect(solution.replace("\\n", "\n"), reference)).isEqualTo(correct);
+    }
+  }
+
   @Test
   void rewardsAreConsistent() {
     assertThatThrownBy(() -> new Reward(-1.0, null, true, null))
