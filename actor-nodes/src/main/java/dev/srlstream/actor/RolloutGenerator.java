@@ -40,9 +40,9 @@ import java.util.function.LongSupplier;
  *       {@link PromptFormat#stepPrompt}{@code (question, [a1 … a(s-1)], null)}, i.e. {@code
  *       "Problem: Q\nStep 1: a1\n…\nStep s:"}, where {@code aj} is the action of its step {@code
  *       j}: the step's response with its {@code <think>} blocks and {@code <solution>} tags
- *       removed, on one line ({@link #action}). This is exactly the prompt of SRL step {@code s}
- *       with the actor's own actions in place of the expert's. Its seed is {@link Seeds#mix}{@code
- *       (rowSeed(i), s)}, and {@code max_new_tokens} applies to each step.
+ *       removed, on one line ({@link PromptFormat#action}). This is exactly the prompt of SRL step
+ *       {@code s} with the actor's own actions in place of the expert's. Its seed is {@link
+ *       Seeds#mix}{@code (rowSeed(i), s)}, and {@code max_new_tokens} applies to each step.
  *   <li>A rollout stops early when a step did not end with EOS (it ran out of tokens or context),
  *       its action is empty, it wrote {@code \boxed{...}} (a final answer), or no token of room is
  *       left (see below).
@@ -231,35 +231,6 @@ final class RolloutGenerator {
     };
   }
 
-  /**
-   * The action of a step's response text, on one line: {@code <think>…</think>} blocks removed (an
-   * unclosed {@code <think>} removes the rest), {@code <solution>} tags dropped, whitespace runs
-   * collapsed to one space, stripped.
-   */
-  static String action(String responseText) {
-    StringBuilder out = new StringBuilder(responseText.length());
-    int i = 0;
-    while (i < responseText.length()) {
-      int open = responseText.indexOf("<think>", i);
-      if (open < 0) {
-        out.append(responseText, i, responseText.length());
-        break;
-      }
-      out.append(responseText, i, open);
-      int close = responseText.indexOf("</think>", open);
-      if (close < 0) {
-        break;
-      }
-      i = close + "</think>".length();
-    }
-    return out.toString()
-        .replace("</think>", " ")
-        .replace("<solution>", " ")
-        .replace("</solution>", " ")
-        .replaceAll("\\s+", " ")
-        .strip();
-  }
-
   private static List<Integer> ints(int[] values) {
     List<Integer> list = new ArrayList<>(values.length);
     for (int v : values) {
@@ -298,7 +269,7 @@ final class RolloutGenerator {
         logProbs.add(p);
       }
       String text = PromptFormat.responseText(tokenizer, step.tokens());
-      String action = action(text);
+      String action = PromptFormat.action(text);
       texts.add(text);
       actions.add(action);
       finish = finishReason(step.finishReason());

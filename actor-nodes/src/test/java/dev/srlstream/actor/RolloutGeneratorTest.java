@@ -189,13 +189,4 @@ class RolloutGeneratorTest {
         .hasMessage("group_size must be in 1..8, but was 9");
     assertThat(policy.calls()).isZero();
   }
-
-  @Test
-  void actionDropsMonologueAndSolutionTagsOntoOneLine() {
-    assertThat(RolloutGenerator.action(" <think>a\nb</think> 3 + 4\n= 7 ")).isEqualTo("3 + 4 = 7");
-    assertThat(RolloutGenerator.action("<think>x</think><solution>y</solution>")).isEqualTo("y");
-    assertThat(RolloutGenerator.action("z <think>never closed")).isEqualTo("z");
-    assertThat(RolloutGenerator.action("<think>only</think>")).isEmpty();
-    assertThat(RolloutGenerator.action("a</think>b")).isEqualTo("a b");
-  }
 }

@@ -21,6 +21,9 @@ import java.util.List;
  * with the solver's own earlier actions as the steps.
  */
 public final class PromptFormat {
+  private static final String THINK_OPEN = "<think>";
+  private static final String THINK_CLOSE = "</think>";
+
   private PromptFormat() {}
 
   /** The prompt text of SRL step k (0-based) given the expert steps before it. */
@@ -69,6 +72,35 @@ public final class PromptFormat {
     int[] tokens = Arrays.copyOf(body, body.length + 1);
     tokens[body.length] = tokenizer.eos();
     return tokens;
+  }
+
+  /**
+   * The action of a response text, on one line: the text a later step's prompt shows for this step.
+   * {@code <think>…</think>} blocks are removed (an unclosed {@code <think>} removes the rest),
+   * {@code <solution>} tags dropped, whitespace runs collapsed to one space, stripped.
+   */
+  public static String action(String responseText) {
+    StringBuilder out = new StringBuilder(responseText.length());
+    int i = 0;
+    while (i < responseText.length()) {
+      int open = responseText.indexOf(THINK_OPEN, i);
+      if (open < 0) {
+        out.append(responseText, i, responseText.length());
+        break;
+      }
+      out.append(responseText, i, open);
+      int close = responseText.indexOf(THINK_CLOSE, open);
+      if (close < 0) {
+        break;
+      }
+      i = close + THINK_CLOSE.length();
+    }
+    return out.toString()
+        .replace(THINK_CLOSE, " ")
+        .replace("<solution>", " ")
+        .replace("</solution>", " ")
+        .replaceAll("\\s+", " ")
+        .strip();
   }
 
   /** Newlines inside a field would read as new lines of the format. */

@@ -17,6 +17,15 @@ class PromptFormatTest {
   }
 
   @Test
+  void anActionIsTheResponseWithoutMonologueOrSolutionTagsOnOneLine() {
+    assertThat(PromptFormat.action(" <think>a\nb</think> 3 + 4\n= 7 ")).isEqualTo("3 + 4 = 7");
+    assertThat(PromptFormat.action("<think>x</think><solution>y</solution>")).isEqualTo("y");
+    assertThat(PromptFormat.action("z <think>never closed")).isEqualTo("z");
+    assertThat(PromptFormat.action("<think>only</think>")).isEmpty();
+    assertThat(PromptFormat.action("a</think>b")).isEqualTo("a b");
+  }
+
+  @Test
   void promptsStartWithBosAndResponsesStopAtEos() {
     int[] prompt = PromptFormat.promptTokens(tokenizer, "Problem: 1 + 1");
     assertThat(prompt[0]).isEqualTo(tokenizer.bos());

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -129,6 +130,15 @@ public final class ScorerService implements AutoCloseable {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.threads());
+    // KAFKA-15591 (fixed in 4.5): Streams creates its changelog topics and writes to them at once.
+    // With several produce requests in flight, one sent before the broker has applied the new
+    // partition fails (NOT_LEADER), a later one is appended, and the first one's retries then fail
+    // with OUT_OF_ORDER_SEQUENCE until it expires: those changelog records are lost silently, and
+    // a restored store misses them. One request in flight per connection orders every retry
+    // before the next request, which closes the race. The scorer outruns the actors by far, so the
+    // throughput this costs is not missed.
+    props.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
     props.putAll(settings.kafkaOverrides());
     return props;
   }

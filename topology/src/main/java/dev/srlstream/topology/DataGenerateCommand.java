@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Generate the bundled arithmetic data set as train, validation and test JSONL files.",
-      "The problems are integer expressions reduced one operation per step (operands 1..20,"
-          + " every value within ±999), written as train.jsonl, validation.jsonl and test.jsonl"
+      "The problems are integer expressions reduced one operation per step (operands"
+          + " 1..--max-operand, every value within ±--max-value), written as train.jsonl, validation.jsonl and test.jsonl"
           + " in DIR. The split of a problem depends on its expression alone, so"
           + " no problem is in two splits, whatever the seeds.",
       "The same arguments give byte-identical files. A split of size 0 is not written.",
@@ -99,6 +99,22 @@ final class DataGenerateCommand implements Callable<Integer> {
   int maxSteps;
 
   @Option(
+      names = "--max-operand",
+      defaultValue = "20",
+      paramLabel = "N",
+      description = "Operands are drawn from 1..N, N in 2..99 (default: ${DEFAULT-VALUE}).")
+  int maxOperand;
+
+  @Option(
+      names = "--max-value",
+      defaultValue = "999",
+      paramLabel = "N",
+      description =
+          "Every intermediate value lies within ±N, N in max-operand..999999 (default:"
+              + " ${DEFAULT-VALUE}).")
+  int maxValue;
+
+  @Option(
       names = "--force",
       description = "Replace train.jsonl, validation.jsonl and test.jsonl if they exist.")
   boolean force;
@@ -155,6 +171,7 @@ final class DataGenerateCommand implements Callable<Integer> {
     return ArithmeticProblems.Config.defaults()
         .withSeed(seed)
         .withSteps(minSteps, maxSteps)
+        .withNumbers(maxOperand, maxValue)
         .withSizes(train, validation, test);
   }
 

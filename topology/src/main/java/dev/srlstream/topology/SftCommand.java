@@ -3,20 +3,14 @@ package dev.srlstream.topology;
 import dev.srlstream.learner.GrpoTrainer;
 import dev.srlstream.learner.SftRunner;
 import dev.srlstream.learner.TrainerConfig;
-import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
-import dev.srlstream.policy.PromptFormat;
-import dev.srlstream.topology.data.ExpertSolution;
-import dev.srlstream.topology.data.InstanceExpander;
 import dev.srlstream.topology.data.JsonlSolutionReader;
 import dev.srlstream.topology.data.ReadResult;
-import dev.srlstream.topology.data.Split;
-import dev.srlstream.topology.data.StepInstance;
+import dev.srlstream.topology.train.SftExamples;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -155,31 +149,9 @@ final class SftCommand implements Callable<Integer> {
     }
     CliFiles.requireOutputFile(out, "--out");
     ReadResult read = new JsonlSolutionReader().read(requireInput(data, "--data"));
-    InstanceExpander expander = new InstanceExpander(InstanceExpander.Config.defaults());
-    ByteTokenizer tokenizer = ByteTokenizer.INSTANCE;
-    List<SftRunner.Example> examples = new ArrayList<>();
-    int tooLong = 0;
-    for (ExpertSolution solution : read.solutions()) {
-      if (maxSolutionSteps != null && solution.steps().size() > maxSolutionSteps) {
-        continue;
-      }
-      for (StepInstance instance : expander.expand(solution, Split.TRAIN)) {
-        int[] prompt =
-            PromptFormat.promptTokens(
-                tokenizer,
-                PromptFormat.stepPrompt(
-                    instance.question(), instance.contextSteps(), instance.hint()));
-        String think = instance.targetTitle() == null ? "" : instance.targetTitle();
-        int[] target =
-            PromptFormat.targetTokens(
-                tokenizer, "<think>" + think + "</think>" + instance.target());
-        if (prompt.length + target.length > model.contextLength()) {
-          tooLong++;
-          continue;
-        }
-        examples.add(new SftRunner.Example(prompt, target));
-      }
-    }
+    SftExamples.Result result = SftExamples.of(read.solutions(), model, maxSolutionSteps);
+    List<SftRunner.Example> examples = result.examples();
+    int tooLong = result.tooLong();
     if (examples.isEmpty()) {
       throw new IllegalArgumentException(
           data

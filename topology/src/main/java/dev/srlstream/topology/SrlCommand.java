@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
       RewardCommand.class,
       FeedCommand.class,
       SftCommand.class,
+      EvalCommand.class,
+      TrainCommand.class,
       ActorCommand.class,
       ScorerCommand.class,
       LearnerCommand.class,

@@ -241,8 +241,7 @@ class RewardFunctionsTest {
       RewardFunction holistic = new WholeSolutionSimilarityReward();
       assertThat(ResponseParser.parseWhole(RESPONSE).action()).isEqualTo(ACTIONS);
       assertThat(holistic.score(RESPONSE, ACTIONS)).isEqualTo(Reward.ofSimilarity(1.0));
-      // The expert solution text of the arithmetic data ends with a boxed answer line, which a
-      // step-wise rollout does not write: the same actions score just below 1.
+      // Text the expert wrote and the rollout did not lowers the reward below 1.
       String expert = ACTIONS + "\n\\boxed{14}";
       assertThat(holistic.score(RESPONSE, expert).reward())
           .isEqualTo(SequenceSimilarity.ratio(ACTIONS, expert))

@@ -132,6 +132,18 @@ public final class ArithmeticProblems {
           seed, newMin, newMax, maxOperand, maxAbsValue, trainSize, validationSize, testSize);
     }
 
+    public Config withNumbers(int newMaxOperand, int newMaxAbsValue) {
+      return new Config(
+          seed,
+          minSteps,
+          maxSteps,
+          newMaxOperand,
+          newMaxAbsValue,
+          trainSize,
+          validationSize,
+          testSize);
+    }
+
     public Config withSizes(int train, int validation, int test) {
       return new Config(seed, minSteps, maxSteps, maxOperand, maxAbsValue, train, validation, test);
     }

@@ -32,17 +32,13 @@ public record ExpertSolution(
   }
 
   /**
-   * The whole expert solution as one text, the target of the whole-solution modes (SFT, RLVR,
-   * HOLISTIC): the actions, one after the other on their own lines, then {@code \boxed{answer}} on
-   * a last line when there is an answer and the actions do not box one already (so a policy trained
-   * on it ends the way the evaluation prompt asks). Titles and observations are not part of it: the
-   * policy writes its own monologue and cannot write the environment's output.
+   * The whole expert solution as one text, the target of the whole-solution modes (HOLISTIC
+   * compares a rollout's actions with it): the actions, one after the other on their own lines.
+   * Titles and observations are not part of it, since the policy writes its own monologue and
+   * cannot write the environment's output; nor is a boxed answer added, since a policy solving step
+   * by step writes its answer in its last action, as the expert did.
    */
   public String solutionText() {
-    String actions = steps.stream().map(Step::action).collect(Collectors.joining("\n"));
-    if (answer == null || actions.contains("\\boxed{")) {
-      return actions;
-    }
-    return actions + "\n\\boxed{" + answer + "}";
+    return steps.stream().map(Step::action).collect(Collectors.joining("\n"));
   }
 }

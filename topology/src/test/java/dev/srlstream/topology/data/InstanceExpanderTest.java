@@ -103,17 +103,19 @@ class InstanceExpanderTest {
       assertThat(instance.totalSteps()).isEqualTo(4);
       assertThat(instance.contextSteps()).isEmpty();
       assertThat(instance.hint()).isNull();
-      assertThat(instance.target())
-          .isEqualTo("4 - 1 = 3\n3 × 3 = 9\n2 + 9 = 11\n11 is the answer\n\\boxed{11}");
+      assertThat(instance.target()).isEqualTo("4 - 1 = 3\n3 × 3 = 9\n2 + 9 = 11\n11 is the answer");
     }
   }
 
   @Test
-  void aSolutionThatBoxesItsAnswerIsNotBoxedTwice() {
+  void theSolutionTextIsTheActionsAloneWithoutAnAddedAnswer() {
     ExpertSolution boxed =
         new ExpertSolution("b", "q", List.of(Step.of("x = 2"), Step.of("so \\boxed{2}")), "2", "t");
+    ExpertSolution plain =
+        new ExpertSolution("p", "q", List.of(Step.of("1 + 1 = 2"), Step.of("2 × 3 = 6")), "6", "t");
 
     assertThat(boxed.solutionText()).isEqualTo("x = 2\nso \\boxed{2}");
+    assertThat(plain.solutionText()).isEqualTo("1 + 1 = 2\n2 × 3 = 6");
   }
 
   @Test

@@ -1,0 +1,80 @@
+package dev.srlstream.topology;
+
+import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.policy.WeightsCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Reads a policy's weights from what a user names as a checkpoint: a weights file ({@code srl sft
+ * --out}, a run's {@code base.bin} / {@code final.bin}), a learner checkpoint directory holding
+ * {@code weights.bin}, or a learner checkpoint store, whose newest {@code version-*} directory is
+ * used. The bytes are verified (checksum, finite values) before they are returned.
+ */
+final class PolicyFiles {
+  private PolicyFiles() {}
+
+  static byte[] readWeights(Path checkpoint, String option) throws IOException {
+    Path file = weightsFile(checkpoint, option);
+    byte[] bytes = Files.readAllBytes(file);
+    try {
+      WeightsCodec.decode(bytes);
+    } catch (IllegalArgumentException e) { // InvalidWeightsException included
+      throw new IllegalArgumentException(
+          option + " " + file + " is not a valid weights file: " + e.getMessage(), e);
+    }
+    return bytes;
+  }
+
+  /** Reads weights and requires them to be of {@code expected}'s architecture. */
+  static byte[] readWeights(Path checkpoint, String option, ModelConfig expected)
+      throws IOException {
+    byte[] bytes = readWeights(checkpoint, option);
+    ModelConfig actual = WeightsCodec.decode(bytes).config();
+    if (!actual.equals(expected)) {
+      throw new IllegalArgumentException(
+          option
+              + " "
+              + checkpoint
+              + " is a policy of another architecture: "
+              + actual.toJson()
+              + ", but this run's model is "
+              + expected.toJson());
+    }
+    return bytes;
+  }
+
+  private static Path weightsFile(Path checkpoint, String option) throws IOException {
+    if (!Files.exists(checkpoint)) {
+      throw new IllegalArgumentException(option + " " + checkpoint + " does not exist");
+    }
+    if (Files.isRegularFile(checkpoint)) {
+      return checkpoint;
+    }
+    Path direct = checkpoint.resolve("weights.bin");
+    if (Files.isRegularFile(direct)) {
+      return direct;
+    }
+    Optional<Path> newest;
+    try (Stream<Path> entries = Files.list(checkpoint)) {
+      newest =
+          entries
+              .filter(p -> p.getFileName().toString().startsWith("version-"))
+              .filter(p -> Files.isRegularFile(p.resolve("weights.bin")))
+              .max(Comparator.comparing(p -> p.getFileName().toString()));
+    }
+    return newest
+        .map(p -> p.resolve("weights.bin"))
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    option
+                        + " "
+                        + checkpoint
+                        + " is a directory without weights.bin or version-*/weights.bin"));
+  }
+}

@@ -1,0 +1,379 @@
+package dev.srlstream.topology;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.policy.Policy;
+import dev.srlstream.policy.WeightsCodec;
+import dev.srlstream.topology.data.ExpertSolution;
+import dev.srlstream.topology.data.JsonlSolutionReader;
+import dev.srlstream.topology.data.TaskSettings;
+import dev.srlstream.topology.eval.Evaluator;
+import dev.srlstream.topology.train.Recipe;
+import dev.srlstream.topology.train.SwitchCriterion;
+import dev.srlstream.topology.train.TrainRun;
+import dev.srlstream.topology.train.TrainSettings;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code srl train}: one training run by a recipe, evaluated, with its record and report. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Train a policy by a recipe and evaluate it. sft trains in this process; rlvr, srl,"
+          + " srl-rlvr and holistic run the scorer, the learner and the actors on Kafka: the"
+          + " embedded broker and registry (started here, data in the run directory), or an"
+          + " external cluster given by --bootstrap-servers and --schema-registry.",
+      "The run directory gets summary.json (base and final held-out accuracy, reward curve,"
+          + " validation curve), metrics.jsonl (one line per status tick), base.bin, final.bin,"
+          + " best-validation.bin, the learner's checkpoints and report.html; the last line"
+          + " printed names it. Ctrl-C stops training and keeps what the run wrote."
+    })
+final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--recipe",
+      defaultValue = "srl",
+      paramLabel = "NAME",
+      description = "sft, rlvr, srl, srl-rlvr or holistic (default: ${DEFAULT-VALUE}).")
+  String recipe;
+
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "FILE",
+      description = "Expert solutions to train on, in our JSONL (srl data generate / import).")
+  Path data;
+
+  @Option(
+      names = "--validation",
+      paramLabel = "FILE",
+      description =
+          "Problems for the validation curve, the best checkpoint and the srl-rlvr plateau.")
+  Path validation;
+
+  @Option(
+      names = "--test",
+      paramLabel = "FILE",
+      description = "Held-out problems for the base and final evaluation.")
+  Path test;
+
+  @Option(
+      names = "--base",
+      paramLabel = "PATH",
+      description =
+          "The policy to start from: a weights file or checkpoint (default: fresh weights).")
+  Path base;
+
+  @Option(
+      names = "--model-config",
+      paramLabel = "FILE",
+      description = "Model configuration JSON (default: --base's, else the built-in model).")
+  Path modelConfig;
+
+  @Option(
+      names = "--minutes",
+      defaultValue = "5",
+      paramLabel = "M",
+      description = "Training time; 0 trains until stopped (default: ${DEFAULT-VALUE}).")
+  double minutes;
+
+  @Option(
+      names = "--max-versions",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Stop after N policy versions as well; 0 for no limit (default: 0).")
+  long maxVersions;
+
+  @Option(
+      names = "--run-dir",
+      paramLabel = "DIR",
+      description = "Where the run goes; must not exist or be empty (default: runs/<run id>).")
+  Path runDir;
+
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT[,...]",
+      description = "An external Kafka cluster (default: start the embedded one).")
+  String bootstrapServers;
+
+  @Option(
+      names = "--schema-registry",
+      paramLabel = "URL",
+      description = "The external cluster's schema registry.")
+  String schemaRegistry;
+
+  @Option(
+      names = "--group-size",
+      defaultValue = "8",
+      paramLabel = "G",
+      description = "Rollouts per task (default: ${DEFAULT-VALUE}).")
+  int groupSize;
+
+  @Option(
+      names = "--temperature",
+      defaultValue = "1.0",
+      paramLabel = "T",
+      description = "Sampling temperature of the rollouts (default: ${DEFAULT-VALUE}).")
+  float temperature;
+
+  @Option(
+      names = "--max-new-tokens",
+      defaultValue = "128",
+      paramLabel = "N",
+      description = "Tokens a step may sample (default: ${DEFAULT-VALUE}).")
+  int maxNewTokens;
+
+  @Option(
+      names = "--batch-groups",
+      defaultValue = "4",
+      paramLabel = "N",
+      description = "Groups per policy update (default: ${DEFAULT-VALUE}).")
+  int batchGroups;
+
+  @Option(
+      names = "--learning-rate",
+      paramLabel = "LR",
+      description = "AdamW learning rate (default: 3e-4; 1e-3 for sft).")
+  Double learningRate;
+
+  @Option(
+      names = "--sft-batch",
+      defaultValue = "16",
+      paramLabel = "N",
+      description = "Examples per SFT update (default: ${DEFAULT-VALUE}).")
+  int sftBatch;
+
+  @Option(
+      names = "--actors",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Actor instances in this process (default: ${DEFAULT-VALUE}).")
+  int actors;
+
+  @Option(
+      names = "--task-window",
+      defaultValue = "12",
+      paramLabel = "N",
+      description = "Tasks in flight at most (default: ${DEFAULT-VALUE}).")
+  int taskWindow;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Seed of task order, sampling and training (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--k",
+      defaultValue = "4",
+      paramLabel = "K",
+      description = "Samples per test problem for avg@k and pass@k (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Option(
+      names = "--test-problems",
+      defaultValue = "200",
+      paramLabel = "N",
+      description = "Use the first N test problems (default: ${DEFAULT-VALUE}).")
+  int testProblems;
+
+  @Option(
+      names = "--validation-problems",
+      defaultValue = "60",
+      paramLabel = "N",
+      description = "Validation problems per measurement (default: ${DEFAULT-VALUE}).")
+  int validationProblems;
+
+  @Option(
+      names = "--validation-every",
+      defaultValue = "30",
+      paramLabel = "SECONDS",
+      description = "Time between validation measurements (default: ${DEFAULT-VALUE}).")
+  int validationEverySeconds;
+
+  @Option(
+      names = "--switch-at",
+      defaultValue = "0.5",
+      paramLabel = "FRACTION",
+      description =
+          "srl-rlvr: switch to RLVR once this share of the budget has passed (default:"
+              + " ${DEFAULT-VALUE}).")
+  double switchAt;
+
+  @Option(
+      names = "--switch-plateau",
+      defaultValue = "3",
+      paramLabel = "N",
+      description =
+          "srl-rlvr: or earlier, when N validations in a row did not beat the best (default:"
+              + " ${DEFAULT-VALUE}).")
+  int switchPlateau;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    TrainSettings settings = settings(null);
+    ObjectNode summary = runAndReport(settings, spec.commandLine().getErr(), out);
+    return summary.path("status").asText().startsWith("failed") ? 1 : 0;
+  }
+
+  /** Builds the run's settings; {@code runIdPrefix} names runs of a comparison. */
+  TrainSettings settings(String runIdOverride) throws Exception {
+    Recipe parsed = Recipe.of(recipe);
+    if (!(minutes >= 0) || Double.isInfinite(minutes)) {
+      throw new IllegalArgumentException(
+          "--minutes must be >= 0 (0 trains until stopped), but was " + minutes);
+    }
+    if (maxVersions < 0) {
+      throw new IllegalArgumentException(
+          "--max-versions must be >= 0 (0 for no limit), but was " + maxVersions);
+    }
+    if (testProblems < 1) {
+      throw new IllegalArgumentException("--test-problems must be >= 1, but was " + testProblems);
+    }
+    if (validationEverySeconds < 1) {
+      throw new IllegalArgumentException(
+          "--validation-every must be >= 1 second, but was " + validationEverySeconds);
+    }
+    List<ExpertSolution> train = read(data, "--data");
+    List<ExpertSolution> validationSet =
+        validation == null ? List.of() : EvalCommand.readProblems(validation, "--validation", null);
+    List<ExpertSolution> testSet =
+        test == null ? List.of() : EvalCommand.readProblems(test, "--test", testProblems);
+    ModelConfig model =
+        modelConfig == null
+            ? null
+            : ModelConfig.fromJson(Files.readString(requireInput(modelConfig, "--model-config")));
+    byte[] weights;
+    if (base != null) {
+      weights =
+          model == null
+              ? PolicyFiles.readWeights(base, "--base")
+              : PolicyFiles.readWeights(base, "--base", model);
+      model = WeightsCodec.decode(weights).config();
+    } else {
+      model = model == null ? ModelConfig.DEFAULT : model;
+      try (Policy fresh = Policy.initialize(model, seed)) {
+        weights = fresh.exportWeights();
+      }
+    }
+    String runId =
+        runIdOverride != null
+            ? runIdOverride
+            : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-"
+                + parsed.cliName();
+    Path dir = runDir != null ? runDir : Path.of("runs", runId);
+    requireEmptyOrAbsent(dir);
+    Evaluator.Settings eval = Evaluator.Settings.defaults().withK(k).withSeed(seed);
+    return new TrainSettings(
+        parsed,
+        runId,
+        dir.toAbsolutePath(),
+        train,
+        validationSet,
+        testSet,
+        weights,
+        model,
+        minutes == 0 ? null : Duration.ofMillis(Math.round(minutes * 60_000)),
+        maxVersions,
+        bootstrapServers,
+        schemaRegistry,
+        new TaskSettings(groupSize, temperature, maxNewTokens),
+        batchGroups,
+        learningRate != null ? learningRate : parsed == Recipe.SFT ? 1e-3 : 3e-4,
+        sftBatch,
+        actors,
+        taskWindow,
+        seed,
+        new Evaluator.Settings(k, 1.0f, maxNewTokens, seed, eval.threads()),
+        validationProblems,
+        Duration.ofSeconds(validationEverySeconds),
+        new SwitchCriterion(switchAt, switchPlateau));
+  }
+
+  /**
+   * Runs, stopping cleanly on Ctrl-C or SIGTERM, writes the report, and prints the run directory as
+   * the last line.
+   */
+  static ObjectNode runAndReport(TrainSettings settings, PrintWriter log, PrintWriter out)
+      throws Exception {
+    TrainRun run = new TrainRun(settings, log);
+    CountDownLatch finished = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              run.requestStop("interrupted by a signal");
+              try {
+                finished.await(180, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "srl-train-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    ObjectNode summary;
+    try {
+      summary = run.run();
+    } finally {
+      try {
+        RunReports.write(settings.runDir(), log);
+      } finally {
+        out.println("run directory: " + settings.runDir());
+        out.flush();
+        finished.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // shutting down already: the hook is running
+        }
+      }
+    }
+    return summary;
+  }
+
+  private static List<ExpertSolution> read(Path file, String option) throws Exception {
+    requireInput(file, option);
+    List<ExpertSolution> solutions = new JsonlSolutionReader().read(file).solutions();
+    if (solutions.isEmpty()) {
+      throw new IllegalArgumentException(option + " " + file + " holds no problem");
+    }
+    return solutions;
+  }
+
+  private static Path requireInput(Path path, String option) {
+    CliFiles.requireInputFile(path, option);
+    return path;
+  }
+
+  static void requireEmptyOrAbsent(Path dir) throws Exception {
+    if (Files.isRegularFile(dir)) {
+      throw new IllegalArgumentException("--run-dir " + dir + " is a file");
+    }
+    if (Files.isDirectory(dir)) {
+      try (Stream<Path> entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          throw new IllegalArgumentException(
+              "--run-dir " + dir + " is not empty; choose a new directory for the run");
+        }
+      }
+    }
+  }
+}

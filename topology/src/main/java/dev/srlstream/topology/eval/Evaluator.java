@@ -1,0 +1,213 @@
+package dev.srlstream.topology.eval;
+
+import dev.srlstream.policy.Policy;
+import dev.srlstream.policy.SessionThreads;
+import dev.srlstream.scorer.reward.BoxedAnswerVerifier;
+import dev.srlstream.topology.data.ExpertSolution;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/**
+ * Held-out evaluation: each problem is solved end to end by the policy on its own context ({@link
+ * StepwiseSolver}), in as many steps as the expert solution has, and the actions are checked
+ * against the reference answer by the same verifier as the RLVR outcome reward.
+ *
+ * <ul>
+ *   <li><b>greedy accuracy</b>: the share of problems the greedy solution gets right;
+ *   <li><b>avg@k</b>: the mean over problems of the share of k samples at the temperature that get
+ *       it right;
+ *   <li><b>pass@k</b>: the share of problems at least one of the k samples gets right.
+ * </ul>
+ *
+ * Problems are shared among {@code threads} workers, each with its own copy of the policy; the
+ * results do not depend on the number of workers.
+ */
+public final class Evaluator {
+
+  /**
+   * How to evaluate.
+   *
+   * @param k samples per problem for avg@k and pass@k; 0 evaluates greedy accuracy only
+   * @param temperature the sampling temperature of the k samples
+   * @param maxNewTokens tokens a step may sample
+   * @param seed the seed of the samples
+   * @param threads parallel workers, each with its own policy
+   */
+  public record Settings(int k, float temperature, int maxNewTokens, long seed, int threads) {
+    public Settings {
+      if (k < 0) {
+        throw new IllegalArgumentException("k must be >= 0, but was " + k);
+      }
+      if (!(temperature > 0f && temperature <= 100f)) {
+        throw new IllegalArgumentException(
+            "temperature must be in (0, 100], but was " + temperature);
+      }
+      if (maxNewTokens < 1) {
+        throw new IllegalArgumentException("maxNewTokens must be >= 1, but was " + maxNewTokens);
+      }
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be >= 1, but was " + threads);
+      }
+    }
+
+    /** k = 8 at temperature 1.0, 128 tokens a step, seed 1, one worker per core (up to 4). */
+    public static Settings defaults() {
+      return new Settings(8, 1.0f, 128, 1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public Settings withK(int newK) {
+      return new Settings(newK, temperature, maxNewTokens, seed, threads);
+    }
+
+    public Settings withSeed(long newSeed) {
+      return new Settings(k, temperature, maxNewTokens, newSeed, threads);
+    }
+
+    public Settings withThreads(int newThreads) {
+      return new Settings(k, temperature, maxNewTokens, seed, newThreads);
+    }
+  }
+
+  /** One problem's outcome. */
+  public record ProblemScore(
+      String problemId,
+      String answer,
+      boolean greedyCorrect,
+      int correctSamples,
+      String greedySolution,
+      String greedyStop) {}
+
+  /** The scores of a policy on a set of problems. */
+  public record Report(
+      long version,
+      int k,
+      int problems,
+      double greedyAccuracy,
+      double avgAtK,
+      double passAtK,
+      List<ProblemScore> scores) {
+    public Report {
+      scores = List.copyOf(scores);
+    }
+  }
+
+  private static final BoxedAnswerVerifier VERIFIER = new BoxedAnswerVerifier();
+
+  private Evaluator() {}
+
+  /**
+   * Evaluates the policy of {@code weights} (the weights codec's bytes) on {@code problems}.
+   *
+   * @param progress called with the number of problems done after each one (from any worker)
+   * @throws IllegalArgumentException if no problem is given or one has no reference answer
+   */
+  public static Report evaluate(
+      byte[] weights, List<ExpertSolution> problems, Settings settings, IntConsumer progress)
+      throws InterruptedException {
+    if (problems.isEmpty()) {
+      throw new IllegalArgumentException("no problem to evaluate on");
+    }
+    for (ExpertSolution problem : problems) {
+      if (problem.answer() == null) {
+        throw new IllegalArgumentException(
+            "problem " + problem.id() + " has no reference answer to evaluate against");
+      }
+    }
+    ProblemScore[] scores = new ProblemScore[problems.size()];
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    int workers = Math.min(settings.threads(), problems.size());
+    ExecutorService pool = Executors.newFixedThreadPool(workers, Evaluator::thread);
+    long version;
+    try (Policy first = Policy.load(weights, SessionThreads.SINGLE)) {
+      version = first.version();
+      List<Future<?>> futures = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        Policy policy = w == 0 ? first : null;
+        futures.add(
+            pool.submit(
+                () -> {
+                  try (Policy own =
+                      policy == null ? Policy.load(weights, SessionThreads.SINGLE) : null) {
+                    StepwiseSolver solver =
+                        new StepwiseSolver(policy == null ? own : policy, settings.maxNewTokens());
+                    for (int i = next.getAndIncrement();
+                        i < scores.length && !Thread.currentThread().isInterrupted();
+                        i = next.getAndIncrement()) {
+                      scores[i] = score(solver, problems.get(i), i, settings);
+                      progress.accept(done.incrementAndGet());
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> future : futures) {
+        try {
+          future.get();
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException r
+              ? r
+              : new IllegalStateException("evaluation failed", e.getCause());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return report(version, settings.k(), List.of(scores));
+  }
+
+  private static ProblemScore score(
+      StepwiseSolver solver, ExpertSolution problem, int index, Settings settings) {
+    int maxSteps = problem.steps().size();
+    StepwiseSolver.Solution greedy = solver.greedy(problem.question(), maxSteps);
+    int correct = 0;
+    if (settings.k() > 0) {
+      for (StepwiseSolver.Solution sample :
+          solver.sample(
+              problem.question(),
+              maxSteps,
+              settings.k(),
+              settings.temperature(),
+              dev.srlstream.policy.Seeds.mix(settings.seed(), index))) {
+        correct += isCorrect(sample, problem) ? 1 : 0;
+      }
+    }
+    return new ProblemScore(
+        problem.id(),
+        problem.answer(),
+        isCorrect(greedy, problem),
+        correct,
+        greedy.text(),
+        greedy.stopReason());
+  }
+
+  static boolean isCorrect(StepwiseSolver.Solution solution, ExpertSolution problem) {
+    return !solution.actions().isEmpty() && VERIFIER.isCorrect(solution.text(), problem.answer());
+  }
+
+  static Report report(long version, int k, List<ProblemScore> scores) {
+    int n = scores.size();
+    double greedy = scores.stream().filter(ProblemScore::greedyCorrect).count() / (double) n;
+    double avg =
+        k == 0
+            ? Double.NaN
+            : scores.stream().mapToDouble(s -> s.correctSamples() / (double) k).sum() / n;
+    double pass =
+        k == 0
+            ? Double.NaN
+            : scores.stream().filter(s -> s.correctSamples() > 0).count() / (double) n;
+    return new Report(version, k, n, greedy, avg, pass, scores);
+  }
+
+  private static Thread thread(Runnable r) {
+    Thread t = new Thread(r, "srl-eval");
+    t.setDaemon(true);
+    return t;
+  }
+}

@@ -1,0 +1,58 @@
+package dev.srlstream.topology.train;
+
+import dev.srlstream.learner.SftRunner;
+import dev.srlstream.policy.ByteTokenizer;
+import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.policy.PromptFormat;
+import dev.srlstream.topology.data.ExpertSolution;
+import dev.srlstream.topology.data.InstanceExpander;
+import dev.srlstream.topology.data.Split;
+import dev.srlstream.topology.data.StepInstance;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The supervised examples of expert solutions: every step of every solution is one example, prompt
+ * = {@link PromptFormat#stepPrompt}(problem, expert steps before it), target = {@code
+ * <think>}title{@code </think>} action, then EOS — the text SRL rewards and evaluation reads.
+ */
+public final class SftExamples {
+
+  /** The examples, and how many steps were left out for not fitting the context. */
+  public record Result(List<SftRunner.Example> examples, int tooLong) {}
+
+  private SftExamples() {}
+
+  /**
+   * @param maxSolutionSteps use only solutions of at most this many steps; null for all
+   */
+  public static Result of(
+      List<ExpertSolution> solutions, ModelConfig model, Integer maxSolutionSteps) {
+    InstanceExpander expander = new InstanceExpander(InstanceExpander.Config.defaults());
+    ByteTokenizer tokenizer = ByteTokenizer.INSTANCE;
+    List<SftRunner.Example> examples = new ArrayList<>();
+    int tooLong = 0;
+    for (ExpertSolution solution : solutions) {
+      if (maxSolutionSteps != null && solution.steps().size() > maxSolutionSteps) {
+        continue;
+      }
+      for (StepInstance instance : expander.expand(solution, Split.TRAIN)) {
+        int[] prompt =
+            PromptFormat.promptTokens(
+                tokenizer,
+                PromptFormat.stepPrompt(
+                    instance.question(), instance.contextSteps(), instance.hint()));
+        String think = instance.targetTitle() == null ? "" : instance.targetTitle();
+        int[] target =
+            PromptFormat.targetTokens(
+                tokenizer, "<think>" + think + "</think>" + instance.target());
+        if (prompt.length + target.length > model.contextLength()) {
+          tooLong++;
+          continue;
+        }
+        examples.add(new SftRunner.Example(prompt, target));
+      }
+    }
+    return new Result(examples, tooLong);
+  }
+}

@@ -1,0 +1,775 @@
+package dev.srlstream.topology.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.actor.ActorConfig;
+import dev.srlstream.actor.ActorService;
+import dev.srlstream.infra.LocalInfrastructure;
+import dev.srlstream.infra.kafka.TopicProvisioner;
+import dev.srlstream.learner.GrpoTrainer;
+import dev.srlstream.learner.LearnerConfig;
+import dev.srlstream.learner.LearnerService;
+import dev.srlstream.learner.SftRunner;
+import dev.srlstream.learner.StalenessPolicy;
+import dev.srlstream.learner.TrainerConfig;
+import dev.srlstream.policy.Seeds;
+import dev.srlstream.schemas.Topics;
+import dev.srlstream.schemas.avro.ExpertStep;
+import dev.srlstream.schemas.avro.StepTask;
+import dev.srlstream.schemas.avro.TrainingMode;
+import dev.srlstream.schemas.registry.SchemaRegistryClient;
+import dev.srlstream.schemas.serde.AvroSerde;
+import dev.srlstream.scorer.ScorerConfig;
+import dev.srlstream.scorer.ScorerService;
+import dev.srlstream.scorer.ScorerTopics;
+import dev.srlstream.topology.data.InstanceExpander;
+import dev.srlstream.topology.data.Split;
+import dev.srlstream.topology.data.StepInstance;
+import dev.srlstream.topology.eval.EvalReports;
+import dev.srlstream.topology.eval.Evaluator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * One training run, start to end: evaluate the base policy, train by the recipe within the budget,
+ * evaluate the final policy, and keep the record in the run directory ({@link RunFiles}).
+ *
+ * <p>The streaming recipes run the real services in this process — scorer (Kafka Streams), learner
+ * (TF Java) and actors (Vert.x) — which meet only on the topics, exactly as when each runs alone;
+ * this class only feeds tasks, watches the topics ({@link RunMonitor}) and the services' health,
+ * and measures validation accuracy. More actors on other machines can join the run's consumer group
+ * (printed at the start) and share its tasks.
+ *
+ * <p>A run that stops early — by {@link #requestStop()}, a failed service, or a lost cluster —
+ * still leaves its summary (status and reason), metrics, the weights reached so far, and its
+ * report.
+ */
+public final class TrainRun {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration TICK = Duration.ofMillis(250);
+  private static final Duration STATUS_EVERY = Duration.ofSeconds(2);
+  private static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(30);
+
+  private final TrainSettings settings;
+  private final PrintWriter log;
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
+  private final ObjectNode summary = JSON.createObjectNode();
+  private final long startNanos = System.nanoTime();
+  private RunFiles files;
+  private String stopReason;
+
+  /**
+   * @param log where progress goes: a status line every 2 s and the run's milestones
+   */
+  public TrainRun(TrainSettings settings, PrintWriter log) {
+    this.settings = settings;
+    this.log = log;
+  }
+
+  /** Ends training soon (at the next tick); the run then evaluates and writes its record. */
+  public void requestStop(String reason) {
+    if (stopRequested.compareAndSet(false, true)) {
+      stopReason = reason;
+    }
+  }
+
+  /**
+   * Runs to the end and returns the summary (also in {@code summary.json}).
+   *
+   * @throws Exception when the run failed; its summary then says so and why
+   */
+  public ObjectNode run() throws Exception {
+    files = new RunFiles(settings.runDir());
+    try (RunFiles ignored = files) {
+      initSummary();
+      files.writeWeights(RunFiles.BASE_WEIGHTS, settings.baseWeights());
+      if (!settings.test().isEmpty()) {
+        say("evaluating the base policy on %d held-out problems", settings.test().size());
+        summary.set("base", evaluate(settings.baseWeights()));
+        writeSummary();
+      }
+      byte[] last;
+      try (Validator validator =
+          new Validator(
+              settings.validationSample(), settings.eval(), files, this::elapsedSeconds)) {
+        last = settings.recipe().streams() ? trainOnKafka(validator) : trainSft(validator);
+        files.writeWeights(RunFiles.FINAL_WEIGHTS, last);
+        recordValidation(validator);
+      }
+      boolean interrupted =
+          stopRequested.get() && stopReason != null && stopReason.startsWith("interrupted");
+      if (!settings.test().isEmpty() && !interrupted) {
+        say("evaluating the final policy on %d held-out problems", settings.test().size());
+        summary.set("final", evaluate(last));
+      }
+      summary.put("status", stopRequested.get() ? "stopped: " + stopReason : "finished");
+      writeSummary();
+      return summary;
+    } catch (Exception | Error e) {
+      summary.put("status", "failed: " + rootMessage(e));
+      writeSummary();
+      throw e;
+    }
+  }
+
+  // ---- streaming recipes: actors, scorer and learner on Kafka ----
+
+  private byte[] trainOnKafka(Validator validator) throws Exception {
+    LocalInfrastructure infra = null;
+    String bootstrap = settings.bootstrapServers();
+    String registryUrl = settings.schemaRegistryUrl();
+    if (settings.embedded()) {
+      say("starting the embedded Kafka broker and schema registry");
+      infra =
+          LocalInfrastructure.start(
+              new LocalInfrastructure.Config(settings.runDir().resolve("kafka"), 0, 0));
+      bootstrap = infra.bootstrapServers();
+      registryUrl = infra.schemaRegistryUrl();
+    }
+    try {
+      summary
+          .putObject("cluster")
+          .put("bootstrap_servers", bootstrap)
+          .put("schema_registry", registryUrl)
+          .put("embedded", settings.embedded());
+      if (!settings.embedded()) {
+        ensureTopics(bootstrap);
+      }
+      return trainOnCluster(bootstrap, registryUrl, validator);
+    } finally {
+      if (infra != null) {
+        infra.close();
+      }
+    }
+  }
+
+  private byte[] trainOnCluster(String bootstrap, String registryUrl, Validator validator)
+      throws Exception {
+    String runId = settings.runId();
+    SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl);
+    Map<TrainingMode, List<StepInstance>> instances = instances();
+    AtomicReference<TrainingMode> mode = new AtomicReference<>(settings.recipe().firstMode());
+
+    try (RunMonitor monitor =
+            new RunMonitor(
+                bootstrap,
+                registry,
+                runId,
+                runId,
+                settings.tasks().groupSize(),
+                ScorerConfig.DEFAULTS.dynamicSamplingEpsilon());
+        KafkaProducer<String, byte[]> producer = producer(bootstrap);
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      monitor.start();
+      ScorerService scorer =
+          ScorerService.start(
+              new ScorerService.Settings(
+                  bootstrap,
+                  registryUrl,
+                  "srl-scorer-" + runId,
+                  settings.runDir().resolve("scorer-state"),
+                  1,
+                  ScorerConfig.DEFAULTS,
+                  ScorerTopics.LIVE,
+                  Map.of()),
+              Duration.ofSeconds(120));
+      GrpoTrainer trainer =
+          GrpoTrainer.create(
+              settings.model(),
+              TrainerConfig.defaults().toBuilder()
+                  .learningRate(settings.learningRate())
+                  .seed(settings.seed())
+                  .build());
+      ActorService actors = null;
+      LearnerService learner = null;
+      Thread learnerThread = null;
+      AtomicBoolean learnerRunning = new AtomicBoolean(true);
+      AtomicReference<Throwable> learnerFailure = new AtomicReference<>();
+      try {
+        trainer.restore(settings.baseWeights(), new byte[0]);
+        learner =
+            LearnerService.start(
+                new LearnerService.Settings(
+                    bootstrap,
+                    new LearnerConfig(
+                        runId,
+                        settings.batchGroups(),
+                        2,
+                        StalenessPolicy.DROP,
+                        settings.runDir().resolve("checkpoints"),
+                        3,
+                        settings.maxVersions()),
+                    Topics.TRAINING_GROUPS.name(),
+                    Map.of()),
+                trainer,
+                registry);
+        LearnerService runningLearner = learner;
+        learnerThread =
+            new Thread(
+                () -> {
+                  try {
+                    runningLearner.run(learnerRunning::get);
+                  } catch (Throwable t) {
+                    learnerFailure.set(t);
+                  }
+                },
+                "srl-learner");
+        learnerThread.start();
+        String actorGroup = "srl-actors-" + runId;
+        actors =
+            ActorService.start(
+                ActorService.Settings.of(
+                    bootstrap,
+                    registryUrl,
+                    ActorConfig.builder()
+                        .policyName(runId)
+                        .groupId(actorGroup)
+                        .instances(settings.actors())
+                        .maxNewTokens(Math.max(settings.tasks().maxNewTokens(), 1))
+                        .basePolicy(settings.runDir().resolve(RunFiles.BASE_WEIGHTS))
+                        .initSeed(settings.seed())
+                        .build()));
+        say(
+            "scorer, learner and %d actor(s) running on %s; more actors can join with: srl actor"
+                + " --bootstrap-servers %s --schema-registry %s --policy %s --group-id %s"
+                + " --base-policy %s",
+            settings.actors(),
+            bootstrap,
+            bootstrap,
+            registryUrl,
+            runId,
+            actorGroup,
+            settings.runDir().resolve(RunFiles.BASE_WEIGHTS));
+
+        TaskFeeder feeder =
+            new TaskFeeder(
+                producer,
+                AvroSerde.<ExpertStep>forTopic(Topics.EXPERT_STEPS, registry),
+                AvroSerde.<StepTask>forTopic(Topics.TASKS, registry),
+                instances,
+                settings.tasks(),
+                settings.seed(),
+                runId);
+        long experts = feeder.publishExpertSteps();
+        say(
+            "%d expert steps published; training %s (%s)",
+            experts,
+            settings.recipe(),
+            settings.budget() == null ? "until stopped" : "for " + minutes(settings.budget()));
+        if (validator.enabled()) {
+          validator.measureNow(0, settings.baseWeights());
+        }
+
+        Progress progress = new Progress();
+        long nextStatus = 0;
+        long lastValidationNanos = System.nanoTime();
+        long lastClusterAnswer = System.nanoTime();
+        while (true) {
+          if (settings.budget() != null && elapsed().compareTo(settings.budget()) >= 0) {
+            break;
+          }
+          if (stopRequested.get()) {
+            break;
+          }
+          if (settings.maxVersions() > 0 && learner.version() >= settings.maxVersions()) {
+            break;
+          }
+          String failure =
+              failureOf(scorer, actors, learnerThread, learnerFailure.get(), monitor, validator);
+          if (failure != null) {
+            throw new IllegalStateException(failure);
+          }
+          RunMonitor.Snapshot snapshot = monitor.snapshot();
+          long done = snapshot.tasksRewarded() + actors.metrics().deadLetters();
+          feeder.topUp(mode.get(), done, settings.taskWindow());
+
+          if (settings.recipe() == Recipe.SRL_RLVR && mode.get() == TrainingMode.SRL) {
+            String reason =
+                settings
+                    .switchCriterion()
+                    .reasonToSwitch(elapsed(), settings.budget(), validator.accuracies());
+            if (reason != null) {
+              mode.set(TrainingMode.RLVR);
+              summary
+                  .putObject("switch")
+                  .put("to", "rlvr")
+                  .put("reason", reason)
+                  .put("version", learner.version())
+                  .put("elapsed_seconds", elapsedSeconds());
+              say("switching from SRL to RLVR at version %d: %s", learner.version(), reason);
+            }
+          }
+          if (validator.enabled()
+              && System.nanoTime() - lastValidationNanos
+                  >= settings.validationInterval().toNanos()) {
+            RunMonitor.VersionedWeights newest = monitor.newestWeights();
+            if (newest != null && validator.submit(newest.version(), newest.weights())) {
+              lastValidationNanos = System.nanoTime();
+            }
+          }
+          if (System.nanoTime() >= nextStatus) {
+            lastClusterAnswer = checkCluster(admin, lastClusterAnswer);
+            tick(progress, snapshot, learner, actors, validator, feeder.sent(), mode.get());
+            nextStatus = System.nanoTime() + STATUS_EVERY.toNanos();
+          }
+          Thread.sleep(TICK.toMillis());
+        }
+        say("training ends at version %d; stopping the services", learner.version());
+        actors.close();
+        actors = null;
+        learnerRunning.set(false);
+        learnerThread.join(TimeUnit.SECONDS.toMillis(120));
+        long version = learner.version();
+        byte[] last = trainer.exportWeights(version);
+        tick(progress, monitor.snapshot(), learner, null, validator, feeder.sent(), mode.get());
+        recordCurve(monitor.snapshot());
+        if (validator.enabled()
+            && validator.points().stream().noneMatch(p -> p.version() == version)) {
+          validator.measureNow(version, last);
+        }
+        summary.put("versions", version);
+        summary.put("groups_trained", learner.counters().groupsTrained());
+        summary.put("groups_dropped_stale", learner.counters().groupsDroppedStale());
+        summary.put("tasks_sent", feeder.sent());
+        return last;
+      } finally {
+        if (actors != null) {
+          actors.close();
+        }
+        learnerRunning.set(false);
+        if (learnerThread != null) {
+          learnerThread.join(TimeUnit.SECONDS.toMillis(120));
+        }
+        if (learner != null) {
+          learner.close();
+        }
+        trainer.close();
+        scorer.close();
+      }
+    }
+  }
+
+  /** The instances of every mode the recipe trains, each checked to fit the context. */
+  private Map<TrainingMode, List<StepInstance>> instances() {
+    Map<TrainingMode, List<StepInstance>> byMode = new EnumMap<>(TrainingMode.class);
+    for (TrainingMode mode : settings.recipe().modes()) {
+      InstanceExpander expander =
+          new InstanceExpander(InstanceExpander.Config.defaults().withMode(mode));
+      byMode.put(mode, expander.expandAll(settings.train(), Split.TRAIN));
+    }
+    return byMode;
+  }
+
+  private static String failureOf(
+      ScorerService scorer,
+      ActorService actors,
+      Thread learnerThread,
+      Throwable learnerFailure,
+      RunMonitor monitor,
+      Validator validator) {
+    if (learnerFailure != null) {
+      return "the learner failed: " + rootMessage(learnerFailure);
+    }
+    if (!learnerThread.isAlive()) {
+      return "the learner stopped";
+    }
+    if (!scorer.state().isRunningOrRebalancing()) {
+      return "the scorer stopped (state " + scorer.state() + ")";
+    }
+    if (actors.done().isDone()) {
+      try {
+        actors.done().get();
+        return "the actors stopped";
+      } catch (ExecutionException e) {
+        return "the actors failed: " + rootMessage(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted";
+      }
+    }
+    if (monitor.failure() != null) {
+      return "the run monitor failed: " + rootMessage(monitor.failure());
+    }
+    if (validator.failure() != null) {
+      return "validation failed: " + rootMessage(validator.failure());
+    }
+    return null;
+  }
+
+  /** Asks the cluster for its id; fails the run when it has not answered for 30 s. */
+  private long checkCluster(Admin admin, long lastAnswer) {
+    try {
+      admin.describeCluster().clusterId().get(2, TimeUnit.SECONDS);
+      return System.nanoTime();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return lastAnswer;
+    } catch (Exception e) {
+      if (System.nanoTime() - lastAnswer > CLUSTER_TIMEOUT.toNanos()) {
+        throw new IllegalStateException(
+            "lost the Kafka cluster: no answer for "
+                + CLUSTER_TIMEOUT.toSeconds()
+                + " s ("
+                + rootMessage(e)
+                + ")");
+      }
+      return lastAnswer;
+    }
+  }
+
+  private void ensureTopics(String bootstrap) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      List<String> created = TopicProvisioner.provision(admin, Topics.ALL);
+      if (!created.isEmpty()) {
+        say("created topics %s", created);
+      }
+    }
+  }
+
+  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true,
+            ProducerConfig.MAX_BLOCK_MS_CONFIG,
+            30_000,
+            ProducerConfig.CLIENT_ID_CONFIG,
+            "srl-feeder"),
+        new StringSerializer(),
+        new ByteArraySerializer());
+  }
+
+  // ---- SFT: in this process, no Kafka ----
+
+  private byte[] trainSft(Validator validator) throws Exception {
+    SftExamples.Result examples = SftExamples.of(settings.train(), settings.model(), null);
+    if (examples.examples().isEmpty()) {
+      throw new IllegalArgumentException(
+          "the training data gives no SFT example (" + examples.tooLong() + " too long)");
+    }
+    say(
+        "SFT on %d expert steps (%s)",
+        examples.examples().size(),
+        settings.budget() == null ? "until stopped" : "for " + minutes(settings.budget()));
+    if (validator.enabled()) {
+      validator.measureNow(0, settings.baseWeights());
+    }
+    final int updatesPerVersion = 25;
+    try (GrpoTrainer trainer =
+        GrpoTrainer.create(
+            settings.model(),
+            TrainerConfig.defaults().toBuilder()
+                .mode(TrainerConfig.Mode.SFT)
+                .learningRate(settings.learningRate())
+                .seed(settings.seed())
+                .build())) {
+      trainer.restore(settings.baseWeights(), new byte[0]);
+      long version = 0;
+      long lastValidationNanos = System.nanoTime();
+      ArrayNode lossCurve = summary.putArray("loss_curve");
+      while (!stopRequested.get()
+          && (settings.budget() == null || elapsed().compareTo(settings.budget()) < 0)
+          && (settings.maxVersions() == 0 || version < settings.maxVersions())) {
+        Map<String, Double> metrics =
+            SftRunner.run(
+                trainer,
+                examples.examples(),
+                updatesPerVersion,
+                settings.sftBatch(),
+                Seeds.mix(settings.seed(), version),
+                p -> {});
+        version++;
+        double loss = metrics.getOrDefault("loss", Double.NaN);
+        lossCurve.addObject().put("version", version).put("loss", loss);
+        ObjectNode line = baseLine(version);
+        line.put("loss", loss);
+        files.appendMetrics(line);
+        say("[%s] v %d | loss %.4f | rss %s", clock(), version, loss, gib(RunFiles.rssBytes()));
+        if (validator.enabled()
+            && System.nanoTime() - lastValidationNanos >= settings.validationInterval().toNanos()) {
+          validator.measureNow(version, trainer.exportWeights(version));
+          lastValidationNanos = System.nanoTime();
+        }
+        writeSummary();
+      }
+      long finalVersion = version;
+      summary.put("versions", finalVersion);
+      byte[] last = trainer.exportWeights(finalVersion);
+      if (validator.enabled()
+          && validator.points().stream().noneMatch(p -> p.version() == finalVersion)) {
+        validator.measureNow(finalVersion, last);
+      }
+      return last;
+    }
+  }
+
+  // ---- progress, summary ----
+
+  /** Rates between status ticks. */
+  private static final class Progress {
+    long lastNanos = System.nanoTime();
+    long lastRollouts;
+    long lastTokens;
+  }
+
+  private void tick(
+      Progress progress,
+      RunMonitor.Snapshot snapshot,
+      LearnerService learner,
+      ActorService actors,
+      Validator validator,
+      long tasksSent,
+      TrainingMode mode) {
+    long now = System.nanoTime();
+    double seconds = Math.max(1e-3, (now - progress.lastNanos) / 1e9);
+    double rolloutsPerSecond = 0;
+    double tokensPerSecond = 0;
+    if (actors != null) {
+      long rollouts = actors.metrics().rollouts();
+      long tokens = actors.metrics().responseTokens();
+      rolloutsPerSecond = (rollouts - progress.lastRollouts) / seconds;
+      tokensPerSecond = (tokens - progress.lastTokens) / seconds;
+      progress.lastRollouts = rollouts;
+      progress.lastTokens = tokens;
+    }
+    progress.lastNanos = now;
+    Map<Long, Long> staleness = learner.counters().stalenessHistogram();
+    long trained = staleness.values().stream().mapToLong(Long::longValue).sum();
+    double stalenessMean =
+        trained == 0
+            ? Double.NaN
+            : staleness.entrySet().stream().mapToDouble(e -> e.getKey() * e.getValue()).sum()
+                / trained;
+    ObjectNode line = baseLine(learner.version());
+    line.put("mode", mode.name().toLowerCase(Locale.ROOT));
+    line.put("tasks_sent", tasksSent);
+    line.put("rewards", snapshot.rewards());
+    putNumber(line, "mean_step_reward", snapshot.recentMeanReward());
+    line.put("kept_groups", snapshot.kept());
+    line.put("filtered_groups", snapshot.filtered());
+    line.put("groups_trained", learner.counters().groupsTrained());
+    line.put("rollouts_per_second", rolloutsPerSecond);
+    line.put("tokens_per_second", tokensPerSecond);
+    putNumber(line, "staleness_mean", stalenessMean);
+    line.put("dropped_stale", learner.counters().groupsDroppedStale());
+    Validator.Point best = validator.best();
+    List<Validator.Point> points = validator.points();
+    Validator.Point lastValidation = points.isEmpty() ? null : points.get(points.size() - 1);
+    if (lastValidation != null) {
+      line.put("validation_greedy_accuracy", lastValidation.greedyAccuracy());
+      line.put("validation_version", lastValidation.version());
+    }
+    files.appendMetrics(line);
+    recordCurve(snapshot);
+    recordValidation(validator);
+    writeSummary();
+    say(
+        "[%s] v %d | %s reward %s | groups %d kept / %d filtered | %.0f tok/s | staleness %s%s |"
+            + " rss %s",
+        clock(),
+        learner.version(),
+        mode == TrainingMode.SRL ? "step" : mode.name().toLowerCase(Locale.ROOT),
+        Double.isNaN(snapshot.recentMeanReward())
+            ? "–"
+            : String.format(Locale.ROOT, "%.3f", snapshot.recentMeanReward()),
+        snapshot.kept(),
+        snapshot.filtered(),
+        tokensPerSecond,
+        Double.isNaN(stalenessMean) ? "–" : String.format(Locale.ROOT, "%.2f", stalenessMean),
+        lastValidation == null
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " | val %.0f%% (v %d, best %.0f%%)",
+                100 * lastValidation.greedyAccuracy(),
+                lastValidation.version(),
+                100 * best.greedyAccuracy()),
+        gib(RunFiles.rssBytes()));
+  }
+
+  private ObjectNode baseLine(long version) {
+    ObjectNode line = JSON.createObjectNode();
+    line.put("elapsed_seconds", round(elapsedSeconds()));
+    line.put("version", version);
+    line.put("rss_bytes", RunFiles.rssBytes());
+    return line;
+  }
+
+  private void recordCurve(RunMonitor.Snapshot snapshot) {
+    ArrayNode curve = summary.putArray("reward_curve");
+    for (RunMonitor.VersionPoint p : snapshot.curve()) {
+      curve
+          .addObject()
+          .put("version", p.version())
+          .put("mean_reward", p.meanReward())
+          .put("rewards", p.rewards())
+          .put("kept_groups", p.kept())
+          .put("filtered_groups", p.filtered());
+    }
+  }
+
+  private void recordValidation(Validator validator) {
+    ArrayNode points = summary.putArray("validation");
+    for (Validator.Point p : validator.points()) {
+      points
+          .addObject()
+          .put("version", p.version())
+          .put("greedy_accuracy", p.greedyAccuracy())
+          .put("elapsed_seconds", round(p.elapsedSeconds()));
+    }
+    Validator.Point best = validator.best();
+    if (best != null) {
+      summary
+          .putObject("best_validation")
+          .put("version", best.version())
+          .put("greedy_accuracy", best.greedyAccuracy())
+          .put("weights", RunFiles.BEST_WEIGHTS);
+    }
+  }
+
+  private ObjectNode evaluate(byte[] weights) throws InterruptedException {
+    int total = settings.test().size();
+    int every = Math.max(1, total / 4);
+    Evaluator.Report report =
+        Evaluator.evaluate(
+            weights,
+            settings.test(),
+            settings.eval(),
+            done -> {
+              if (done % every == 0 && done < total) {
+                say("  evaluated %d/%d", done, total);
+              }
+            });
+    ObjectNode node = EvalReports.summary(report);
+    say(
+        "  greedy %.1f%% | avg@%d %.1f%% | pass@%d %.1f%%",
+        100 * report.greedyAccuracy(),
+        report.k(),
+        100 * report.avgAtK(),
+        report.k(),
+        100 * report.passAtK());
+    return node;
+  }
+
+  private void initSummary() {
+    summary.put("run_id", settings.runId());
+    summary.put("recipe", settings.recipe().cliName());
+    summary.put("status", "running");
+    ObjectNode budget = summary.putObject("budget");
+    if (settings.budget() == null) {
+      budget.putNull("minutes");
+    } else {
+      budget.put("minutes", settings.budget().toMillis() / 60_000.0);
+    }
+    if (settings.maxVersions() > 0) {
+      budget.put("max_versions", settings.maxVersions());
+    } else {
+      budget.putNull("max_versions");
+    }
+    summary
+        .putObject("seeds")
+        .put("data", settings.seed())
+        .put("policy", settings.seed())
+        .put("sampling", settings.seed());
+    summary
+        .putObject("data")
+        .put("train_problems", settings.train().size())
+        .put("validation_problems", settings.validationSample().size())
+        .put("test_problems", settings.test().size());
+    summary
+        .putObject("settings")
+        .put("group_size", settings.tasks().groupSize())
+        .put("temperature", settings.tasks().temperature())
+        .put("max_new_tokens", settings.tasks().maxNewTokens())
+        .put("batch_groups", settings.batchGroups())
+        .put("learning_rate", settings.learningRate())
+        .put("actors", settings.actors())
+        .put("task_window", settings.taskWindow())
+        .put("model_parameters", settings.model().toJson());
+    summary.putNull("base");
+    summary.putNull("final");
+    summary.putArray("reward_curve");
+    summary.putArray("validation");
+    writeSummary();
+  }
+
+  private void writeSummary() {
+    summary.put("elapsed_seconds", round(elapsedSeconds()));
+    summary.put("peak_rss_bytes", RunFiles.peakRssBytes());
+    files.writeSummary(summary);
+  }
+
+  private Duration elapsed() {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+
+  private double elapsedSeconds() {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private String clock() {
+    long s = (long) elapsedSeconds();
+    return String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
+  }
+
+  private static String minutes(Duration d) {
+    return String.format(Locale.ROOT, "%.1f min", d.toMillis() / 60_000.0);
+  }
+
+  private static String gib(long bytes) {
+    return bytes < 0 ? "–" : String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+  }
+
+  private static double round(double seconds) {
+    return Math.round(seconds * 10) / 10.0;
+  }
+
+  private static void putNumber(ObjectNode node, String field, double value) {
+    if (Double.isNaN(value)) {
+      node.putNull(field);
+    } else {
+      node.put(field, value);
+    }
+  }
+
+  private void say(String format, Object... args) {
+    synchronized (log) {
+      log.printf(Locale.ROOT, "srl train: " + format + "%n", args);
+      log.flush();
+    }
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return message == null ? root.getClass().getSimpleName() : message;
+  }
+
+  Path runDir() {
+    return settings.runDir();
+  }
+}

@@ -1,0 +1,122 @@
+package dev.srlstream.topology.train;
+
+import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.topology.data.ExpertSolution;
+import dev.srlstream.topology.data.TaskSettings;
+import dev.srlstream.topology.eval.Evaluator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a training run needs, validated.
+ *
+ * @param recipe what to train
+ * @param runId the run's name: its policy name, consumer groups and task ids derive from it
+ * @param runDir where the run writes its summary, metrics, weights, checkpoints and report
+ * @param train the problems to train on
+ * @param validation problems for the validation curve, best checkpoint and the srl-rlvr plateau
+ *     (may be empty)
+ * @param test held-out problems for the base and final evaluation (may be empty)
+ * @param baseWeights the weights to start from (the weights codec's bytes)
+ * @param budget the training time, or null to train until stopped
+ * @param maxVersions stop after this many new policy versions; 0 for no limit
+ * @param bootstrapServers an external Kafka cluster, or null to start the embedded one
+ * @param schemaRegistryUrl the external cluster's registry, or null with the embedded one
+ * @param tasks group size, temperature and token budget of every task
+ * @param batchGroups groups per policy update
+ * @param learningRate the learner's AdamW learning rate (SFT's too)
+ * @param sftBatch examples per SFT update
+ * @param actors actor instances in this process
+ * @param taskWindow tasks in flight at most (sent, not yet rewarded)
+ * @param seed the seed of task order, sampling and training
+ * @param eval how the base and final policies are evaluated
+ * @param validationProblems validation problems used per measurement
+ * @param validationInterval time between validation measurements
+ * @param switchCriterion when srl-rlvr switches to RLVR
+ */
+public record TrainSettings(
+    Recipe recipe,
+    String runId,
+    Path runDir,
+    List<ExpertSolution> train,
+    List<ExpertSolution> validation,
+    List<ExpertSolution> test,
+    byte[] baseWeights,
+    ModelConfig model,
+    Duration budget,
+    long maxVersions,
+    String bootstrapServers,
+    String schemaRegistryUrl,
+    TaskSettings tasks,
+    int batchGroups,
+    double learningRate,
+    int sftBatch,
+    int actors,
+    int taskWindow,
+    long seed,
+    Evaluator.Settings eval,
+    int validationProblems,
+    Duration validationInterval,
+    SwitchCriterion switchCriterion) {
+
+  public TrainSettings {
+    Objects.requireNonNull(recipe, "recipe");
+    if (runId == null || !runId.matches("[a-zA-Z0-9._-]{1,80}")) {
+      throw new IllegalArgumentException(
+          "run id must be 1-80 letters, digits, '.', '_' or '-', but was " + runId);
+    }
+    Objects.requireNonNull(runDir, "runDir");
+    train = List.copyOf(train);
+    validation = List.copyOf(validation);
+    test = List.copyOf(test);
+    if (train.isEmpty()) {
+      throw new IllegalArgumentException("the training data must hold at least one problem");
+    }
+    Objects.requireNonNull(baseWeights, "baseWeights");
+    Objects.requireNonNull(model, "model");
+    if (budget != null && (budget.isNegative() || budget.isZero())) {
+      throw new IllegalArgumentException("budget must be > 0 or none, but was " + budget);
+    }
+    if (maxVersions < 0) {
+      throw new IllegalArgumentException("maxVersions must be >= 0, but was " + maxVersions);
+    }
+    if ((bootstrapServers == null) != (schemaRegistryUrl == null)) {
+      throw new IllegalArgumentException(
+          "--bootstrap-servers and --schema-registry go together (an external cluster), but only"
+              + " one was given");
+    }
+    Objects.requireNonNull(tasks, "tasks");
+    requirePositive("batchGroups", batchGroups);
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw new IllegalArgumentException(
+          "learningRate must be finite and > 0, but was " + learningRate);
+    }
+    requirePositive("sftBatch", sftBatch);
+    requirePositive("actors", actors);
+    requirePositive("taskWindow", taskWindow);
+    Objects.requireNonNull(eval, "eval");
+    if (validationProblems < 0) {
+      throw new IllegalArgumentException(
+          "validationProblems must be >= 0, but was " + validationProblems);
+    }
+    Objects.requireNonNull(validationInterval, "validationInterval");
+    Objects.requireNonNull(switchCriterion, "switchCriterion");
+  }
+
+  private static void requirePositive(String name, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be >= 1, but was " + value);
+    }
+  }
+
+  boolean embedded() {
+    return bootstrapServers == null;
+  }
+
+  /** The validation problems used per measurement. */
+  List<ExpertSolution> validationSample() {
+    return validation.subList(0, Math.min(validationProblems, validation.size()));
+  }
+}
