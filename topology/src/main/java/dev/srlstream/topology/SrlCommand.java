@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
       ActorCommand.class,
       ScorerCommand.class,
       LearnerCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class SrlCommand implements Runnable {

@@ -1,0 +1,159 @@
+package dev.srlstream.topology.report;
+
+import static dev.srlstream.topology.report.Html.escape;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.srlstream.topology.report.RunPlots.Plot;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The report.html of a run: header, base-vs-final table, plots, notes and the raw summary. */
+final class RunPage {
+
+  private RunPage() {}
+
+  /**
+   * The page, one self-contained HTML document (the plots are linked as {@code plots/<file>}).
+   *
+   * @param notes lines about missing or partial data, shown above the plots
+   */
+  static String html(JsonNode summary, List<Plot> plots, List<String> notes) {
+    String recipe = Html.orMissing(ReportJson.text(summary, "recipe"));
+    String runId = Html.orMissing(ReportJson.text(summary, "run_id"));
+    StringBuilder page = new StringBuilder(8192);
+    page.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<title>srl run ")
+        .append(escape(runId))
+        .append(" (")
+        .append(escape(recipe))
+        .append(")</title>\n<style>\n")
+        .append(Html.STYLE)
+        .append("</style>\n</head>\n<body>\n")
+        .append("<h1>Run report: ")
+        .append(escape(recipe))
+        .append("</h1>\n");
+    header(page, summary, recipe, runId);
+    comparison(page, summary);
+    if (!notes.isEmpty()) {
+      page.append("<ul class=\"notes\">\n");
+      for (String note : notes) {
+        page.append("<li>").append(escape(note)).append("</li>\n");
+      }
+      page.append("</ul>\n");
+    }
+    page.append("<h2>Training</h2>\n");
+    for (Plot plot : plots) {
+      page.append("<figure><img src=\"plots/")
+          .append(escape(plot.file()))
+          .append("\" alt=\"")
+          .append(escape(plot.caption()))
+          .append("\"><figcaption>")
+          .append(escape(plot.caption()))
+          .append("</figcaption></figure>\n");
+    }
+    page.append("<h2>Summary</h2>\n<details><summary>summary.json</summary>\n<pre>")
+        .append(escape(ReportJson.pretty(summary)))
+        .append("</pre>\n</details>\n</body>\n</html>\n");
+    return page.toString();
+  }
+
+  private static void header(StringBuilder page, JsonNode summary, String recipe, String runId) {
+    JsonNode budget = ReportJson.object(summary, "budget");
+    JsonNode seeds = ReportJson.object(summary, "seeds");
+    page.append("<dl class=\"header\">\n");
+    Html.item(page, "Recipe", recipe);
+    Html.item(page, "Run id", runId);
+    Html.item(page, "Status / stop reason", Html.orMissing(ReportJson.text(summary, "status")));
+    Html.item(page, "Budget", budget(budget));
+    Html.item(page, "Elapsed", Html.duration(ReportJson.number(summary, "elapsed_seconds")));
+    Html.item(page, "Peak RSS", Html.bytes(ReportJson.number(summary, "peak_rss_bytes")));
+    Html.item(page, "Seeds", seeds(seeds));
+    page.append("</dl>\n");
+  }
+
+  /** The base-vs-final test table: one row per measure, a column per policy and the change. */
+  private static void comparison(StringBuilder page, JsonNode summary) {
+    JsonNode base = ReportJson.object(summary, "base");
+    JsonNode fin = ReportJson.object(summary, "final");
+    page.append("<h2>Test split: base vs final policy</h2>\n<table>\n")
+        .append("<tr><th></th><th>base</th><th>final</th><th>final \u2212 base</th></tr>\n");
+    row(page, "policy version", base, fin, "version", 0, false);
+    row(page, "greedy accuracy", base, fin, "greedy_accuracy", 3, true);
+    String k = kLabel(base, fin);
+    row(page, "avg@" + k, base, fin, "avg_at_k", 3, true);
+    row(page, "pass@" + k, base, fin, "pass_at_k", 3, true);
+    row(page, "k", base, fin, "k", 0, false);
+    row(page, "problems", base, fin, "problems", 0, false);
+    page.append("</table>\n");
+  }
+
+  /** The k both evaluations used ("4"), or "k" when it is unknown or they differ. */
+  private static String kLabel(JsonNode base, JsonNode fin) {
+    double b = ReportJson.number(base, "k");
+    double f = ReportJson.number(fin, "k");
+    double k = Double.isFinite(f) ? f : b;
+    boolean agree = !Double.isFinite(b) || !Double.isFinite(f) || b == f;
+    return Double.isFinite(k) && agree ? Html.fixed(k, 0) : "k";
+  }
+
+  private static void row(
+      StringBuilder page,
+      String label,
+      JsonNode base,
+      JsonNode fin,
+      String field,
+      int decimals,
+      boolean change) {
+    String delta = Html.MISSING;
+    double before = ReportJson.number(base, field);
+    double after = ReportJson.number(fin, field);
+    if (change && Double.isFinite(before) && Double.isFinite(after)) {
+      delta = (after - before >= 0 ? "+" : "") + Html.fixed(after - before, decimals);
+    }
+    page.append("<tr><th>")
+        .append(escape(label))
+        .append("</th>")
+        .append(cell(Html.field(base, field, decimals)))
+        .append(cell(Html.field(fin, field, decimals)))
+        .append(cell(change ? delta : ""))
+        .append("</tr>\n");
+  }
+
+  private static String cell(String text) {
+    return "<td class=\"num\">" + escape(text) + "</td>";
+  }
+
+  /** "6 min, at most 100 versions", "6 min", or {@link Html#MISSING}. */
+  static String budget(JsonNode budget) {
+    List<String> parts = new ArrayList<>();
+    double minutes = ReportJson.number(budget, "minutes");
+    double versions = ReportJson.number(budget, "max_versions");
+    if (Double.isFinite(minutes)) {
+      parts.add(trim(minutes) + " min");
+    }
+    if (Double.isFinite(versions)) {
+      parts.add("at most " + Html.fixed(versions, 0) + " versions");
+    }
+    return parts.isEmpty() ? Html.MISSING : String.join(", ", parts);
+  }
+
+  /** "data 1, policy 1, sampling 1", or {@link Html#MISSING}. */
+  static String seeds(JsonNode seeds) {
+    if (seeds == null || seeds.isEmpty()) {
+      return Html.MISSING;
+    }
+    List<String> parts = new ArrayList<>();
+    for (var seed : seeds.properties()) {
+      JsonNode value = seed.getValue();
+      String text =
+          value.isNull() ? Html.MISSING : value.isTextual() ? value.asText() : value.toString();
+      parts.add(seed.getKey() + " " + text);
+    }
+    return String.join(", ", parts);
+  }
+
+  /** 6.0 as "6", 2.5 as "2.5". */
+  private static String trim(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Html.fixed(v, 0) : Double.toString(v);
+  }
+}
