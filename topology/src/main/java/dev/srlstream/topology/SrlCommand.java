@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
       SftCommand.class,
       EvalCommand.class,
       TrainCommand.class,
+      DemoCommand.class,
+      CompareCommand.class,
       ActorCommand.class,
       ScorerCommand.class,
       LearnerCommand.class,

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -230,7 +231,7 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     TrainSettings settings = settings(null);
-    ObjectNode summary = runAndReport(settings, spec.commandLine().getErr(), out);
+    ObjectNode summary = runAndReport(settings, spec.commandLine().getErr(), out, s -> {});
     return summary.path("status").asText().startsWith("failed") ? 1 : 0;
   }
 
@@ -290,6 +291,7 @@ final class TrainCommand implements Callable<Integer> {
         train,
         validationSet,
         testSet,
+        true,
         weights,
         model,
         minutes == 0 ? null : Duration.ofMillis(Math.round(minutes * 60_000)),
@@ -313,7 +315,8 @@ final class TrainCommand implements Callable<Integer> {
    * Runs, stopping cleanly on Ctrl-C or SIGTERM, writes the report, and prints the run directory as
    * the last line.
    */
-  static ObjectNode runAndReport(TrainSettings settings, PrintWriter log, PrintWriter out)
+  static ObjectNode runAndReport(
+      TrainSettings settings, PrintWriter log, PrintWriter out, Consumer<ObjectNode> outcome)
       throws Exception {
     TrainRun run = new TrainRun(settings, log);
     CountDownLatch finished = new CountDownLatch(1);
@@ -332,18 +335,19 @@ final class TrainCommand implements Callable<Integer> {
     ObjectNode summary;
     try {
       summary = run.run();
+      RunReports.write(settings.runDir(), log);
+      outcome.accept(summary);
+    } catch (Exception | Error e) {
+      RunReports.write(settings.runDir(), log);
+      throw e;
     } finally {
+      out.println("run directory: " + settings.runDir());
+      out.flush();
+      finished.countDown();
       try {
-        RunReports.write(settings.runDir(), log);
-      } finally {
-        out.println("run directory: " + settings.runDir());
-        out.flush();
-        finished.countDown();
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // shutting down already: the hook is running
-        }
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // shutting down already: the hook is running
       }
     }
     return summary;

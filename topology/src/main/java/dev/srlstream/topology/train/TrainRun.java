@@ -99,7 +99,7 @@ public final class TrainRun {
     try (RunFiles ignored = files) {
       initSummary();
       files.writeWeights(RunFiles.BASE_WEIGHTS, settings.baseWeights());
-      if (!settings.test().isEmpty()) {
+      if (!settings.test().isEmpty() && settings.evaluateBase()) {
         say("evaluating the base policy on %d held-out problems", settings.test().size());
         summary.set("base", evaluate(settings.baseWeights()));
         writeSummary();

@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param validation problems for the validation curve, best checkpoint and the srl-rlvr plateau
  *     (may be empty)
  * @param test held-out problems for the base and final evaluation (may be empty)
+ * @param evaluateBase whether to evaluate the base policy on {@code test} too (a comparison
+ *     evaluates it once for all recipes)
  * @param baseWeights the weights to start from (the weights codec's bytes)
  * @param budget the training time, or null to train until stopped
  * @param maxVersions stop after this many new policy versions; 0 for no limit
@@ -43,6 +45,7 @@ public record TrainSettings(
     List<ExpertSolution> train,
     List<ExpertSolution> validation,
     List<ExpertSolution> test,
+    boolean evaluateBase,
     byte[] baseWeights,
     ModelConfig model,
     Duration budget,

@@ -1,0 +1,170 @@
+package dev.srlstream.topology;
+
+import dev.srlstream.learner.GrpoTrainer;
+import dev.srlstream.learner.SftRunner;
+import dev.srlstream.learner.TrainerConfig;
+import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.policy.WeightsCodec;
+import dev.srlstream.topology.data.ArithmeticProblem;
+import dev.srlstream.topology.data.ArithmeticProblems;
+import dev.srlstream.topology.data.ExpertSolution;
+import dev.srlstream.topology.data.JsonlWriter;
+import dev.srlstream.topology.data.Split;
+import dev.srlstream.topology.train.SftExamples;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The demo's data and base policy: easy problems (1-2 operations) to warm a base policy by SFT —
+ * the small model's counterpart of an instruct model — and hard problems (3-4 operations) to train
+ * on, validate and test. Operands are 1..9 and values within ±99, small enough for the 0.56 M
+ * parameter model to learn in minutes on a CPU.
+ *
+ * <p>The base policy is cached under a key of everything it depends on (data, model, SFT settings
+ * and this recipe's version), so a second demo starts training at once.
+ */
+final class DemoSetup {
+  /** Bump when anything that shapes the base policy changes, so old caches are not reused. */
+  private static final String RECIPE_VERSION = "demo-base-v1";
+
+  static final ArithmeticProblems.Config EASY =
+      ArithmeticProblems.Config.defaults().withSteps(1, 2).withNumbers(9, 99).withSizes(8000, 0, 0);
+  static final ArithmeticProblems.Config HARD =
+      ArithmeticProblems.Config.defaults()
+          .withSteps(3, 4)
+          .withNumbers(9, 99)
+          .withSizes(4000, 100, 200);
+
+  /** The files of the demo data and the base policy. */
+  record Prepared(
+      Path easyTrain,
+      Path hardTrain,
+      Path hardValidation,
+      Path hardTest,
+      Path baseWeights,
+      boolean baseFromCache) {}
+
+  /** SFT settings of the base policy. */
+  record Warmup(int updates, int batch, double learningRate, long seed) {}
+
+  static final Warmup DEFAULT_WARMUP = new Warmup(2000, 16, 3e-3, 1);
+
+  private DemoSetup() {}
+
+  /** Writes the data under {@code dataDir} and finds or trains the base policy in {@code cache}. */
+  static Prepared prepare(Path dataDir, Path cacheDir, Warmup warmup, PrintWriter log)
+      throws IOException {
+    Files.createDirectories(dataDir);
+    Path easyTrain = dataDir.resolve("easy-train.jsonl");
+    Path hardTrain = dataDir.resolve("hard-train.jsonl");
+    Path hardValidation = dataDir.resolve("hard-validation.jsonl");
+    Path hardTest = dataDir.resolve("hard-test.jsonl");
+    ArithmeticProblems.DataSet easy = ArithmeticProblems.generate(EASY);
+    ArithmeticProblems.DataSet hard = ArithmeticProblems.generate(HARD);
+    write(easyTrain, easy.get(Split.TRAIN));
+    write(hardTrain, hard.get(Split.TRAIN));
+    write(hardValidation, hard.get(Split.VALIDATION));
+    write(hardTest, hard.get(Split.TEST));
+    log.printf(
+        "srl demo: data in %s: %d easy problems (1-2 operations) for the base policy; %d / %d /"
+            + " %d hard problems (3-4 operations) for training / validation / test%n",
+        dataDir,
+        easy.get(Split.TRAIN).size(),
+        hard.get(Split.TRAIN).size(),
+        hard.get(Split.VALIDATION).size(),
+        hard.get(Split.TEST).size());
+    log.flush();
+
+    Files.createDirectories(cacheDir);
+    Path cached = cacheDir.resolve("base-" + cacheKey(warmup) + ".bin");
+    boolean fromCache = Files.isRegularFile(cached) && valid(cached);
+    if (fromCache) {
+      log.printf("srl demo: base policy from the cache: %s%n", cached);
+      log.flush();
+    } else {
+      warm(easy.get(Split.TRAIN), warmup, cached, log);
+    }
+    return new Prepared(easyTrain, hardTrain, hardValidation, hardTest, cached, fromCache);
+  }
+
+  private static void write(Path file, List<ArithmeticProblem> problems) throws IOException {
+    JsonlWriter.write(file, problems.stream().map(ArithmeticProblem::toExpertSolution).toList());
+  }
+
+  /** SFT of a fresh policy on the easy problems, written to {@code out} atomically. */
+  private static void warm(List<ArithmeticProblem> easy, Warmup warmup, Path out, PrintWriter log)
+      throws IOException {
+    List<ExpertSolution> solutions =
+        easy.stream().map(ArithmeticProblem::toExpertSolution).toList();
+    SftExamples.Result examples = SftExamples.of(solutions, ModelConfig.DEFAULT, null);
+    log.printf(
+        "srl demo: warming a base policy by SFT on %d easy steps (%d updates of %d; cached for the"
+            + " next run)%n",
+        examples.examples().size(), warmup.updates(), warmup.batch());
+    log.flush();
+    TrainerConfig config =
+        TrainerConfig.defaults().toBuilder()
+            .mode(TrainerConfig.Mode.SFT)
+            .learningRate(warmup.learningRate())
+            .seed(warmup.seed())
+            .build();
+    long start = System.nanoTime();
+    int every = Math.max(1, warmup.updates() / 20);
+    try (GrpoTrainer trainer = GrpoTrainer.create(ModelConfig.DEFAULT, config)) {
+      SftRunner.run(
+          trainer,
+          examples.examples(),
+          warmup.updates(),
+          warmup.batch(),
+          warmup.seed(),
+          p -> {
+            if (p.update() % every == 0 || p.update() == p.updates()) {
+              double seconds = (System.nanoTime() - start) / 1e9;
+              log.printf(
+                  Locale.ROOT,
+                  "srl demo: SFT %s %d/%d loss %.3f, %.0f s, about %.0f s left%n",
+                  bar(p.update(), p.updates()),
+                  p.update(),
+                  p.updates(),
+                  p.metrics().getOrDefault("loss", Double.NaN),
+                  seconds,
+                  seconds / p.update() * (p.updates() - p.update()));
+              log.flush();
+            }
+          });
+      Path temp = out.resolveSibling(out.getFileName() + ".tmp");
+      Files.write(temp, trainer.exportWeights(0));
+      Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+    log.printf("srl demo: base policy in %s%n", out);
+    log.flush();
+  }
+
+  private static String bar(int done, int total) {
+    int width = 20;
+    int filled = (int) ((long) done * width / total);
+    return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "]";
+  }
+
+  private static boolean valid(Path file) {
+    try {
+      WeightsCodec.decode(Files.readAllBytes(file));
+      return true;
+    } catch (IOException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static String cacheKey(Warmup warmup) {
+    String key =
+        String.join(
+            "|", RECIPE_VERSION, EASY.toString(), ModelConfig.DEFAULT.toJson(), warmup.toString());
+    return WeightsCodec.sha256Hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+  }
+}
