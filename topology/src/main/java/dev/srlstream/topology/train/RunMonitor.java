@@ -62,6 +62,7 @@ final class RunMonitor implements AutoCloseable {
   private final Thread thread;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private volatile Throwable failure;
+  private volatile Map<TopicPartition, Long> positions = Map.of();
 
   // Guarded by this.
   private final Map<Long, Tally> tallies = new TreeMap<>();
@@ -145,6 +146,11 @@ final class RunMonitor implements AutoCloseable {
             onVersion(versionSerde.deserialize(record.topic(), record.value()));
           }
         }
+        Map<TopicPartition, Long> now = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+          now.put(partition, consumer.position(partition));
+        }
+        positions = Map.copyOf(now);
       }
     } catch (WakeupException e) {
       // closing
@@ -221,6 +227,26 @@ final class RunMonitor implements AutoCloseable {
   }
 
   record VersionedWeights(long version, byte[] weights) {}
+
+  /**
+   * Waits until the monitor has read the step rewards up to {@code ends} (the last stable offsets,
+   * read by the caller when the services had stopped), so the final tallies miss none.
+   *
+   * @return whether it caught up within {@code timeout}
+   */
+  boolean awaitRewardsUpTo(Map<TopicPartition, Long> ends, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && failure == null) {
+      Map<TopicPartition, Long> read = positions;
+      if (ends.entrySet().stream()
+          .allMatch(e -> read.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+        return true;
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
 
   /** The error that stopped the monitor, or null. */
   Throwable failure() {

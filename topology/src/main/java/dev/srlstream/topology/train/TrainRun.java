@@ -32,6 +32,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,8 +42,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -71,6 +76,7 @@ public final class TrainRun {
   private final AtomicBoolean stopRequested = new AtomicBoolean();
   private final ObjectNode summary = JSON.createObjectNode();
   private final long startNanos = System.nanoTime();
+  private long trainingStartNanos;
   private RunFiles files;
   private String stopReason;
 
@@ -276,12 +282,13 @@ public final class TrainRun {
           validator.measureNow(0, settings.baseWeights());
         }
 
+        trainingStartNanos = System.nanoTime();
         Progress progress = new Progress();
         long nextStatus = 0;
         long lastValidationNanos = System.nanoTime();
         long lastClusterAnswer = System.nanoTime();
         while (true) {
-          if (settings.budget() != null && elapsed().compareTo(settings.budget()) >= 0) {
+          if (settings.budget() != null && trainingTime().compareTo(settings.budget()) >= 0) {
             break;
           }
           if (stopRequested.get()) {
@@ -303,7 +310,7 @@ public final class TrainRun {
             String reason =
                 settings
                     .switchCriterion()
-                    .reasonToSwitch(elapsed(), settings.budget(), validator.accuracies());
+                    .reasonToSwitch(trainingTime(), settings.budget(), validator.accuracies());
             if (reason != null) {
               mode.set(TrainingMode.RLVR);
               summary
@@ -330,6 +337,7 @@ public final class TrainRun {
           }
           Thread.sleep(TICK.toMillis());
         }
+        summary.put("training_seconds", round(trainingTime().toNanos() / 1e9));
         say("training ends at version %d; stopping the services", learner.version());
         actors.close();
         actors = null;
@@ -337,6 +345,9 @@ public final class TrainRun {
         learnerThread.join(TimeUnit.SECONDS.toMillis(120));
         long version = learner.version();
         byte[] last = trainer.exportWeights(version);
+        if (!monitor.awaitRewardsUpTo(rewardEnds(admin), Duration.ofSeconds(15))) {
+          say("the reward curve may miss the last rewards: the monitor did not catch up in 15 s");
+        }
         tick(progress, monitor.snapshot(), learner, null, validator, feeder.sent(), mode.get());
         recordCurve(monitor.snapshot());
         if (validator.enabled()
@@ -433,6 +444,30 @@ public final class TrainRun {
     }
   }
 
+  /** The last stable offsets of the step rewards (what a read_committed reader can reach). */
+  private static Map<TopicPartition, Long> rewardEnds(Admin admin) throws Exception {
+    String topic = Topics.STEP_REWARDS.name();
+    int partitions =
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(30, TimeUnit.SECONDS)
+            .get(topic)
+            .partitions()
+            .size();
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin
+        .listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+        .all()
+        .get(30, TimeUnit.SECONDS)
+        .forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
+
   private void ensureTopics(String bootstrap) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -487,9 +522,10 @@ public final class TrainRun {
       trainer.restore(settings.baseWeights(), new byte[0]);
       long version = 0;
       long lastValidationNanos = System.nanoTime();
+      trainingStartNanos = System.nanoTime();
       ArrayNode lossCurve = summary.putArray("loss_curve");
       while (!stopRequested.get()
-          && (settings.budget() == null || elapsed().compareTo(settings.budget()) < 0)
+          && (settings.budget() == null || trainingTime().compareTo(settings.budget()) < 0)
           && (settings.maxVersions() == 0 || version < settings.maxVersions())) {
         Map<String, Double> metrics =
             SftRunner.run(
@@ -513,6 +549,7 @@ public final class TrainRun {
         }
         writeSummary();
       }
+      summary.put("training_seconds", round(trainingTime().toNanos() / 1e9));
       long finalVersion = version;
       summary.put("versions", finalVersion);
       byte[] last = trainer.exportWeights(finalVersion);
@@ -720,8 +757,9 @@ public final class TrainRun {
     files.writeSummary(summary);
   }
 
-  private Duration elapsed() {
-    return Duration.ofNanos(System.nanoTime() - startNanos);
+  /** The time spent training (the budget's measure): evaluation and start-up do not count. */
+  private Duration trainingTime() {
+    return Duration.ofNanos(System.nanoTime() - trainingStartNanos);
   }
 
   private double elapsedSeconds() {
