@@ -161,7 +161,8 @@ final class DemoSetup {
     }
   }
 
-  private static String cacheKey(Warmup warmup) {
+  /** The name of the cached base of {@code warmup}: 16 hex digits of everything it depends on. */
+  static String cacheKey(Warmup warmup) {
     String key =
         String.join(
             "|", RECIPE_VERSION, EASY.toString(), ModelConfig.DEFAULT.toJson(), warmup.toString());

@@ -118,7 +118,8 @@ class StepInstanceTest {
     ExpertStep step = sft.toExpertStep(NOW);
 
     assertThat(step.getMode()).isEqualTo(TrainingMode.SFT);
-    assertThat(step.getTargetStep()).isEqualTo("2 + 5 = 7 → 6 × 7\n6 × 7 = 42\n\\boxed{42}");
+    // the actions only: no boxed answer is added (ExpertSolution#solutionText)
+    assertThat(step.getTargetStep()).isEqualTo("2 + 5 = 7 → 6 × 7\n6 × 7 = 42");
     assertThat(step.getTargetTitle()).isNull();
   }
 

@@ -1,0 +1,255 @@
+package dev.srlstream.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.srlstream.topology.data.ArithmeticProblem;
+import dev.srlstream.topology.data.ArithmeticProblems;
+import dev.srlstream.topology.data.JsonlWriter;
+import dev.srlstream.topology.data.Split;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code srl train}: every bad input fails before anything starts (no Kafka), with a message naming
+ * the option or the path; and an SFT run, which needs no Kafka, runs end to end.
+ */
+class TrainCommandTest {
+  @TempDir Path dir;
+
+  private Path train;
+  private Path test;
+  private Path model;
+  private Path runDir;
+
+  @BeforeEach
+  void data() throws Exception {
+    ArithmeticProblems.DataSet data =
+        ArithmeticProblems.generate(
+            ArithmeticProblems.Config.defaults()
+                .withSteps(1, 2)
+                .withNumbers(9, 99)
+                .withSizes(6, 0, 2));
+    train = dir.resolve("train.jsonl");
+    test = dir.resolve("test.jsonl");
+    JsonlWriter.write(
+        train, data.get(Split.TRAIN).stream().map(ArithmeticProblem::toExpertSolution).toList());
+    JsonlWriter.write(
+        test, data.get(Split.TEST).stream().map(ArithmeticProblem::toExpertSolution).toList());
+    model = Files.writeString(dir.resolve("model.json"), TinyPolicies.SMALL.toJson());
+    runDir = dir.resolve("run");
+  }
+
+  /** An SFT run on the tiny model that would end at once if it ever started. */
+  private List<String> sft(String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--recipe",
+                "sft",
+                "--data",
+                train.toString(),
+                "--model-config",
+                model.toString(),
+                "--max-versions",
+                "1",
+                "--minutes",
+                "1",
+                "--run-dir",
+                runDir.toString()));
+    args.addAll(Arrays.asList(more));
+    return args;
+  }
+
+  /** Replaces the value of an option in {@code args}. */
+  private static List<String> with(List<String> args, String option, String value) {
+    List<String> copy = new ArrayList<>(args);
+    int at = copy.indexOf(option);
+    if (at < 0) {
+      copy.add(option);
+      copy.add(value);
+    } else {
+      copy.set(at + 1, value);
+    }
+    return copy;
+  }
+
+  private static CommandRun run(List<String> args) {
+    return CommandRun.of(args.toArray(String[]::new));
+  }
+
+  private void assertFails(CommandRun run, int code, String... messages) {
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(code);
+    assertThat(run.err()).contains(messages);
+    assertThat(run.out()).doesNotContain("run directory:");
+    // nothing was started: the run directory was never made
+    assertThat(runDir).doesNotExist();
+  }
+
+  @Test
+  void aMissingDataFileIsNamed() {
+    Path missing = dir.resolve("nope.jsonl");
+    assertFails(
+        run(with(sft(), "--data", missing.toString())),
+        1,
+        "srl train: --data must be a readable file, but " + missing + " does not exist");
+  }
+
+  @Test
+  void anEmptyDataFileIsNamed() throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty.jsonl"), "");
+    assertFails(
+        run(with(sft(), "--data", empty.toString())),
+        1,
+        "srl train: " + empty + ": the file holds no records");
+  }
+
+  @Test
+  void aMalformedDataFileIsNamedWithTheLine() throws Exception {
+    Path text = Files.writeString(dir.resolve("notes.jsonl"), "these are not JSON lines\n");
+    assertFails(run(with(sft(), "--data", text.toString())), 1, "srl train: ", text + " line 1");
+  }
+
+  @Test
+  void aBaseOfAnotherArchitectureIsNamed() throws Exception {
+    Path other = Files.write(dir.resolve("other.bin"), TinyPolicies.random(TinyPolicies.OTHER, 1));
+    assertFails(
+        run(sft("--base", other.toString())),
+        1,
+        "--base " + other + " is a policy of another architecture",
+        "\"d_model\":24",
+        "\"d_model\":16");
+  }
+
+  @Test
+  void aBaseThatIsNoWeightsFileIsNamed() throws Exception {
+    Path garbage = Files.writeString(dir.resolve("base.bin"), "not weights at all");
+    assertFails(
+        run(sft("--base", garbage.toString())),
+        1,
+        "--base " + garbage + " is not a valid weights file");
+    // the same without --model-config
+    List<String> noModel = sft("--base", garbage.toString());
+    int at = noModel.indexOf("--model-config");
+    noModel.remove(at);
+    noModel.remove(at);
+    assertFails(run(noModel), 1, "--base " + garbage + " is not a valid weights file");
+    // and a base that does not exist
+    Path missing = dir.resolve("missing.bin");
+    assertFails(run(sft("--base", missing.toString())), 1, "--base " + missing + " does not exist");
+  }
+
+  @Test
+  void negativeMinutesAreRejected() {
+    assertFails(
+        run(with(sft(), "--minutes", "-1")),
+        1,
+        "srl train: --minutes must be >= 0 (0 trains until stopped), but was -1.0");
+  }
+
+  @Test
+  void negativeMaxVersionsAreRejected() {
+    assertFails(
+        run(with(sft(), "--max-versions", "-1")),
+        1,
+        "srl train: --max-versions must be >= 0 (0 for no limit), but was -1");
+  }
+
+  @Test
+  void aNonEmptyRunDirectoryIsRefused() throws Exception {
+    Path used = Files.createDirectories(dir.resolve("used"));
+    Files.writeString(used.resolve("summary.json"), "{}");
+    CommandRun run = run(with(sft(), "--run-dir", used.toString()));
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("srl train: --run-dir " + used + " is not empty; choose a new directory");
+    assertThat(Files.readString(used.resolve("summary.json"))).isEqualTo("{}");
+    try (var entries = Files.list(used)) {
+      assertThat(entries).hasSize(1);
+    }
+  }
+
+  @Test
+  void aRunDirectoryThatIsAFileIsRefused() throws Exception {
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    CommandRun run = run(with(sft(), "--run-dir", file.toString()));
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+    assertThat(run.err()).contains("--run-dir " + file + " is a file");
+  }
+
+  @Test
+  void bootstrapServersWithoutSchemaRegistryIsRefused() {
+    assertFails(
+        run(sft("--bootstrap-servers", "localhost:1")),
+        1,
+        "srl train: --bootstrap-servers and --schema-registry go together (an external cluster),"
+            + " but only one was given");
+    assertFails(
+        run(sft("--schema-registry", "http://localhost:1")),
+        1,
+        "--bootstrap-servers and --schema-registry go together");
+  }
+
+  @Test
+  void anUnknownRecipeListsTheValidOnes() {
+    assertFails(
+        run(with(sft(), "--recipe", "ppo")),
+        1,
+        "srl train: recipe must be one of sft, rlvr, srl, srl-rlvr, holistic, but was ppo");
+  }
+
+  @Test
+  void aMissingDataOptionIsAUsageError() {
+    List<String> args = sft();
+    int at = args.indexOf("--data");
+    args.remove(at);
+    args.remove(at);
+    assertFails(run(args), 2, "Missing required option: '--data=FILE'");
+  }
+
+  @Test
+  void anSftRunNeedsNoKafkaAndLeavesItsRecord() throws Exception {
+    CommandRun run =
+        run(
+            sft(
+                "--test",
+                test.toString(),
+                "--k",
+                "1",
+                "--max-new-tokens",
+                "16",
+                "--sft-batch",
+                "4"));
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    String[] lines = run.out().strip().split("\\R");
+    assertThat(lines[lines.length - 1]).isEqualTo("run directory: " + runDir.toAbsolutePath());
+    JsonNode summary = new ObjectMapper().readTree(runDir.resolve("summary.json").toFile());
+    assertThat(summary.path("recipe").asText()).isEqualTo("sft");
+    assertThat(summary.path("status").asText()).isEqualTo("finished");
+    assertThat(summary.path("versions").asLong()).isEqualTo(1);
+    assertThat(summary.path("data").path("test_problems").asInt()).isEqualTo(2);
+    for (String field : List.of("base", "final")) {
+      JsonNode report = summary.path(field);
+      assertThat(report.isObject()).as(field).isTrue();
+      assertThat(report.path("greedy_accuracy").isNumber()).as(field).isTrue();
+      assertThat(report.path("problems").asInt()).as(field).isEqualTo(2);
+      assertThat(report.path("k").asInt()).as(field).isEqualTo(1);
+    }
+    assertThat(summary.path("base").path("version").asLong()).isZero();
+    assertThat(summary.path("final").path("version").asLong()).isEqualTo(1);
+    assertThat(summary.path("loss_curve")).hasSize(1);
+    assertThat(runDir.resolve("report.html")).isRegularFile();
+    assertThat(runDir.resolve("base.bin")).isRegularFile();
+    assertThat(runDir.resolve("final.bin")).isRegularFile();
+    assertThat(runDir.resolve("kafka")).doesNotExist();
+  }
+}
