@@ -27,6 +27,9 @@ import java.util.Objects;
  * @param maxNewTokens the largest {@code max_new_tokens} a task may ask for
  * @param maxSolutionSteps the most steps of a whole-solution (RLVR, HOLISTIC) rollout; a task's
  *     {@code total_steps} is capped to it
+ * @param solutionContextWindow how many of its own earlier actions a whole-solution step's prompt
+ *     shows, newest kept; {@link Integer#MAX_VALUE} (the default) for all. It must match the window
+ *     the policy is trained and evaluated with
  * @param model the architecture of a fresh policy, used only when no version is published and no
  *     base policy is given
  * @param initSeed the seed of a fresh policy's weights
@@ -48,6 +51,7 @@ public record ActorConfig(
     int maxGroupSize,
     int maxNewTokens,
     int maxSolutionSteps,
+    int solutionContextWindow,
     ModelConfig model,
     long initSeed,
     Path basePolicy,
@@ -71,6 +75,7 @@ public record ActorConfig(
     requireRange("maxGroupSize", maxGroupSize, 1, 1024);
     requireRange("maxNewTokens", maxNewTokens, 1, 1 << 16);
     requireRange("maxSolutionSteps", maxSolutionSteps, 1, 1024);
+    requireRange("solutionContextWindow", solutionContextWindow, 1, Integer.MAX_VALUE);
     Objects.requireNonNull(model, "model must be a ModelConfig, but was null");
     Objects.requireNonNull(sessionThreads, "sessionThreads must be given, but was null");
     if (basePolicy != null && !Files.isRegularFile(basePolicy)) {
@@ -148,6 +153,7 @@ public record ActorConfig(
     private int maxGroupSize = 64;
     private int maxNewTokens = 1024;
     private int maxSolutionSteps = 16;
+    private int solutionContextWindow = Integer.MAX_VALUE;
     private ModelConfig model = ModelConfig.DEFAULT;
     private long initSeed = 0L;
     private Path basePolicy;
@@ -167,6 +173,7 @@ public record ActorConfig(
       maxGroupSize = c.maxGroupSize;
       maxNewTokens = c.maxNewTokens;
       maxSolutionSteps = c.maxSolutionSteps;
+      solutionContextWindow = c.solutionContextWindow;
       model = c.model;
       initSeed = c.initSeed;
       basePolicy = c.basePolicy;
@@ -208,6 +215,11 @@ public record ActorConfig(
 
     public Builder maxNewTokens(int value) {
       maxNewTokens = value;
+      return this;
+    }
+
+    public Builder solutionContextWindow(int value) {
+      solutionContextWindow = value;
       return this;
     }
 
@@ -264,6 +276,7 @@ public record ActorConfig(
           maxGroupSize,
           maxNewTokens,
           maxSolutionSteps,
+          solutionContextWindow,
           model,
           initSeed,
           basePolicy,

@@ -41,8 +41,10 @@ import java.util.function.LongSupplier;
  *       "Problem: Q\nStep 1: a1\n…\nStep s:"}, where {@code aj} is the action of its step {@code
  *       j}: the step's response with its {@code <think>} blocks and {@code <solution>} tags
  *       removed, on one line ({@link PromptFormat#action}). This is exactly the prompt of SRL step
- *       {@code s} with the actor's own actions in place of the expert's. Its seed is {@link
- *       Seeds#mix}{@code (rowSeed(i), s)}, and {@code max_new_tokens} applies to each step.
+ *       {@code s} with the actor's own actions in place of the expert's (with {@link
+ *       ActorConfig#solutionContextWindow} only the newest of them, as the SRL instances of that
+ *       window show the newest expert steps). Its seed is {@link Seeds#mix}{@code (rowSeed(i), s)},
+ *       and {@code max_new_tokens} applies to each step.
  *   <li>A rollout stops early when a step did not end with EOS (it ran out of tokens or context),
  *       its action is empty, it wrote {@code \boxed{...}} (a final answer), or no token of room is
  *       left (see below).
@@ -147,7 +149,9 @@ final class RolloutGenerator {
         }
         int[] own =
             PromptFormat.promptTokens(
-                tokenizer, PromptFormat.stepPrompt(question, rollout.actions, null));
+                tokenizer,
+                PromptFormat.stepPrompt(
+                    question, newest(rollout.actions, limits.solutionContextWindow()), null));
         int budget = context - prompt.length - rollout.tokens.size();
         if (budget < 1 || own.length >= context) {
           rollout.stop(FinishReason.CONTEXT_FULL);
@@ -180,6 +184,11 @@ final class RolloutGenerator {
               .build());
     }
     return new Group(version, steps, tokens);
+  }
+
+  /** The newest {@code window} of {@code actions}. */
+  private static List<String> newest(List<String> actions, int window) {
+    return actions.subList(Math.max(0, actions.size() - window), actions.size());
   }
 
   private static SamplingParams params(StepTask task, Tokenizer tokenizer, long seed) {

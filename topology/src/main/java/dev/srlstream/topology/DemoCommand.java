@@ -118,6 +118,7 @@ final class DemoCommand implements Callable<Integer> {
         null,
         null,
         new TaskSettings(8, 1.0f, 96),
+        DemoSetup.CONTEXT_WINDOW,
         4,
         recipe == Recipe.SFT ? 1e-3 : 3e-4,
         16,

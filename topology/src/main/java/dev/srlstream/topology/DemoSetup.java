@@ -53,6 +53,13 @@ final class DemoSetup {
   /** SFT settings of the base policy. */
   record Warmup(int updates, int batch, double learningRate, long seed) {}
 
+  /**
+   * Prompts show the last step only. Each arithmetic action ends with what remains of the
+   * expression, so the last step is the whole state, and prompts of long problems stay as short as
+   * those of easy ones: the small model's learned positions then carry over from easy to hard.
+   */
+  static final int CONTEXT_WINDOW = 1;
+
   static final Warmup DEFAULT_WARMUP = new Warmup(2000, 16, 3e-3, 1);
 
   private DemoSetup() {}
@@ -102,7 +109,8 @@ final class DemoSetup {
       throws IOException {
     List<ExpertSolution> solutions =
         easy.stream().map(ArithmeticProblem::toExpertSolution).toList();
-    SftExamples.Result examples = SftExamples.of(solutions, ModelConfig.DEFAULT, null);
+    SftExamples.Result examples =
+        SftExamples.of(solutions, ModelConfig.DEFAULT, null, CONTEXT_WINDOW);
     log.printf(
         "srl demo: warming a base policy by SFT on %d easy steps (%d updates of %d; cached for the"
             + " next run)%n",
@@ -165,7 +173,12 @@ final class DemoSetup {
   static String cacheKey(Warmup warmup) {
     String key =
         String.join(
-            "|", RECIPE_VERSION, EASY.toString(), ModelConfig.DEFAULT.toJson(), warmup.toString());
+            "|",
+            RECIPE_VERSION,
+            EASY.toString(),
+            ModelConfig.DEFAULT.toJson(),
+            warmup.toString(),
+            "window " + CONTEXT_WINDOW);
     return WeightsCodec.sha256Hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
   }
 }

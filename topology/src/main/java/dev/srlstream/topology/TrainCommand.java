@@ -141,6 +141,15 @@ final class TrainCommand implements Callable<Integer> {
   int maxNewTokens;
 
   @Option(
+      names = "--context-window",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Steps before the current one that a prompt shows, newest kept, in training and"
+              + " evaluation alike; 0 for all (default: 0).")
+  int contextWindow;
+
+  @Option(
       names = "--batch-groups",
       defaultValue = "4",
       paramLabel = "N",
@@ -246,6 +255,10 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--max-versions must be >= 0 (0 for no limit), but was " + maxVersions);
     }
+    if (contextWindow < 0) {
+      throw new IllegalArgumentException(
+          "--context-window must be >= 0 (0 for all), but was " + contextWindow);
+    }
     if (testProblems < 1) {
       throw new IllegalArgumentException("--test-problems must be >= 1, but was " + testProblems);
     }
@@ -299,6 +312,7 @@ final class TrainCommand implements Callable<Integer> {
         bootstrapServers,
         schemaRegistry,
         new TaskSettings(groupSize, temperature, maxNewTokens),
+        contextWindow == 0 ? Evaluator.Settings.ALL_STEPS : contextWindow,
         batchGroups,
         learningRate != null ? learningRate : parsed == Recipe.SFT ? 1e-3 : 3e-4,
         sftBatch,

@@ -38,9 +38,23 @@ public final class Evaluator {
    * @param maxNewTokens tokens a step may sample
    * @param seed the seed of the samples
    * @param threads parallel workers, each with its own policy
+   * @param contextWindow how many of the policy's own earlier actions a step's prompt shows, newest
+   *     kept ({@link #ALL_STEPS} for all): the same window the policy was trained with
    */
-  public record Settings(int k, float temperature, int maxNewTokens, long seed, int threads) {
+  public record Settings(
+      int k, float temperature, int maxNewTokens, long seed, int threads, int contextWindow) {
+
+    /** A context window that keeps every earlier action. */
+    public static final int ALL_STEPS = Integer.MAX_VALUE;
+
+    public Settings(int k, float temperature, int maxNewTokens, long seed, int threads) {
+      this(k, temperature, maxNewTokens, seed, threads, ALL_STEPS);
+    }
+
     public Settings {
+      if (contextWindow < 1) {
+        throw new IllegalArgumentException("contextWindow must be >= 1, but was " + contextWindow);
+      }
       if (k < 0) {
         throw new IllegalArgumentException("k must be >= 0, but was " + k);
       }
@@ -62,15 +76,19 @@ public final class Evaluator {
     }
 
     public Settings withK(int newK) {
-      return new Settings(newK, temperature, maxNewTokens, seed, threads);
+      return new Settings(newK, temperature, maxNewTokens, seed, threads, contextWindow);
     }
 
     public Settings withSeed(long newSeed) {
-      return new Settings(k, temperature, maxNewTokens, newSeed, threads);
+      return new Settings(k, temperature, maxNewTokens, newSeed, threads, contextWindow);
     }
 
     public Settings withThreads(int newThreads) {
-      return new Settings(k, temperature, maxNewTokens, seed, newThreads);
+      return new Settings(k, temperature, maxNewTokens, seed, newThreads, contextWindow);
+    }
+
+    public Settings withContextWindow(int newContextWindow) {
+      return new Settings(k, temperature, maxNewTokens, seed, threads, newContextWindow);
     }
   }
 
@@ -136,7 +154,10 @@ public final class Evaluator {
                   try (Policy own =
                       policy == null ? Policy.load(weights, SessionThreads.SINGLE) : null) {
                     StepwiseSolver solver =
-                        new StepwiseSolver(policy == null ? own : policy, settings.maxNewTokens());
+                        new StepwiseSolver(
+                            policy == null ? own : policy,
+                            settings.maxNewTokens(),
+                            settings.contextWindow());
                     for (int i = next.getAndIncrement();
                         i < scores.length && !Thread.currentThread().isInterrupted();
                         i = next.getAndIncrement()) {

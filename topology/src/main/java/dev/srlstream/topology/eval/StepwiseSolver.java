@@ -18,6 +18,10 @@ import java.util.Map;
  * shows with expert steps, and the text whole-solution rollouts are sampled on — so evaluation asks
  * exactly what training taught.
  *
+ * <p>With a context window, a prompt shows only the newest actions, as the training instances did
+ * (in the arithmetic data each action ends with what remains of the expression, so the last one is
+ * the whole state).
+ *
  * <p>A solution ends after {@code maxSteps} steps, or earlier at a step that did not end with EOS
  * (out of tokens or context), whose action is empty, or that writes {@code \boxed{…}}.
  *
@@ -29,10 +33,19 @@ import java.util.Map;
 final class StepwiseSolver {
   private final Policy policy;
   private final int maxNewTokens;
+  private final int contextWindow;
 
   StepwiseSolver(Policy policy, int maxNewTokens) {
+    this(policy, maxNewTokens, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param contextWindow how many of the newest own actions a prompt shows (the training window)
+   */
+  StepwiseSolver(Policy policy, int maxNewTokens, int contextWindow) {
     this.policy = policy;
     this.maxNewTokens = maxNewTokens;
+    this.contextWindow = contextWindow;
   }
 
   /** One solution: the policy's responses and the actions read from them, in order. */
@@ -69,7 +82,10 @@ final class StepwiseSolver {
       Map<List<String>, List<Draft>> byContext = new LinkedHashMap<>();
       for (Draft draft : drafts) {
         if (draft.stopReason == null) {
-          byContext.computeIfAbsent(List.copyOf(draft.actions), a -> new ArrayList<>()).add(draft);
+          List<String> actions = draft.actions;
+          List<String> shown =
+              actions.subList(Math.max(0, actions.size() - contextWindow), actions.size());
+          byContext.computeIfAbsent(List.copyOf(shown), a -> new ArrayList<>()).add(draft);
         }
       }
       if (byContext.isEmpty()) {

@@ -28,7 +28,19 @@ public final class SftExamples {
    */
   public static Result of(
       List<ExpertSolution> solutions, ModelConfig model, Integer maxSolutionSteps) {
-    InstanceExpander expander = new InstanceExpander(InstanceExpander.Config.defaults());
+    return of(solutions, model, maxSolutionSteps, InstanceExpander.Config.ALL_EARLIER_STEPS);
+  }
+
+  /**
+   * @param contextWindow how many of the earlier expert steps a prompt shows, newest kept
+   */
+  public static Result of(
+      List<ExpertSolution> solutions,
+      ModelConfig model,
+      Integer maxSolutionSteps,
+      int contextWindow) {
+    InstanceExpander expander =
+        new InstanceExpander(InstanceExpander.Config.defaults().withContextWindow(contextWindow));
     ByteTokenizer tokenizer = ByteTokenizer.INSTANCE;
     List<SftRunner.Example> examples = new ArrayList<>();
     int tooLong = 0;

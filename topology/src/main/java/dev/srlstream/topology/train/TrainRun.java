@@ -77,6 +77,7 @@ public final class TrainRun {
   private final ObjectNode summary = JSON.createObjectNode();
   private final long startNanos = System.nanoTime();
   private long trainingStartNanos;
+  private boolean warnedAllFiltered;
   private RunFiles files;
   private String stopReason;
 
@@ -200,6 +201,8 @@ public final class TrainRun {
               settings.model(),
               TrainerConfig.defaults().toBuilder()
                   .learningRate(settings.learningRate())
+                  // The ratio pi_theta / pi_behaviour needs both at the sampling temperature.
+                  .temperature(settings.tasks().temperature())
                   .seed(settings.seed())
                   .build());
       ActorService actors = null;
@@ -248,6 +251,7 @@ public final class TrainRun {
                         .groupId(actorGroup)
                         .instances(settings.actors())
                         .maxNewTokens(Math.max(settings.tasks().maxNewTokens(), 1))
+                        .solutionContextWindow(settings.contextWindow())
                         .basePolicy(settings.runDir().resolve(RunFiles.BASE_WEIGHTS))
                         .initSeed(settings.seed())
                         .build()));
@@ -381,7 +385,10 @@ public final class TrainRun {
     Map<TrainingMode, List<StepInstance>> byMode = new EnumMap<>(TrainingMode.class);
     for (TrainingMode mode : settings.recipe().modes()) {
       InstanceExpander expander =
-          new InstanceExpander(InstanceExpander.Config.defaults().withMode(mode));
+          new InstanceExpander(
+              InstanceExpander.Config.defaults()
+                  .withMode(mode)
+                  .withContextWindow(settings.contextWindow()));
       byMode.put(mode, expander.expandAll(settings.train(), Split.TRAIN));
     }
     return byMode;
@@ -498,7 +505,8 @@ public final class TrainRun {
   // ---- SFT: in this process, no Kafka ----
 
   private byte[] trainSft(Validator validator) throws Exception {
-    SftExamples.Result examples = SftExamples.of(settings.train(), settings.model(), null);
+    SftExamples.Result examples =
+        SftExamples.of(settings.train(), settings.model(), null, settings.contextWindow());
     if (examples.examples().isEmpty()) {
       throw new IllegalArgumentException(
           "the training data gives no SFT example (" + examples.tooLong() + " too long)");
@@ -618,6 +626,14 @@ public final class TrainRun {
       line.put("validation_version", lastValidation.version());
     }
     files.appendMetrics(line);
+    if (!warnedAllFiltered && snapshot.kept() == 0 && snapshot.filtered() >= 50) {
+      warnedAllFiltered = true;
+      say(
+          "warning: all %d groups so far were filtered by dynamic sampling (every rollout of a"
+              + " group scored the same, e.g. -1 for a malformed response): nothing can be"
+              + " learned; does the base policy write <think>…</think> and an action?",
+          snapshot.filtered());
+    }
     recordCurve(snapshot);
     recordValidation(validator);
     writeSummary();
@@ -739,6 +755,9 @@ public final class TrainRun {
         .put("group_size", settings.tasks().groupSize())
         .put("temperature", settings.tasks().temperature())
         .put("max_new_tokens", settings.tasks().maxNewTokens())
+        .put(
+            "context_window",
+            settings.contextWindow() == Integer.MAX_VALUE ? -1 : settings.contextWindow())
         .put("batch_groups", settings.batchGroups())
         .put("learning_rate", settings.learningRate())
         .put("actors", settings.actors())

@@ -27,6 +27,9 @@ import java.util.Objects;
  * @param bootstrapServers an external Kafka cluster, or null to start the embedded one
  * @param schemaRegistryUrl the external cluster's registry, or null with the embedded one
  * @param tasks group size, temperature and token budget of every task
+ * @param contextWindow how many earlier steps a step's prompt shows, newest kept ({@link
+ *     Evaluator.Settings#ALL_STEPS} for all): the expert steps of SRL instances and SFT examples,
+ *     and the policy's own actions in whole-solution rollouts and evaluation alike
  * @param batchGroups groups per policy update
  * @param learningRate the learner's AdamW learning rate (SFT's too)
  * @param sftBatch examples per SFT update
@@ -53,6 +56,7 @@ public record TrainSettings(
     String bootstrapServers,
     String schemaRegistryUrl,
     TaskSettings tasks,
+    int contextWindow,
     int batchGroups,
     double learningRate,
     int sftBatch,
@@ -99,7 +103,9 @@ public record TrainSettings(
     requirePositive("sftBatch", sftBatch);
     requirePositive("actors", actors);
     requirePositive("taskWindow", taskWindow);
+    requirePositive("contextWindow", contextWindow);
     Objects.requireNonNull(eval, "eval");
+    eval = eval.withContextWindow(contextWindow);
     if (validationProblems < 0) {
       throw new IllegalArgumentException(
           "validationProblems must be >= 0, but was " + validationProblems);

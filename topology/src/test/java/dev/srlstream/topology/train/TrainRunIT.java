@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.srlstream.learner.GrpoTrainer;
+import dev.srlstream.learner.SftRunner;
+import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
-import dev.srlstream.policy.Policy;
 import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.topology.data.ArithmeticProblem;
 import dev.srlstream.topology.data.ArithmeticProblems;
@@ -44,9 +46,25 @@ class TrainRunIT {
                 .withSteps(1, 2)
                 .withNumbers(9, 99)
                 .withSizes(30, 4, 4));
+    // A random policy writes no well-formed response, so every group would be filtered: a short
+    // SFT teaches it the format first, as the demo's warm-up does.
     byte[] base;
-    try (Policy fresh = Policy.initialize(TINY, 7)) {
-      base = fresh.exportWeights();
+    try (GrpoTrainer trainer =
+        GrpoTrainer.create(
+            TINY,
+            TrainerConfig.defaults().toBuilder()
+                .mode(TrainerConfig.Mode.SFT)
+                .learningRate(3e-3)
+                .seed(7)
+                .build())) {
+      SftRunner.run(
+          trainer,
+          SftExamples.of(solutions(data, Split.TRAIN), TINY, null).examples(),
+          150,
+          16,
+          7,
+          p -> {});
+      base = trainer.exportWeights(0);
     }
     Path runDir = dir.resolve("run");
     TrainSettings settings =
@@ -65,6 +83,7 @@ class TrainRunIT {
             null,
             null,
             new TaskSettings(4, 1.0f, 24),
+            Integer.MAX_VALUE,
             1,
             3e-4,
             8,
@@ -94,7 +113,8 @@ class TrainRunIT {
     // The actors picked up a published version: some rollouts were sampled under version >= 1.
     // (The learner keeps groups at most 2 versions stale, so version 4 could not be trained
     // without such rollouts.)
-    assertThat(StreamSupport.stream(curve.spliterator(), false).map(p -> p.path("version").asLong()))
+    assertThat(
+            StreamSupport.stream(curve.spliterator(), false).map(p -> p.path("version").asLong()))
         .anyMatch(v -> v >= 1);
     // The evaluation ran on the held-out problems, before and after.
     for (String which : List.of("base", "final")) {
