@@ -31,7 +31,7 @@ import java.util.Locale;
  */
 final class DemoSetup {
   /** Bump when anything that shapes the base policy changes, so old caches are not reused. */
-  private static final String RECIPE_VERSION = "demo-base-v1";
+  private static final String RECIPE_VERSION = "demo-base-v2";
 
   static final ArithmeticProblems.Config EASY =
       ArithmeticProblems.Config.defaults().withSteps(1, 2).withNumbers(9, 99).withSizes(8000, 0, 0);
@@ -120,6 +120,7 @@ final class DemoSetup {
         TrainerConfig.defaults().toBuilder()
             .mode(TrainerConfig.Mode.SFT)
             .learningRate(warmup.learningRate())
+            .warmupCosine(Math.max(1, warmup.updates() / 20), warmup.updates(), 0.02)
             .seed(warmup.seed())
             .build();
     long start = System.nanoTime();

@@ -38,6 +38,7 @@ final class TaskFeeder {
   private final long seed;
   private final String runId;
   private long sent;
+  private volatile Exception deliveryFailure;
 
   TaskFeeder(
       Producer<String, byte[]> producer,
@@ -97,16 +98,20 @@ final class TaskFeeder {
       StepInstance instance = cursor.next();
       String taskId = taskId(runId, instance.instanceId(), cursor.epoch);
       StepTask task = instance.toStepTask(taskId, settings, seed * 1_000_003L + sent, now);
+      // Not flushed: the run's loop must stay responsive (a flush waits out the delivery timeout
+      // when the cluster is gone); a failed delivery is kept and fails the run instead.
       producer.send(
           new ProducerRecord<>(
               Topics.TASKS.name(),
               instance.instanceId(),
-              taskSerde.serialize(Topics.TASKS.name(), task)));
+              taskSerde.serialize(Topics.TASKS.name(), task)),
+          (metadata, error) -> {
+            if (error != null && deliveryFailure == null) {
+              deliveryFailure = error;
+            }
+          });
       sent++;
       count++;
-    }
-    if (count > 0) {
-      producer.flush();
     }
     return count;
   }
@@ -118,6 +123,11 @@ final class TaskFeeder {
   /** Whether a task (or group, or rollout) id is one of run {@code runId}'s. */
   static boolean isOfRun(String id, String runId) {
     return id.startsWith(runId + ":");
+  }
+
+  /** The first task that could not be delivered, or null. */
+  Exception deliveryFailure() {
+    return deliveryFailure;
   }
 
   long sent() {

@@ -70,6 +70,7 @@ public final class TrainRun {
   private static final Duration TICK = Duration.ofMillis(250);
   private static final Duration STATUS_EVERY = Duration.ofSeconds(2);
   private static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final TrainSettings settings;
   private final PrintWriter log;
@@ -182,7 +183,11 @@ public final class TrainRun {
                 settings.tasks().groupSize(),
                 ScorerConfig.DEFAULTS.dynamicSamplingEpsilon());
         KafkaProducer<String, byte[]> producer = producer(bootstrap);
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        // Bounded closes: without a timeout they wait out every pending request when the cluster
+        // is gone (each client's close() is then a no-op).
+        AutoCloseable producerClose = () -> producer.close(CLOSE_TIMEOUT);
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        AutoCloseable adminClose = () -> admin.close(CLOSE_TIMEOUT)) {
       monitor.start();
       ScorerService scorer =
           ScorerService.start(
@@ -306,6 +311,10 @@ public final class TrainRun {
           if (failure != null) {
             throw new IllegalStateException(failure);
           }
+          if (feeder.deliveryFailure() != null) {
+            throw new IllegalStateException(
+                "could not deliver tasks to Kafka: " + rootMessage(feeder.deliveryFailure()));
+          }
           RunMonitor.Snapshot snapshot = monitor.snapshot();
           long done = snapshot.tasksRewarded() + actors.metrics().deadLetters();
           feeder.topUp(mode.get(), done, settings.taskWindow());
@@ -369,7 +378,7 @@ public final class TrainRun {
         }
         learnerRunning.set(false);
         if (learnerThread != null) {
-          learnerThread.join(TimeUnit.SECONDS.toMillis(120));
+          learnerThread.join(TimeUnit.SECONDS.toMillis(30));
         }
         if (learner != null) {
           learner.close();
@@ -496,6 +505,10 @@ public final class TrainRun {
             true,
             ProducerConfig.MAX_BLOCK_MS_CONFIG,
             30_000,
+            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            15_000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+            60_000,
             ProducerConfig.CLIENT_ID_CONFIG,
             "srl-feeder"),
         new StringSerializer(),
