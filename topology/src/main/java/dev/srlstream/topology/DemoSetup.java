@@ -56,10 +56,17 @@ final class DemoSetup {
   /**
    * Prompts show the last step only. Each arithmetic action ends with what remains of the
    * expression, so the last step is the whole state, and prompts of long problems stay as short as
-   * those of easy ones: the small model's learned positions then carry over from easy to hard.
+   * those of easy ones. (Measured: it helps a little, 2% to 5% greedy accuracy on hard problems for
+   * the same base, but the small model still does not carry what it learned on 1-2 operations over
+   * to 3-4.)
    */
   static final int CONTEXT_WINDOW = 1;
 
+  /**
+   * 2000 updates of 16 with a warm-up over the first 5% and a cosine decay to 2% of the peak rate
+   * 3e-3: about 2 minutes on 2 cores. (Measured on these problems: a constant rate reached 31%
+   * greedy accuracy on held-out easy problems after 3000 updates, the cosine schedule 63%.)
+   */
   static final Warmup DEFAULT_WARMUP = new Warmup(2000, 16, 3e-3, 1);
 
   private DemoSetup() {}

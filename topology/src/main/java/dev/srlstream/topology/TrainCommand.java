@@ -96,10 +96,10 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-versions",
-      defaultValue = "0",
       paramLabel = "N",
-      description = "Stop after N policy versions as well; 0 for no limit (default: 0).")
-  long maxVersions;
+      description =
+          "Stop after N new policy versions (SFT: N x 25 updates) as well (default: no limit).")
+  Long maxVersions;
 
   @Option(
       names = "--run-dir",
@@ -251,9 +251,10 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--minutes must be >= 0 (0 trains until stopped), but was " + minutes);
     }
-    if (maxVersions < 0) {
+    if (maxVersions != null && maxVersions < 1) {
+      // A budget of zero steps trains nothing: refused rather than run as an evaluation.
       throw new IllegalArgumentException(
-          "--max-versions must be >= 0 (0 for no limit), but was " + maxVersions);
+          "--max-versions must be >= 1 (leave it out for no limit), but was " + maxVersions);
     }
     if (contextWindow < 0) {
       throw new IllegalArgumentException(
@@ -308,7 +309,7 @@ final class TrainCommand implements Callable<Integer> {
         weights,
         model,
         minutes == 0 ? null : Duration.ofMillis(Math.round(minutes * 60_000)),
-        maxVersions,
+        maxVersions == null ? 0 : maxVersions,
         bootstrapServers,
         schemaRegistry,
         new TaskSettings(groupSize, temperature, maxNewTokens),

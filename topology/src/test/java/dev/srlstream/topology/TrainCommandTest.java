@@ -156,11 +156,15 @@ class TrainCommandTest {
   }
 
   @Test
-  void negativeMaxVersionsAreRejected() {
+  void aBudgetOfZeroOrNegativeVersionsIsRejected() {
     assertFails(
         run(with(sft(), "--max-versions", "-1")),
         1,
-        "srl train: --max-versions must be >= 0 (0 for no limit), but was -1");
+        "srl train: --max-versions must be >= 1 (leave it out for no limit), but was -1");
+    assertFails(
+        run(with(sft(), "--max-versions", "0")),
+        1,
+        "srl train: --max-versions must be >= 1 (leave it out for no limit), but was 0");
   }
 
   @Test
