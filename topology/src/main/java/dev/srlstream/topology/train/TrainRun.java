@@ -1,6 +1,5 @@
 package dev.srlstream.topology.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srlstream.actor.ActorConfig;
@@ -34,7 +33,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -61,12 +59,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * and measures validation accuracy. More actors on other machines can join the run's consumer group
  * (printed at the start) and share its tasks.
  *
- * <p>A run that stops early — by {@link #requestStop()}, a failed service, or a lost cluster —
- * still leaves its summary (status and reason), metrics, the weights reached so far, and its
+ * <p>A run that stops early — by {@link #requestStop(String)}, a failed service, or a lost cluster
+ * — still leaves its summary (status and reason), metrics, the weights reached so far, and its
  * report.
  */
 public final class TrainRun {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TICK = Duration.ofMillis(250);
   private static final Duration STATUS_EVERY = Duration.ofSeconds(2);
   private static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(30);
@@ -75,10 +72,9 @@ public final class TrainRun {
   private final TrainSettings settings;
   private final PrintWriter log;
   private final AtomicBoolean stopRequested = new AtomicBoolean();
-  private final ObjectNode summary = JSON.createObjectNode();
-  private final long startNanos = System.nanoTime();
+  private RunRecord record;
+  private ObjectNode summary;
   private long trainingStartNanos;
-  private boolean warnedAllFiltered;
   private RunFiles files;
   private String stopReason;
 
@@ -104,34 +100,36 @@ public final class TrainRun {
    */
   public ObjectNode run() throws Exception {
     files = new RunFiles(settings.runDir());
+    record = new RunRecord(settings, files, log);
+    summary = record.summary();
     try (RunFiles ignored = files) {
-      initSummary();
+      record.init();
       files.writeWeights(RunFiles.BASE_WEIGHTS, settings.baseWeights());
       if (!settings.test().isEmpty() && settings.evaluateBase()) {
-        say("evaluating the base policy on %d held-out problems", settings.test().size());
+        record.say("evaluating the base policy on %d held-out problems", settings.test().size());
         summary.set("base", evaluate(settings.baseWeights()));
-        writeSummary();
+        record.writeSummary();
       }
       byte[] last;
       try (Validator validator =
           new Validator(
-              settings.validationSample(), settings.eval(), files, this::elapsedSeconds)) {
+              settings.validationSample(), settings.eval(), files, record::elapsedSeconds)) {
         last = settings.recipe().streams() ? trainOnKafka(validator) : trainSft(validator);
         files.writeWeights(RunFiles.FINAL_WEIGHTS, last);
-        recordValidation(validator);
+        record.recordValidation(validator);
       }
       boolean interrupted =
           stopRequested.get() && stopReason != null && stopReason.startsWith("interrupted");
       if (!settings.test().isEmpty() && !interrupted) {
-        say("evaluating the final policy on %d held-out problems", settings.test().size());
+        record.say("evaluating the final policy on %d held-out problems", settings.test().size());
         summary.set("final", evaluate(last));
       }
       summary.put("status", stopRequested.get() ? "stopped: " + stopReason : "finished");
-      writeSummary();
+      record.writeSummary();
       return summary;
     } catch (Exception | Error e) {
       summary.put("status", "failed: " + rootMessage(e));
-      writeSummary();
+      record.writeSummary();
       throw e;
     }
   }
@@ -143,7 +141,7 @@ public final class TrainRun {
     String bootstrap = settings.bootstrapServers();
     String registryUrl = settings.schemaRegistryUrl();
     if (settings.embedded()) {
-      say("starting the embedded Kafka broker and schema registry");
+      record.say("starting the embedded Kafka broker and schema registry");
       infra =
           LocalInfrastructure.start(
               new LocalInfrastructure.Config(settings.runDir().resolve("kafka"), 0, 0));
@@ -260,7 +258,7 @@ public final class TrainRun {
                         .basePolicy(settings.runDir().resolve(RunFiles.BASE_WEIGHTS))
                         .initSeed(settings.seed())
                         .build()));
-        say(
+        record.say(
             "scorer, learner and %d actor(s) running on %s; more actors can join with: srl actor"
                 + " --bootstrap-servers %s --schema-registry %s --policy %s --group-id %s"
                 + " --base-policy %s",
@@ -282,17 +280,19 @@ public final class TrainRun {
                 settings.seed(),
                 runId);
         long experts = feeder.publishExpertSteps();
-        say(
+        record.say(
             "%d expert steps published; training %s (%s)",
             experts,
             settings.recipe(),
-            settings.budget() == null ? "until stopped" : "for " + minutes(settings.budget()));
+            settings.budget() == null
+                ? "until stopped"
+                : "for " + RunRecord.minutes(settings.budget()));
         if (validator.enabled()) {
           validator.measureNow(0, settings.baseWeights());
         }
 
         trainingStartNanos = System.nanoTime();
-        Progress progress = new Progress();
+        RunRecord.Progress progress = new RunRecord.Progress();
         long nextStatus = 0;
         long lastValidationNanos = System.nanoTime();
         long lastClusterAnswer = System.nanoTime();
@@ -331,8 +331,8 @@ public final class TrainRun {
                   .put("to", "rlvr")
                   .put("reason", reason)
                   .put("version", learner.version())
-                  .put("elapsed_seconds", elapsedSeconds());
-              say("switching from SRL to RLVR at version %d: %s", learner.version(), reason);
+                  .put("elapsed_seconds", record.elapsedSeconds());
+              record.say("switching from SRL to RLVR at version %d: %s", learner.version(), reason);
             }
           }
           if (validator.enabled()
@@ -345,13 +345,13 @@ public final class TrainRun {
           }
           if (System.nanoTime() >= nextStatus) {
             lastClusterAnswer = checkCluster(admin, lastClusterAnswer);
-            tick(progress, snapshot, learner, actors, validator, feeder.sent(), mode.get());
+            record.tick(progress, snapshot, learner, actors, validator, feeder.sent(), mode.get());
             nextStatus = System.nanoTime() + STATUS_EVERY.toNanos();
           }
           Thread.sleep(TICK.toMillis());
         }
-        summary.put("training_seconds", round(trainingTime().toNanos() / 1e9));
-        say("training ends at version %d; stopping the services", learner.version());
+        summary.put("training_seconds", RunRecord.round(trainingTime().toNanos() / 1e9));
+        record.say("training ends at version %d; stopping the services", learner.version());
         actors.close();
         actors = null;
         learnerRunning.set(false);
@@ -359,10 +359,12 @@ public final class TrainRun {
         long version = learner.version();
         byte[] last = trainer.exportWeights(version);
         if (!monitor.awaitRewardsUpTo(rewardEnds(admin), Duration.ofSeconds(15))) {
-          say("the reward curve may miss the last rewards: the monitor did not catch up in 15 s");
+          record.say(
+              "the reward curve may miss the last rewards: the monitor did not catch up in 15 s");
         }
-        tick(progress, monitor.snapshot(), learner, null, validator, feeder.sent(), mode.get());
-        recordCurve(monitor.snapshot());
+        record.tick(
+            progress, monitor.snapshot(), learner, null, validator, feeder.sent(), mode.get());
+        record.recordCurve(monitor.snapshot());
         if (validator.enabled()
             && validator.points().stream().noneMatch(p -> p.version() == version)) {
           validator.measureNow(version, last);
@@ -489,7 +491,7 @@ public final class TrainRun {
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       List<String> created = TopicProvisioner.provision(admin, Topics.ALL);
       if (!created.isEmpty()) {
-        say("created topics %s", created);
+        record.say("created topics %s", created);
       }
     }
   }
@@ -524,10 +526,12 @@ public final class TrainRun {
       throw new IllegalArgumentException(
           "the training data gives no SFT example (" + examples.tooLong() + " too long)");
     }
-    say(
+    record.say(
         "SFT on %d expert steps (%s)",
         examples.examples().size(),
-        settings.budget() == null ? "until stopped" : "for " + minutes(settings.budget()));
+        settings.budget() == null
+            ? "until stopped"
+            : "for " + RunRecord.minutes(settings.budget()));
     if (validator.enabled()) {
       validator.measureNow(0, settings.baseWeights());
     }
@@ -559,18 +563,20 @@ public final class TrainRun {
         version++;
         double loss = metrics.getOrDefault("loss", Double.NaN);
         lossCurve.addObject().put("version", version).put("loss", loss);
-        ObjectNode line = baseLine(version);
+        ObjectNode line = record.baseLine(version);
         line.put("loss", loss);
         files.appendMetrics(line);
-        say("[%s] v %d | loss %.4f | rss %s", clock(), version, loss, gib(RunFiles.rssBytes()));
+        record.say(
+            "[%s] v %d | loss %.4f | rss %s",
+            record.clock(), version, loss, RunRecord.gib(RunFiles.rssBytes()));
         if (validator.enabled()
             && System.nanoTime() - lastValidationNanos >= settings.validationInterval().toNanos()) {
           validator.measureNow(version, trainer.exportWeights(version));
           lastValidationNanos = System.nanoTime();
         }
-        writeSummary();
+        record.writeSummary();
       }
-      summary.put("training_seconds", round(trainingTime().toNanos() / 1e9));
+      summary.put("training_seconds", RunRecord.round(trainingTime().toNanos() / 1e9));
       long finalVersion = version;
       summary.put("versions", finalVersion);
       byte[] last = trainer.exportWeights(finalVersion);
@@ -579,138 +585,6 @@ public final class TrainRun {
         validator.measureNow(finalVersion, last);
       }
       return last;
-    }
-  }
-
-  // ---- progress, summary ----
-
-  /** Rates between status ticks. */
-  private static final class Progress {
-    long lastNanos = System.nanoTime();
-    long lastRollouts;
-    long lastTokens;
-  }
-
-  private void tick(
-      Progress progress,
-      RunMonitor.Snapshot snapshot,
-      LearnerService learner,
-      ActorService actors,
-      Validator validator,
-      long tasksSent,
-      TrainingMode mode) {
-    long now = System.nanoTime();
-    double seconds = Math.max(1e-3, (now - progress.lastNanos) / 1e9);
-    double rolloutsPerSecond = 0;
-    double tokensPerSecond = 0;
-    if (actors != null) {
-      long rollouts = actors.metrics().rollouts();
-      long tokens = actors.metrics().responseTokens();
-      rolloutsPerSecond = (rollouts - progress.lastRollouts) / seconds;
-      tokensPerSecond = (tokens - progress.lastTokens) / seconds;
-      progress.lastRollouts = rollouts;
-      progress.lastTokens = tokens;
-    }
-    progress.lastNanos = now;
-    Map<Long, Long> staleness = learner.counters().stalenessHistogram();
-    long trained = staleness.values().stream().mapToLong(Long::longValue).sum();
-    double stalenessMean =
-        trained == 0
-            ? Double.NaN
-            : staleness.entrySet().stream().mapToDouble(e -> e.getKey() * e.getValue()).sum()
-                / trained;
-    ObjectNode line = baseLine(learner.version());
-    line.put("mode", mode.name().toLowerCase(Locale.ROOT));
-    line.put("tasks_sent", tasksSent);
-    line.put("rewards", snapshot.rewards());
-    putNumber(line, "mean_step_reward", snapshot.recentMeanReward());
-    line.put("kept_groups", snapshot.kept());
-    line.put("filtered_groups", snapshot.filtered());
-    line.put("groups_trained", learner.counters().groupsTrained());
-    line.put("rollouts_per_second", rolloutsPerSecond);
-    line.put("tokens_per_second", tokensPerSecond);
-    putNumber(line, "staleness_mean", stalenessMean);
-    line.put("dropped_stale", learner.counters().groupsDroppedStale());
-    Validator.Point best = validator.best();
-    List<Validator.Point> points = validator.points();
-    Validator.Point lastValidation = points.isEmpty() ? null : points.get(points.size() - 1);
-    if (lastValidation != null) {
-      line.put("validation_greedy_accuracy", lastValidation.greedyAccuracy());
-      line.put("validation_version", lastValidation.version());
-    }
-    files.appendMetrics(line);
-    if (!warnedAllFiltered && snapshot.kept() == 0 && snapshot.filtered() >= 50) {
-      warnedAllFiltered = true;
-      say(
-          "warning: all %d groups so far were filtered by dynamic sampling (every rollout of a"
-              + " group scored the same, e.g. -1 for a malformed response): nothing can be"
-              + " learned; does the base policy write <think>…</think> and an action?",
-          snapshot.filtered());
-    }
-    recordCurve(snapshot);
-    recordValidation(validator);
-    writeSummary();
-    say(
-        "[%s] v %d | %s reward %s | groups %d kept / %d filtered | %.0f tok/s | staleness %s%s |"
-            + " rss %s",
-        clock(),
-        learner.version(),
-        mode == TrainingMode.SRL ? "step" : mode.name().toLowerCase(Locale.ROOT),
-        Double.isNaN(snapshot.recentMeanReward())
-            ? "–"
-            : String.format(Locale.ROOT, "%.3f", snapshot.recentMeanReward()),
-        snapshot.kept(),
-        snapshot.filtered(),
-        tokensPerSecond,
-        Double.isNaN(stalenessMean) ? "–" : String.format(Locale.ROOT, "%.2f", stalenessMean),
-        lastValidation == null
-            ? ""
-            : String.format(
-                Locale.ROOT,
-                " | val %.0f%% (v %d, best %.0f%%)",
-                100 * lastValidation.greedyAccuracy(),
-                lastValidation.version(),
-                100 * best.greedyAccuracy()),
-        gib(RunFiles.rssBytes()));
-  }
-
-  private ObjectNode baseLine(long version) {
-    ObjectNode line = JSON.createObjectNode();
-    line.put("elapsed_seconds", round(elapsedSeconds()));
-    line.put("version", version);
-    line.put("rss_bytes", RunFiles.rssBytes());
-    return line;
-  }
-
-  private void recordCurve(RunMonitor.Snapshot snapshot) {
-    ArrayNode curve = summary.putArray("reward_curve");
-    for (RunMonitor.VersionPoint p : snapshot.curve()) {
-      curve
-          .addObject()
-          .put("version", p.version())
-          .put("mean_reward", p.meanReward())
-          .put("rewards", p.rewards())
-          .put("kept_groups", p.kept())
-          .put("filtered_groups", p.filtered());
-    }
-  }
-
-  private void recordValidation(Validator validator) {
-    ArrayNode points = summary.putArray("validation");
-    for (Validator.Point p : validator.points()) {
-      points
-          .addObject()
-          .put("version", p.version())
-          .put("greedy_accuracy", p.greedyAccuracy())
-          .put("elapsed_seconds", round(p.elapsedSeconds()));
-    }
-    Validator.Point best = validator.best();
-    if (best != null) {
-      summary
-          .putObject("best_validation")
-          .put("version", best.version())
-          .put("greedy_accuracy", best.greedyAccuracy())
-          .put("weights", RunFiles.BEST_WEIGHTS);
     }
   }
 
@@ -724,11 +598,11 @@ public final class TrainRun {
             settings.eval(),
             done -> {
               if (done % every == 0 && done < total) {
-                say("  evaluated %d/%d", done, total);
+                record.say("  evaluated %d/%d", done, total);
               }
             });
     ObjectNode node = EvalReports.summary(report);
-    say(
+    record.say(
         "  greedy %.1f%% | avg@%d %.1f%% | pass@%d %.1f%%",
         100 * report.greedyAccuracy(),
         report.k(),
@@ -738,96 +612,9 @@ public final class TrainRun {
     return node;
   }
 
-  private void initSummary() {
-    summary.put("run_id", settings.runId());
-    summary.put("recipe", settings.recipe().cliName());
-    summary.put("status", "running");
-    ObjectNode budget = summary.putObject("budget");
-    if (settings.budget() == null) {
-      budget.putNull("minutes");
-    } else {
-      budget.put("minutes", settings.budget().toMillis() / 60_000.0);
-    }
-    if (settings.maxVersions() > 0) {
-      budget.put("max_versions", settings.maxVersions());
-    } else {
-      budget.putNull("max_versions");
-    }
-    summary
-        .putObject("seeds")
-        .put("data", settings.seed())
-        .put("policy", settings.seed())
-        .put("sampling", settings.seed());
-    summary
-        .putObject("data")
-        .put("train_problems", settings.train().size())
-        .put("validation_problems", settings.validationSample().size())
-        .put("test_problems", settings.test().size());
-    summary
-        .putObject("settings")
-        .put("group_size", settings.tasks().groupSize())
-        .put("temperature", settings.tasks().temperature())
-        .put("max_new_tokens", settings.tasks().maxNewTokens())
-        .put(
-            "context_window",
-            settings.contextWindow() == Integer.MAX_VALUE ? -1 : settings.contextWindow())
-        .put("batch_groups", settings.batchGroups())
-        .put("learning_rate", settings.learningRate())
-        .put("actors", settings.actors())
-        .put("task_window", settings.taskWindow())
-        .put("model_parameters", settings.model().toJson());
-    summary.putNull("base");
-    summary.putNull("final");
-    summary.putArray("reward_curve");
-    summary.putArray("validation");
-    writeSummary();
-  }
-
-  private void writeSummary() {
-    summary.put("elapsed_seconds", round(elapsedSeconds()));
-    summary.put("peak_rss_bytes", RunFiles.peakRssBytes());
-    files.writeSummary(summary);
-  }
-
   /** The time spent training (the budget's measure): evaluation and start-up do not count. */
   private Duration trainingTime() {
     return Duration.ofNanos(System.nanoTime() - trainingStartNanos);
-  }
-
-  private double elapsedSeconds() {
-    return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  private String clock() {
-    long s = (long) elapsedSeconds();
-    return String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
-  }
-
-  private static String minutes(Duration d) {
-    return String.format(Locale.ROOT, "%.1f min", d.toMillis() / 60_000.0);
-  }
-
-  private static String gib(long bytes) {
-    return bytes < 0 ? "–" : String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
-  }
-
-  private static double round(double seconds) {
-    return Math.round(seconds * 10) / 10.0;
-  }
-
-  private static void putNumber(ObjectNode node, String field, double value) {
-    if (Double.isNaN(value)) {
-      node.putNull(field);
-    } else {
-      node.put(field, value);
-    }
-  }
-
-  private void say(String format, Object... args) {
-    synchronized (log) {
-      log.printf(Locale.ROOT, "srl train: " + format + "%n", args);
-      log.flush();
-    }
   }
 
   static String rootMessage(Throwable t) {
