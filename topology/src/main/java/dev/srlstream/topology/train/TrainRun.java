@@ -42,6 +42,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
@@ -187,12 +188,30 @@ public final class TrainRun {
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         AutoCloseable adminClose = () -> admin.close(CLOSE_TIMEOUT)) {
       monitor.start();
+      // A run reads only what is produced after it starts: on a shared cluster the topics still
+      // hold earlier runs' tasks, rollouts and groups, which its new consumer groups would
+      // otherwise read from the beginning (the expert steps are the exception: the scorer needs
+      // them all, and has no committed offset there).
+      String scorerApplication = "srl-scorer-" + runId;
+      String actorGroup = "srl-actors-" + runId;
+      LearnerConfig learnerConfig =
+          new LearnerConfig(
+              runId,
+              settings.batchGroups(),
+              2,
+              StalenessPolicy.DROP,
+              settings.runDir().resolve("checkpoints"),
+              3,
+              settings.maxVersions());
+      startAtTheEnd(admin, scorerApplication, Topics.ROLLOUT_STEPS.name());
+      startAtTheEnd(admin, learnerConfig.clientId(), Topics.TRAINING_GROUPS.name());
+      startAtTheEnd(admin, actorGroup, Topics.TASKS.name());
       ScorerService scorer =
           ScorerService.start(
               new ScorerService.Settings(
                   bootstrap,
                   registryUrl,
-                  "srl-scorer-" + runId,
+                  scorerApplication,
                   settings.runDir().resolve("scorer-state"),
                   1,
                   ScorerConfig.DEFAULTS,
@@ -218,17 +237,7 @@ public final class TrainRun {
         learner =
             LearnerService.start(
                 new LearnerService.Settings(
-                    bootstrap,
-                    new LearnerConfig(
-                        runId,
-                        settings.batchGroups(),
-                        2,
-                        StalenessPolicy.DROP,
-                        settings.runDir().resolve("checkpoints"),
-                        3,
-                        settings.maxVersions()),
-                    Topics.TRAINING_GROUPS.name(),
-                    Map.of()),
+                    bootstrap, learnerConfig, Topics.TRAINING_GROUPS.name(), Map.of()),
                 trainer,
                 registry);
         LearnerService runningLearner = learner;
@@ -243,7 +252,6 @@ public final class TrainRun {
                 },
                 "srl-learner");
         learnerThread.start();
-        String actorGroup = "srl-actors-" + runId;
         actors =
             ActorService.start(
                 ActorService.Settings.of(
@@ -460,6 +468,39 @@ public final class TrainRun {
       }
       return lastAnswer;
     }
+  }
+
+  /**
+   * Commits the current end offsets of {@code topic} for consumer group {@code group}, unless the
+   * group has committed offsets already (a run resumed under the same name keeps its own).
+   */
+  private static void startAtTheEnd(Admin admin, String group, String topic) throws Exception {
+    if (!admin
+        .listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata()
+        .get(30, TimeUnit.SECONDS)
+        .isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    int partitions =
+        admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(30, TimeUnit.SECONDS)
+            .get(topic)
+            .partitions()
+            .size();
+    for (int p = 0; p < partitions; p++) {
+      request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+    admin
+        .listOffsets(request)
+        .all()
+        .get(30, TimeUnit.SECONDS)
+        .forEach((tp, info) -> ends.put(tp, new OffsetAndMetadata(info.offset())));
+    admin.alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
   }
 
   /** The last stable offsets of the step rewards (what a read_committed reader can reach). */
