@@ -482,30 +482,20 @@ public final class TrainRun {
         .isEmpty()) {
       return;
     }
-    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    int partitions =
-        admin
-            .describeTopics(List.of(topic))
-            .allTopicNames()
-            .get(30, TimeUnit.SECONDS)
-            .get(topic)
-            .partitions()
-            .size();
-    for (int p = 0; p < partitions; p++) {
-      request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-    }
     Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-    admin
-        .listOffsets(request)
-        .all()
-        .get(30, TimeUnit.SECONDS)
-        .forEach((tp, info) -> ends.put(tp, new OffsetAndMetadata(info.offset())));
+    endOffsets(admin, topic, IsolationLevel.READ_UNCOMMITTED)
+        .forEach((tp, offset) -> ends.put(tp, new OffsetAndMetadata(offset)));
     admin.alterConsumerGroupOffsets(group, ends).all().get(30, TimeUnit.SECONDS);
   }
 
   /** The last stable offsets of the step rewards (what a read_committed reader can reach). */
   private static Map<TopicPartition, Long> rewardEnds(Admin admin) throws Exception {
-    String topic = Topics.STEP_REWARDS.name();
+    return endOffsets(admin, Topics.STEP_REWARDS.name(), IsolationLevel.READ_COMMITTED);
+  }
+
+  /** The end offset of every partition of {@code topic}, as a reader of that isolation sees it. */
+  private static Map<TopicPartition, Long> endOffsets(
+      Admin admin, String topic, IsolationLevel isolation) throws Exception {
     int partitions =
         admin
             .describeTopics(List.of(topic))
@@ -520,7 +510,7 @@ public final class TrainRun {
     }
     Map<TopicPartition, Long> ends = new HashMap<>();
     admin
-        .listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+        .listOffsets(request, new ListOffsetsOptions(isolation))
         .all()
         .get(30, TimeUnit.SECONDS)
         .forEach((tp, info) -> ends.put(tp, info.offset()));
