@@ -12,13 +12,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -64,45 +63,30 @@ final class CompareCommand implements Callable<Integer> {
       description = "Where the comparison goes (default: runs/<id>-compare).")
   Path runDir;
 
-  @Option(
-      names = "--cache-dir",
-      defaultValue = "runs/.cache",
-      paramLabel = "DIR",
-      description = "Where the warmed base policy is cached (default: ${DEFAULT-VALUE}).")
-  Path cacheDir;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      paramLabel = "N",
-      description = "Seed of every run (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin DemoOptions demo;
 
   @Override
   public Integer call() throws Exception {
-    if (!(minutes > 0) || Double.isInfinite(minutes)) {
-      throw new IllegalArgumentException("--minutes must be > 0, but was " + minutes);
-    }
+    DemoOptions.requirePositiveMinutes(minutes);
     List<Recipe> parsed = recipes.stream().map(String::strip).map(Recipe::of).toList();
     PrintWriter log = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    String id =
-        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-compare";
+    String id = DemoOptions.newRunId("compare");
     Path dir = (runDir != null ? runDir : Path.of("runs", id)).toAbsolutePath();
     TrainCommand.requireEmptyOrAbsent(dir);
     Files.createDirectories(dir);
     DemoSetup.Prepared prepared =
-        DemoSetup.prepare(dir.resolve("data"), cacheDir, DemoSetup.DEFAULT_WARMUP, log);
+        DemoSetup.prepare(dir.resolve("data"), demo.cacheDir, DemoSetup.DEFAULT_WARMUP, log);
     byte[] base = Files.readAllBytes(prepared.baseWeights());
     Duration budget = Duration.ofMillis(Math.round(minutes * 60_000));
 
     ObjectNode compare = JSON.createObjectNode();
     compare.putObject("budget").put("minutes", minutes);
-    compare.putObject("seeds").put("data", 1).put("policy", seed).put("sampling", seed);
+    compare.putObject("seeds").put("data", 1).put("policy", demo.seed).put("sampling", demo.seed);
     ArrayNode rows = compare.putArray("rows");
 
     TrainSettings probe =
-        DemoCommand.demoSettings(Recipe.SRL, id, dir, prepared, base, budget, seed, false);
+        DemoCommand.demoSettings(Recipe.SRL, id, dir, prepared, base, budget, demo.seed, false);
     compare.put("k", probe.eval().k());
     compare.put("problems", probe.test().size());
     log.printf(
@@ -119,7 +103,14 @@ final class CompareCommand implements Callable<Integer> {
       log.flush();
       TrainSettings settings =
           DemoCommand.demoSettings(
-              recipe, id + "-" + recipe.cliName(), recipeDir, prepared, base, budget, seed, false);
+              recipe,
+              id + "-" + recipe.cliName(),
+              recipeDir,
+              prepared,
+              base,
+              budget,
+              demo.seed,
+              false);
       try {
         ObjectNode summary =
             TrainCommand.runAndReport(

@@ -10,11 +10,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -50,34 +49,19 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where the run goes; must not exist or be empty (default: runs/<run id>).")
   Path runDir;
 
-  @Option(
-      names = "--cache-dir",
-      defaultValue = "runs/.cache",
-      paramLabel = "DIR",
-      description = "Where the warmed base policy is cached (default: ${DEFAULT-VALUE}).")
-  Path cacheDir;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      paramLabel = "N",
-      description = "Seed of task order, sampling and training (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin DemoOptions demo;
 
   @Override
   public Integer call() throws Exception {
-    if (!(minutes > 0) || Double.isInfinite(minutes)) {
-      throw new IllegalArgumentException("--minutes must be > 0, but was " + minutes);
-    }
+    DemoOptions.requirePositiveMinutes(minutes);
     PrintWriter log = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    String runId =
-        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-demo";
+    String runId = DemoOptions.newRunId("demo");
     Path dir = (runDir != null ? runDir : Path.of("runs", runId)).toAbsolutePath();
     TrainCommand.requireEmptyOrAbsent(dir);
     Files.createDirectories(dir);
     DemoSetup.Prepared prepared =
-        DemoSetup.prepare(dir.resolve("data"), cacheDir, DemoSetup.DEFAULT_WARMUP, log);
+        DemoSetup.prepare(dir.resolve("data"), demo.cacheDir, DemoSetup.DEFAULT_WARMUP, log);
     TrainSettings settings =
         demoSettings(
             Recipe.SRL,
@@ -86,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
             prepared,
             Files.readAllBytes(prepared.baseWeights()),
             Duration.ofMillis(Math.round(minutes * 60_000)),
-            seed,
+            demo.seed,
             true);
     ObjectNode summary = TrainCommand.runAndReport(settings, log, out, s -> printOutcome(s, log));
     return summary.path("status").asText().startsWith("failed") ? 1 : 0;

@@ -16,8 +16,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -289,12 +287,7 @@ final class TrainCommand implements Callable<Integer> {
         weights = fresh.exportWeights();
       }
     }
-    String runId =
-        runIdOverride != null
-            ? runIdOverride
-            : LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
-                + "-"
-                + parsed.cliName();
+    String runId = runIdOverride != null ? runIdOverride : DemoOptions.newRunId(parsed.cliName());
     Path dir = runDir != null ? runDir : Path.of("runs", runId);
     requireEmptyOrAbsent(dir);
     Evaluator.Settings eval = Evaluator.Settings.defaults().withK(k).withSeed(seed);
