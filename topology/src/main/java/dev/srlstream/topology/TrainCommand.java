@@ -237,13 +237,13 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    TrainSettings settings = settings(null);
+    TrainSettings settings = settings();
     ObjectNode summary = runAndReport(settings, spec.commandLine().getErr(), out, s -> {});
     return summary.path("status").asText().startsWith("failed") ? 1 : 0;
   }
 
-  /** Builds the run's settings; {@code runIdPrefix} names runs of a comparison. */
-  TrainSettings settings(String runIdOverride) throws Exception {
+  /** The run's settings, every option checked in the user's terms before anything starts. */
+  TrainSettings settings() throws Exception {
     Recipe parsed = Recipe.of(recipe);
     if (!(minutes >= 0) || Double.isInfinite(minutes)) {
       throw new IllegalArgumentException(
@@ -287,7 +287,7 @@ final class TrainCommand implements Callable<Integer> {
         weights = fresh.exportWeights();
       }
     }
-    String runId = runIdOverride != null ? runIdOverride : DemoOptions.newRunId(parsed.cliName());
+    String runId = DemoOptions.newRunId(parsed.cliName());
     Path dir = runDir != null ? runDir : Path.of("runs", runId);
     requireEmptyOrAbsent(dir);
     Evaluator.Settings eval = Evaluator.Settings.defaults().withK(k).withSeed(seed);
