@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
           + " embedded Kafka broker and schema registry, run actors, scorer and learner on Kafka"
           + " on hard problems, evaluate the base and the trained policy on held-out hard"
           + " problems, and write the report.",
-      "Measured on 2 cores with the defaults: 8 min 43 s the first time (the build about 1 min,"
+      "Measured on 2 cores with the defaults: 8.5 minutes the first time (the build about 1 min,"
           + " the SFT warm-up about 2), about --minutes plus 2 afterwards. Progress shows as a"
           + " status line every 2 s. The last line printed names the run directory."
     })
