@@ -12,8 +12,8 @@ final class CliFiles {
 
   private CliFiles() {}
 
-  /** Requires an existing, readable regular file. */
-  static void requireInputFile(Path path, String option) {
+  /** Requires an existing, readable regular file, and returns its path. */
+  static Path requireInputFile(Path path, String option) {
     if (!Files.exists(path)) {
       throw new IllegalArgumentException(
           option + " must be a readable file, but " + path + " does not exist");
@@ -26,6 +26,7 @@ final class CliFiles {
       throw new IllegalArgumentException(
           option + " must be a readable file, but " + path + " is not readable");
     }
+    return path;
   }
 
   /**

@@ -137,14 +137,20 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The problems of a data file, all with answers, the first {@code limit} when given. */
-  static List<ExpertSolution> readProblems(Path file, String option, Integer limit)
-      throws Exception {
+  /** The expert solutions of a data file (our JSONL), at least one. */
+  static List<ExpertSolution> readSolutions(Path file, String option) throws Exception {
     CliFiles.requireInputFile(file, option);
     List<ExpertSolution> solutions = new JsonlSolutionReader().read(file).solutions();
     if (solutions.isEmpty()) {
       throw new IllegalArgumentException(option + " " + file + " holds no problem");
     }
+    return solutions;
+  }
+
+  /** The problems of a data file, all with answers, the first {@code limit} when given. */
+  static List<ExpertSolution> readProblems(Path file, String option, Integer limit)
+      throws Exception {
+    List<ExpertSolution> solutions = readSolutions(file, option);
     List<ExpertSolution> withAnswers = solutions.stream().filter(s -> s.answer() != null).toList();
     if (withAnswers.isEmpty()) {
       throw new IllegalArgumentException(

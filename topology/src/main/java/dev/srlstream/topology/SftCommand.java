@@ -95,7 +95,8 @@ final class SftCommand implements Callable<Integer> {
     ModelConfig model =
         modelConfig == null
             ? ModelConfig.DEFAULT
-            : ModelConfig.fromJson(Files.readString(requireInput(modelConfig, "--model-config")));
+            : ModelConfig.fromJson(
+                Files.readString(CliFiles.requireInputFile(modelConfig, "--model-config")));
     List<SftRunner.Example> examples = examples(model);
     out.printf("srl sft: %d examples from %s%n", examples.size(), data);
     out.flush();
@@ -134,11 +135,6 @@ final class SftCommand implements Callable<Integer> {
     return out.toAbsolutePath();
   }
 
-  private static Path requireInput(Path path, String option) {
-    CliFiles.requireInputFile(path, option);
-    return path;
-  }
-
   /** Every step of every (short enough) solution as a prompt and a target. */
   private List<SftRunner.Example> examples(ModelConfig model) throws Exception {
     if (updates < 1) {
@@ -148,7 +144,7 @@ final class SftCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--batch must be >= 1, but was " + batch);
     }
     CliFiles.requireOutputFile(out, "--out");
-    ReadResult read = new JsonlSolutionReader().read(requireInput(data, "--data"));
+    ReadResult read = new JsonlSolutionReader().read(CliFiles.requireInputFile(data, "--data"));
     SftExamples.Result result = SftExamples.of(read.solutions(), model, maxSolutionSteps);
     List<SftRunner.Example> examples = result.examples();
     int tooLong = result.tooLong();

@@ -5,7 +5,6 @@ import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.Policy;
 import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.topology.data.ExpertSolution;
-import dev.srlstream.topology.data.JsonlSolutionReader;
 import dev.srlstream.topology.data.TaskSettings;
 import dev.srlstream.topology.eval.Evaluator;
 import dev.srlstream.topology.train.Recipe;
@@ -265,7 +264,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--validation-every must be >= 1 second, but was " + validationEverySeconds);
     }
-    List<ExpertSolution> train = read(data, "--data");
+    List<ExpertSolution> train = EvalCommand.readSolutions(data, "--data");
     List<ExpertSolution> validationSet =
         validation == null ? List.of() : EvalCommand.readProblems(validation, "--validation", null);
     List<ExpertSolution> testSet =
@@ -273,7 +272,8 @@ final class TrainCommand implements Callable<Integer> {
     ModelConfig model =
         modelConfig == null
             ? null
-            : ModelConfig.fromJson(Files.readString(requireInput(modelConfig, "--model-config")));
+            : ModelConfig.fromJson(
+                Files.readString(CliFiles.requireInputFile(modelConfig, "--model-config")));
     byte[] weights;
     if (base != null) {
       weights =
@@ -359,20 +359,6 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return summary;
-  }
-
-  private static List<ExpertSolution> read(Path file, String option) throws Exception {
-    requireInput(file, option);
-    List<ExpertSolution> solutions = new JsonlSolutionReader().read(file).solutions();
-    if (solutions.isEmpty()) {
-      throw new IllegalArgumentException(option + " " + file + " holds no problem");
-    }
-    return solutions;
-  }
-
-  private static Path requireInput(Path path, String option) {
-    CliFiles.requireInputFile(path, option);
-    return path;
   }
 
   static void requireEmptyOrAbsent(Path dir) throws Exception {
