@@ -48,7 +48,12 @@ final class DemoSetup {
       Path hardValidation,
       Path hardTest,
       Path baseWeights,
-      boolean baseFromCache) {}
+      boolean baseFromCache,
+      HardProblems hard) {}
+
+  /** The hard problems as written to the files, kept so that runs need not read them back. */
+  record HardProblems(
+      List<ExpertSolution> train, List<ExpertSolution> validation, List<ExpertSolution> test) {}
 
   /** SFT settings of the base policy. */
   record Warmup(int updates, int batch, double learningRate, long seed) {}
@@ -104,20 +109,32 @@ final class DemoSetup {
     } else {
       warm(easy.get(Split.TRAIN), warmup, cached, log);
     }
-    return new Prepared(easyTrain, hardTrain, hardValidation, hardTest, cached, fromCache);
+    return new Prepared(
+        easyTrain,
+        hardTrain,
+        hardValidation,
+        hardTest,
+        cached,
+        fromCache,
+        new HardProblems(
+            solutions(hard.get(Split.TRAIN)),
+            solutions(hard.get(Split.VALIDATION)),
+            solutions(hard.get(Split.TEST))));
   }
 
   private static void write(Path file, List<ArithmeticProblem> problems) throws IOException {
-    JsonlWriter.write(file, problems.stream().map(ArithmeticProblem::toExpertSolution).toList());
+    JsonlWriter.write(file, solutions(problems));
+  }
+
+  private static List<ExpertSolution> solutions(List<ArithmeticProblem> problems) {
+    return problems.stream().map(ArithmeticProblem::toExpertSolution).toList();
   }
 
   /** SFT of a fresh policy on the easy problems, written to {@code out} atomically. */
   private static void warm(List<ArithmeticProblem> easy, Warmup warmup, Path out, PrintWriter log)
       throws IOException {
-    List<ExpertSolution> solutions =
-        easy.stream().map(ArithmeticProblem::toExpertSolution).toList();
     SftExamples.Result examples =
-        SftExamples.of(solutions, ModelConfig.DEFAULT, null, CONTEXT_WINDOW);
+        SftExamples.of(solutions(easy), ModelConfig.DEFAULT, null, CONTEXT_WINDOW);
     log.printf(
         "srl demo: warming a base policy by SFT on %d easy steps (%d updates of %d; cached for the"
             + " next run)%n",
