@@ -5,12 +5,14 @@ import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.ModelWeights;
 import dev.srlstream.policy.ParameterSpec;
 import dev.srlstream.policy.PolicyGraph;
+import dev.srlstream.policy.PromptSettings;
 import dev.srlstream.policy.SessionThreads;
 import dev.srlstream.policy.WeightsCodec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -50,6 +52,9 @@ import org.tensorflow.types.TInt32;
  * close the trainer to free its native memory.
  */
 public final class GrpoTrainer implements Trainer {
+
+  /** The prompt format the weights are trained with; exported with them. */
+  private Optional<PromptSettings> promptSettings = Optional.empty();
 
   private final ModelConfig model;
   private final TrainerConfig config;
@@ -255,7 +260,22 @@ public final class GrpoTrainer implements Trainer {
   @Override
   public synchronized byte[] exportWeights(long version) {
     requireOpen();
-    return WeightsCodec.encode(model, ByteTokenizer.ID, version, policy.readWeights(session));
+    return WeightsCodec.encode(
+        model, ByteTokenizer.ID, version, policy.readWeights(session), promptSettings);
+  }
+
+  /**
+   * Records the prompt format the policy is being trained with, so that every exported weights file
+   * carries it. {@link #restore} takes it from the restored weights; call this when training from
+   * scratch (SFT of a fresh policy) or when a run changes the format.
+   */
+  public synchronized void setPromptSettings(PromptSettings settings) {
+    promptSettings = Optional.of(settings);
+  }
+
+  /** The prompt format exported weights carry, if known. */
+  public synchronized Optional<PromptSettings> promptSettings() {
+    return promptSettings;
   }
 
   /** See {@link OptimizerState} for the format. */
@@ -302,6 +322,7 @@ public final class GrpoTrainer implements Trainer {
             ? OptimizerState.fresh(specs, config.beta1(), config.beta2())
             : OptimizerState.decode(optimizerState, specs, config.beta1(), config.beta2());
     policy.loadWeights(session, decoded.weights());
+    promptSettings = decoded.prompt();
     optimizer.loadMoments(session, state.firstMoments(), state.secondMoments());
     step = state.step();
     beta1Power = state.beta1Power();

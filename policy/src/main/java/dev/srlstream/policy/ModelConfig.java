@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param contextLength the most tokens (prompt + response) the model sees; learned positions
  * @param ffnWidth the hidden width of each block's MLP
  * @param tiedEmbeddings whether the output projection is the transposed token embedding
+ * @param positions how attention knows where tokens are ({@link PositionEncoding})
  */
 @JsonPropertyOrder({
   "vocab_size",
@@ -41,7 +42,8 @@ import java.util.Optional;
   "heads",
   "context_length",
   "ffn_width",
-  "tied_embeddings"
+  "tied_embeddings",
+  "positions"
 })
 public record ModelConfig(
     @JsonProperty("vocab_size") int vocabSize,
@@ -50,11 +52,15 @@ public record ModelConfig(
     @JsonProperty("heads") int heads,
     @JsonProperty("context_length") int contextLength,
     @JsonProperty("ffn_width") int ffnWidth,
-    @JsonProperty("tied_embeddings") boolean tiedEmbeddings) {
+    @JsonProperty("tied_embeddings") boolean tiedEmbeddings,
+    @JsonProperty("positions") PositionEncoding positions) {
 
   /** The default policy: see the class comment for the sizes and why. */
+  /** The position encoding of {@link #DEFAULT} and of the short constructor. */
+  public static final PositionEncoding DEFAULT_POSITIONS = PositionEncoding.ALIBI;
+
   public static final ModelConfig DEFAULT =
-      new ModelConfig(ByteTokenizer.VOCAB_SIZE, 128, 2, 4, 1024, 512, true);
+      new ModelConfig(ByteTokenizer.VOCAB_SIZE, 128, 2, 4, 1024, 512, true, DEFAULT_POSITIONS);
 
   private static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -75,6 +81,40 @@ public record ModelConfig(
     requireRange("layers", layers, 1, 256);
     requireRange("context_length", contextLength, 2, 1 << 16);
     requireRange("ffn_width", ffnWidth, 1, 1 << 16);
+    if (positions == null) {
+      throw new IllegalArgumentException(
+          "positions must be one of learned, alibi, rope, but was null");
+    }
+    if (positions == PositionEncoding.ROPE && (dModel / heads) % 2 != 0) {
+      throw new IllegalArgumentException(
+          "d_model / heads must be even for rotary positions, but was " + dModel / heads);
+    }
+  }
+
+  /** A model with the default's position encoding. */
+  public ModelConfig(
+      int vocabSize,
+      int dModel,
+      int layers,
+      int heads,
+      int contextLength,
+      int ffnWidth,
+      boolean tiedEmbeddings) {
+    this(
+        vocabSize,
+        dModel,
+        layers,
+        heads,
+        contextLength,
+        ffnWidth,
+        tiedEmbeddings,
+        DEFAULT_POSITIONS);
+  }
+
+  /** This architecture with another position encoding. */
+  public ModelConfig withPositions(PositionEncoding newPositions) {
+    return new ModelConfig(
+        vocabSize, dModel, layers, heads, contextLength, ffnWidth, tiedEmbeddings, newPositions);
   }
 
   private static void requireRange(String name, int value, int min, int max) {
@@ -136,7 +176,8 @@ public record ModelConfig(
             new Object[] {"heads", other.heads, heads},
             new Object[] {"context_length", other.contextLength, contextLength},
             new Object[] {"ffn_width", other.ffnWidth, ffnWidth},
-            new Object[] {"tied_embeddings", other.tiedEmbeddings, tiedEmbeddings});
+            new Object[] {"tied_embeddings", other.tiedEmbeddings, tiedEmbeddings},
+            new Object[] {"positions", other.positions.json(), positions.json()});
     for (Object[] field : fields) {
       if (!field[1].equals(field[2])) {
         return Optional.of(

@@ -51,16 +51,18 @@ public record ParameterSpec(String name, List<Integer> shape) {
   }
 
   /**
-   * Every variable of a model with this architecture, in the stable order: token and position
-   * embeddings; per block: first norm, attention (q, k, v, output; each weight then bias), second
-   * norm, MLP; final norm; the output projection if untied.
+   * Every variable of a model with this architecture, in the stable order: token and (learned
+   * positions only) position embeddings; per block: first norm, attention (q, k, v, output; each
+   * weight then bias), second norm, MLP; final norm; the output projection if untied.
    */
   public static List<ParameterSpec> forConfig(ModelConfig config) {
     int d = config.dModel();
     int f = config.ffnWidth();
     List<ParameterSpec> specs = new ArrayList<>();
     specs.add(of("tok_emb", config.vocabSize(), d));
-    specs.add(of("pos_emb", config.contextLength(), d));
+    if (config.positions() == PositionEncoding.LEARNED) {
+      specs.add(of("pos_emb", config.contextLength(), d));
+    }
     for (int layer = 0; layer < config.layers(); layer++) {
       String block = "block" + layer + "/";
       specs.add(of(block + "ln1/gamma", d));

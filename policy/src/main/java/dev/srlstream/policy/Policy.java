@@ -1,6 +1,7 @@
 package dev.srlstream.policy;
 
 import java.util.List;
+import java.util.Optional;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
@@ -22,6 +23,7 @@ public final class Policy implements AutoCloseable {
   private final PolicyGraph model;
   private final KvCacheSampler sampler;
   private long version;
+  private Optional<PromptSettings> promptSettings = Optional.empty();
   private boolean closed;
 
   private Policy(ModelConfig config, Tokenizer tokenizer, SessionThreads threads) {
@@ -84,7 +86,10 @@ public final class Policy implements AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new InvalidWeightsException("weights are for an unknown tokenizer: " + e.getMessage());
     }
-    return create(decoded.config(), tokenizer, decoded.weights(), decoded.policyVersion(), threads);
+    Policy policy =
+        create(decoded.config(), tokenizer, decoded.weights(), decoded.policyVersion(), threads);
+    policy.promptSettings = decoded.prompt();
+    return policy;
   }
 
   private static Policy create(
@@ -115,6 +120,14 @@ public final class Policy implements AutoCloseable {
   /** The version of the weights in use: 0 for initial weights, else the loaded header's. */
   public synchronized long version() {
     return version;
+  }
+
+  /**
+   * The prompt format the weights in use were trained with, as their header records it (empty for
+   * initial weights and for weights that do not record one).
+   */
+  public synchronized Optional<PromptSettings> promptSettings() {
+    return promptSettings;
   }
 
   /** Samples one response (row 0 of a group of one); see {@link Sampler}. */
@@ -153,6 +166,7 @@ public final class Policy implements AutoCloseable {
       throw e;
     }
     version = decoded.policyVersion();
+    promptSettings = decoded.prompt();
   }
 
   /** The current weights. */
@@ -161,10 +175,11 @@ public final class Policy implements AutoCloseable {
     return model.readWeights(session);
   }
 
-  /** The current weights and version as {@link WeightsCodec} bytes. */
+  /** The current weights, version and prompt settings as {@link WeightsCodec} bytes. */
   public synchronized byte[] exportWeights() {
     requireOpen();
-    return WeightsCodec.encode(config, tokenizer.id(), version, model.readWeights(session));
+    return WeightsCodec.encode(
+        config, tokenizer.id(), version, model.readWeights(session), promptSettings);
   }
 
   private void requireOpen() {

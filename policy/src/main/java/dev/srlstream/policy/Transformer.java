@@ -12,9 +12,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Builds the decoder-only transformer's forward pass into a graph: token and learned position
- * embeddings, pre-norm blocks (causal multi-head attention, GELU MLP), final norm, output
- * projection.
+ * Builds the decoder-only transformer's forward pass into a graph: token embeddings and the
+ * configured {@link PositionEncoding} (learned embeddings, ALiBi score biases or rotary queries and
+ * keys), pre-norm blocks (causal multi-head attention, GELU MLP), final norm, output projection.
  *
  * <p>Every op here has a C++ gradient that is correct in TF Java 1.1.0 (see PLATFORM-NOTES): the
  * embedding lookup is GatherV2 (Gather v1 has no gradient), LayerNorm and GELU are built from
@@ -29,6 +29,9 @@ final class Transformer {
   private static final float MASKED_SCORE = -1e9f;
 
   private static final float LAYER_NORM_EPSILON = 1e-5f;
+
+  /** RoPE's base wavelength, as in RoFormer and Qwen2. */
+  private static final double ROPE_BASE = 10_000.0;
 
   /** sqrt(2/pi), of GELU's tanh approximation. */
   private static final float GELU_SCALE = (float) Math.sqrt(2.0 / Math.PI);
@@ -81,13 +84,15 @@ final class Transformer {
         past.isEmpty() ? tf.constant(0) : element(tf.shape(past.get(0).keys()), 2);
     Operand<TInt32> positions = tf.range(offset, tf.math.add(offset, length), tf.constant(1));
 
-    // [B, S, D] + [S, D], then flat: the residual stream is [B*S, D].
-    Operand<TFloat32> tokens = tf.gather(weight("tok_emb"), ids, tf.constant(0));
-    Operand<TFloat32> positional = tf.gather(weight("pos_emb"), positions, tf.constant(0));
-    Operand<TFloat32> x =
-        tf.reshape(tf.math.add(tokens, positional), tf.constant(new int[] {-1, config.dModel()}));
+    // [B, S, D] (+ [S, D] with learned positions), then flat: the residual stream is [B*S, D].
+    Operand<TFloat32> embedded = tf.gather(weight("tok_emb"), ids, tf.constant(0));
+    if (config.positions() == PositionEncoding.LEARNED) {
+      embedded = tf.math.add(embedded, tf.gather(weight("pos_emb"), positions, tf.constant(0)));
+    }
+    Operand<TFloat32> x = tf.reshape(embedded, tf.constant(new int[] {-1, config.dModel()}));
 
-    Operand<TFloat32> bias = causalBias(offset, positions);
+    Operand<TFloat32> bias = attentionBias(offset, positions);
+    Rotation rotation = config.positions() == PositionEncoding.ROPE ? rotation(positions) : null;
     // Shared by every layer: op count, not arithmetic, bounds a decoding step at this size.
     Operand<TInt32> headsShape =
         tf.stack(
@@ -97,7 +102,7 @@ final class Transformer {
       String block = "block" + layer + "/";
       LayerCache layerPast = past.isEmpty() ? null : past.get(layer);
       Attention attention =
-          attention(layerNorm(x, block + "ln1"), block, headsShape, bias, layerPast);
+          attention(layerNorm(x, block + "ln1"), block, headsShape, bias, rotation, layerPast);
       present.add(attention.cache());
       x = tf.math.add(x, attention.output());
       x = tf.math.add(x, mlp(layerNorm(x, block + "ln2"), block));
@@ -130,10 +135,16 @@ final class Transformer {
       String block,
       Operand<TInt32> headsShape,
       Operand<TFloat32> bias,
+      Rotation rotation,
       LayerCache past) {
     Operand<TFloat32> q = heads(x, block + "attn/wq", block + "attn/bq", headsShape);
     Operand<TFloat32> k = heads(x, block + "attn/wk", block + "attn/bk", headsShape);
     Operand<TFloat32> v = heads(x, block + "attn/wv", block + "attn/bv", headsShape);
+    if (rotation != null) {
+      // Keys are cached rotated at their own positions, so a cached key needs no more work.
+      q = rotation.apply(q);
+      k = rotation.apply(k);
+    }
     if (past != null) {
       k = tf.concat(List.of(past.keys(), k), tf.constant(2));
       v = tf.concat(List.of(past.values(), v), tf.constant(2));
@@ -166,22 +177,89 @@ final class Transformer {
   }
 
   /**
-   * {@code [S, P+S]}: 0 where query {@code i} (at position P+i) may attend key {@code j} ({@code j
-   * <= P+i}), a large negative number elsewhere. Broadcast over batch and heads.
+   * The bias added to every attention score, broadcast over the batch: {@code [S, P+S]} (or {@code
+   * [H, S, P+S]} with ALiBi). Query {@code i} sits at position P+i and may attend key {@code j}
+   * only if {@code j <= P+i}; a future key gets a large negative number. With ALiBi, an allowed key
+   * at distance {@code d = P+i-j} also gets {@code -slope_h * d}.
    */
-  private Operand<TFloat32> causalBias(Operand<TInt32> offset, Operand<TInt32> queryPositions) {
+  private Operand<TFloat32> attentionBias(Operand<TInt32> offset, Operand<TInt32> queryPositions) {
     Operand<TInt32> keyPositions =
         tf.range(
             tf.constant(0),
             tf.math.add(offset, element(tf.shape(queryPositions), 0)),
             tf.constant(1));
-    Operand<TFloat32> allowed =
+    // [S, P+S]: query position minus key position; negative for future keys.
+    Operand<TFloat32> distance =
         tf.dtypes.cast(
-            tf.math.lessEqual(
-                tf.expandDims(keyPositions, tf.constant(0)),
-                tf.expandDims(queryPositions, tf.constant(1))),
+            tf.math.sub(
+                tf.expandDims(queryPositions, tf.constant(1)),
+                tf.expandDims(keyPositions, tf.constant(0))),
             TFloat32.class);
-    return tf.math.mul(tf.math.sub(tf.constant(1f), allowed), tf.constant(MASKED_SCORE));
+    Operand<TFloat32> future =
+        tf.dtypes.cast(tf.math.less(distance, tf.constant(0f)), TFloat32.class);
+    Operand<TFloat32> causal = tf.math.mul(future, tf.constant(MASKED_SCORE));
+    if (config.positions() != PositionEncoding.ALIBI) {
+      return causal;
+    }
+    // [H, 1, 1] * [S, P+S] -> [H, S, P+S]; future keys are masked whatever their ALiBi term.
+    Operand<TFloat32> slopes =
+        tf.reshape(tf.constant(alibiSlopes(config.heads())), tf.constant(new int[] {-1, 1, 1}));
+    return tf.math.sub(causal, tf.math.mul(slopes, distance));
+  }
+
+  /**
+   * ALiBi's head slopes: the geometric sequence {@code 2^(-8h/H)} for {@code h = 1..H}, so the
+   * first head looks mostly at recent tokens and the last nearly uniformly.
+   */
+  static float[] alibiSlopes(int heads) {
+    float[] slopes = new float[heads];
+    for (int h = 1; h <= heads; h++) {
+      slopes[h - 1] = (float) Math.pow(2.0, -8.0 * h / heads);
+    }
+    return slopes;
+  }
+
+  /** The rotary tables of one pass's query positions, shared by every layer. */
+  private record Rotation(Ops tf, Operand<TFloat32> cos, Operand<TFloat32> sin, float[][] half) {
+
+    /**
+     * {@code x [B, H, S, head]} rotated: {@code x * cos + rotateHalf(x) * sin}, where {@code
+     * rotateHalf([x1, x2]) = [-x2, x1]} on the two halves of the head (the convention of Qwen2 and
+     * Llama). rotateHalf is a matmul with a constant signed permutation, so every op here is an
+     * elementwise op or a MatMul, whose gradients are right in TF Java 1.1.0.
+     */
+    Operand<TFloat32> apply(Operand<TFloat32> x) {
+      Operand<TInt32> shape = tf.shape(x);
+      int head = half.length;
+      Operand<TFloat32> flat = tf.reshape(x, tf.constant(new int[] {-1, head}));
+      Operand<TFloat32> rotated = tf.reshape(tf.linalg.matMul(flat, tf.constant(half)), shape);
+      return tf.math.add(tf.math.mul(x, cos), tf.math.mul(rotated, sin));
+    }
+  }
+
+  /**
+   * RoPE's tables for query positions {@code [S]}: angle {@code p * base^(-2i/head)} for frequency
+   * {@code i < head/2}, repeated for the second half of the head, as {@code cos} and {@code sin}
+   * {@code [S, head]}.
+   */
+  private Rotation rotation(Operand<TInt32> positions) {
+    int head = config.headDim();
+    float[] frequencies = new float[head];
+    for (int i = 0; i < head / 2; i++) {
+      float frequency = (float) Math.pow(ROPE_BASE, -2.0 * i / head);
+      frequencies[i] = frequency;
+      frequencies[i + head / 2] = frequency;
+    }
+    Operand<TFloat32> angles =
+        tf.math.mul(
+            tf.expandDims(tf.dtypes.cast(positions, TFloat32.class), tf.constant(1)),
+            tf.expandDims(tf.constant(frequencies), tf.constant(0)));
+    float[][] half = new float[head][head];
+    for (int j = 0; j < head / 2; j++) {
+      half[j + head / 2][j] = -1f; // output j (first half) = -x[j + head/2]
+      half[j][j + head / 2] = 1f; // output j + head/2 (second half) = x[j]
+    }
+    return new Rotation(tf, tf.math.cos(angles), tf.math.sin(angles), half);
   }
 
   /**

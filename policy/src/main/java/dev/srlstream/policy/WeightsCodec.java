@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The binary form of a policy's weights, as published in {@code PolicyVersion.weights} and written
@@ -23,10 +24,12 @@ import java.util.List;
  *
  * <pre>
  * 4 bytes   magic "SRLW"
- * 4 bytes   format version (1)
+ * 4 bytes   format version (2)
  * 4 bytes   header length H
  * H bytes   header, UTF-8 JSON: {"architecture": {ModelConfig}, "tokenizer": "byte-v1",
- *           "policy_version": 7, "variables": [{"name": "tok_emb", "shape": [263, 128]}, ...]}
+ *           "policy_version": 7, "prompt": {"context_window": "1", "title_hint": false},
+ *           "variables": [{"name": "tok_emb", "shape": [263, 128]}, ...]}
+ *           ("prompt" is absent for weights no prompt format trained, e.g. seed-initialised)
  * N*4 bytes every variable's float32 values, little-endian, row-major, in header order
  * 32 bytes  SHA-256 of everything before it
  * </pre>
@@ -38,8 +41,11 @@ import java.util.List;
  */
 public final class WeightsCodec {
 
-  /** The current (and only) format version. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The current format version. Version 1 (until December 2026) had learned absolute positions only
+   * and no prompt settings; its files are refused with a message that says so.
+   */
+  public static final int FORMAT_VERSION = 2;
 
   private static final byte[] MAGIC = {'S', 'R', 'L', 'W'};
   private static final int PREAMBLE_BYTES = 12;
@@ -55,9 +61,14 @@ public final class WeightsCodec {
    * @param tokenizerId the {@link Tokenizer#id()} the weights are for
    * @param policyVersion the policy version the learner gave them
    * @param weights every variable's values, in {@link ParameterSpec#forConfig} order
+   * @param prompt the prompt format the weights were trained with, if recorded
    */
   public record Decoded(
-      ModelConfig config, String tokenizerId, long policyVersion, ModelWeights weights) {
+      ModelConfig config,
+      String tokenizerId,
+      long policyVersion,
+      ModelWeights weights,
+      Optional<PromptSettings> prompt) {
 
     /**
      * Checks that these weights can be loaded into a model of {@code model} architecture using
@@ -92,13 +103,27 @@ public final class WeightsCodec {
    */
   public static byte[] encode(
       ModelConfig config, String tokenizerId, long policyVersion, ModelWeights weights) {
+    return encode(config, tokenizerId, policyVersion, weights, Optional.empty());
+  }
+
+  /**
+   * Encodes weights with the prompt format they were trained with.
+   *
+   * @throws IllegalArgumentException as {@link #encode(ModelConfig, String, long, ModelWeights)}
+   */
+  public static byte[] encode(
+      ModelConfig config,
+      String tokenizerId,
+      long policyVersion,
+      ModelWeights weights,
+      Optional<PromptSettings> prompt) {
     List<ParameterSpec> specs = ParameterSpec.forConfig(config);
     if (!weights.specs().equals(specs)) {
       throw new IllegalArgumentException(
           "weights must have the variables of " + config + ", but had " + weights.specs());
     }
     requireFinite(weights, IllegalArgumentException::new);
-    byte[] header = header(config, tokenizerId, policyVersion, specs);
+    byte[] header = header(config, tokenizerId, policyVersion, prompt, specs);
     long payload = weights.parameterCount() * Float.BYTES;
     long total = PREAMBLE_BYTES + header.length + payload + CHECKSUM_BYTES;
     if (total > Integer.MAX_VALUE - 8) {
@@ -115,7 +140,11 @@ public final class WeightsCodec {
   }
 
   private static byte[] header(
-      ModelConfig config, String tokenizerId, long policyVersion, List<ParameterSpec> specs) {
+      ModelConfig config,
+      String tokenizerId,
+      long policyVersion,
+      Optional<PromptSettings> prompt,
+      List<ParameterSpec> specs) {
     ObjectNode header = JSON.createObjectNode();
     try {
       header.set("architecture", JSON.readTree(config.toJson()));
@@ -124,6 +153,12 @@ public final class WeightsCodec {
     }
     header.put("tokenizer", tokenizerId);
     header.put("policy_version", policyVersion);
+    prompt.ifPresent(
+        settings -> {
+          ObjectNode node = header.putObject("prompt");
+          node.put("context_window", settings.windowText());
+          node.put("title_hint", settings.titleHint());
+        });
     ArrayNode variables = header.putArray("variables");
     for (ParameterSpec spec : specs) {
       ObjectNode variable = variables.addObject();
@@ -151,6 +186,13 @@ public final class WeightsCodec {
       throw truncated(PREAMBLE_BYTES + CHECKSUM_BYTES, bytes.length);
     }
     int format = in.getInt(4);
+    if (format == 1) {
+      throw new InvalidWeightsException(
+          "weights are in format version 1 (learned absolute positions, no prompt settings),"
+              + " but this build reads format version "
+              + FORMAT_VERSION
+              + ": train or warm the policy again with this build");
+    }
     if (format != FORMAT_VERSION) {
       throw new InvalidWeightsException(
           "weights format version must be " + FORMAT_VERSION + ", but was " + format);
@@ -210,11 +252,16 @@ public final class WeightsCodec {
     }
     ModelWeights weights = ModelWeights.wrap(specs, values);
     requireFinite(weights, InvalidWeightsException::new);
-    return new Decoded(header.config(), header.tokenizerId(), header.policyVersion(), weights);
+    return new Decoded(
+        header.config(), header.tokenizerId(), header.policyVersion(), weights, header.prompt());
   }
 
   private record Header(
-      ModelConfig config, String tokenizerId, long policyVersion, List<ParameterSpec> specs) {
+      ModelConfig config,
+      String tokenizerId,
+      long policyVersion,
+      Optional<PromptSettings> prompt,
+      List<ParameterSpec> specs) {
     long floats() {
       return specs.stream().mapToLong(ParameterSpec::size).sum();
     }
@@ -234,6 +281,20 @@ public final class WeightsCodec {
         throw new InvalidWeightsException(
             "weights header policy_version must be an integer, but was " + version);
       }
+      Optional<PromptSettings> prompt = Optional.empty();
+      JsonNode promptNode = root.get("prompt");
+      if (promptNode != null && !promptNode.isNull()) {
+        JsonNode hint = required(promptNode, "title_hint");
+        if (!hint.isBoolean()) {
+          throw new InvalidWeightsException(
+              "weights header prompt.title_hint must be a boolean, but was " + hint);
+        }
+        prompt =
+            Optional.of(
+                new PromptSettings(
+                    PromptSettings.parseWindow(required(promptNode, "context_window").asText()),
+                    hint.booleanValue()));
+      }
       List<ParameterSpec> listed = new ArrayList<>();
       for (JsonNode variable : required(root, "variables")) {
         List<Integer> shape = new ArrayList<>();
@@ -248,7 +309,7 @@ public final class WeightsCodec {
                 + ", but were "
                 + listed);
       }
-      return new Header(config, tokenizer.asText(), version.asLong(), implied);
+      return new Header(config, tokenizer.asText(), version.asLong(), prompt, implied);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       if (e instanceof InvalidWeightsException invalid) {
         throw invalid;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -45,11 +45,11 @@ class GradientCheckTest {
   private static final double ABSOLUTE_TOLERANCE = 2e-3;
   private static final double RELATIVE_TOLERANCE = 3e-2;
 
-  @ParameterizedTest(name = "tied embeddings: {0}")
-  @ValueSource(booleans = {true, false})
-  void everyVariableMatchesFiniteDifferences(boolean tied) {
-    ModelConfig config = TestModels.tiny(tied);
-    Random random = new Random(tied ? 11 : 12);
+  @ParameterizedTest(name = "tied embeddings: {0}, positions: {1}")
+  @CsvSource({"true, LEARNED", "false, LEARNED", "true, ALIBI", "false, ALIBI", "true, ROPE"})
+  void everyVariableMatchesFiniteDifferences(boolean tied, PositionEncoding positions) {
+    ModelConfig config = TestModels.tiny(tied, positions);
+    Random random = new Random((tied ? 11 : 12) + 7L * positions.ordinal());
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       PolicyGraph policy = PolicyGraph.build(tf, config);

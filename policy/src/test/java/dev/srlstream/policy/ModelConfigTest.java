@@ -12,30 +12,40 @@ class ModelConfigTest {
     ModelConfig config = ModelConfig.DEFAULT;
 
     assertThat(config)
-        .isEqualTo(new ModelConfig(ByteTokenizer.VOCAB_SIZE, 128, 2, 4, 1024, 512, true));
+        .isEqualTo(
+            new ModelConfig(
+                ByteTokenizer.VOCAB_SIZE, 128, 2, 4, 1024, 512, true, PositionEncoding.ALIBI));
     assertThat(config.headDim()).isEqualTo(32);
-    assertThat(config.parameterCount()).isEqualTo(561_536L);
-    assertThat(ParameterSpec.forConfig(config)).hasSize(2 + 2 * 16 + 2);
+    assertThat(config.parameterCount()).isEqualTo(430_464L);
+    assertThat(ParameterSpec.forConfig(config)).hasSize(1 + 2 * 16 + 2);
+    // Learned positions add one embedding per position of the context.
+    assertThat(config.withPositions(PositionEncoding.LEARNED).parameterCount())
+        .isEqualTo(430_464L + 1024 * 128);
   }
 
   @Test
   void theParameterCountAddsUp() {
-    ModelConfig c = new ModelConfig(11, 8, 3, 2, 16, 12, false);
+    ModelConfig c = new ModelConfig(11, 8, 3, 2, 16, 12, false, PositionEncoding.LEARNED);
     long perBlock = 4 * 8 + 4 * (8 * 8 + 8) + (8 * 12 + 12) + (12 * 8 + 8);
     assertThat(c.parameterCount()).isEqualTo(11 * 8 + 16 * 8 + 3 * perBlock + 2 * 8 + 8 * 11);
   }
 
   @Test
   void jsonRoundTripsWithSnakeCaseNames() {
-    ModelConfig config = new ModelConfig(263, 64, 3, 4, 512, 256, false);
+    ModelConfig config = new ModelConfig(263, 64, 3, 4, 512, 256, false, PositionEncoding.ROPE);
 
     String json = config.toJson();
 
     assertThat(json)
         .isEqualTo(
             "{\"vocab_size\":263,\"d_model\":64,\"layers\":3,\"heads\":4,"
-                + "\"context_length\":512,\"ffn_width\":256,\"tied_embeddings\":false}");
+                + "\"context_length\":512,\"ffn_width\":256,\"tied_embeddings\":false,"
+                + "\"positions\":\"rope\"}");
     assertThat(ModelConfig.fromJson(json)).isEqualTo(config);
+    for (PositionEncoding positions : PositionEncoding.values()) {
+      ModelConfig other = config.withPositions(positions);
+      assertThat(ModelConfig.fromJson(other.toJson())).isEqualTo(other);
+    }
   }
 
   @Test
@@ -50,6 +60,12 @@ class ModelConfigTest {
         .hasMessage("layers must be in 1..256, but was 0");
     assertThatThrownBy(() -> ModelConfig.fromJson("not json"))
         .isInstanceOf(IllegalArgumentException.class);
+    String badPositions = ModelConfig.DEFAULT.toJson().replace("\"alibi\"", "\"sinusoid\"");
+    assertThatThrownBy(() -> ModelConfig.fromJson(badPositions))
+        .hasMessage("positions must be one of learned, alibi, rope, but was sinusoid");
+    String withoutPositions = ModelConfig.DEFAULT.toJson().replace(",\"positions\":\"alibi\"", "");
+    assertThatThrownBy(() -> ModelConfig.fromJson(withoutPositions))
+        .hasMessageContaining("positions");
   }
 
   @Test
@@ -64,6 +80,10 @@ class ModelConfigTest {
         .hasMessage("context_length must be in 2..65536, but was 1");
     assertThatThrownBy(() -> new ModelConfig(263, 128, 2, 4, 1024, 0, true))
         .hasMessage("ffn_width must be in 1..65536, but was 0");
+    assertThatThrownBy(() -> new ModelConfig(263, 12, 2, 4, 1024, 8, true, PositionEncoding.ROPE))
+        .hasMessage("d_model / heads must be even for rotary positions, but was 3");
+    assertThatThrownBy(() -> new ModelConfig(263, 12, 2, 4, 1024, 8, true, null))
+        .hasMessage("positions must be one of learned, alibi, rope, but was null");
   }
 
   @Test
@@ -74,6 +94,15 @@ class ModelConfigTest {
     assertThat(model.firstDifference(wider))
         .contains("d_model 256, but this model has d_model 128");
     assertThat(model.firstDifference(model)).isEmpty();
+    assertThat(model.firstDifference(model.withPositions(PositionEncoding.ROPE)))
+        .contains("positions rope, but this model has positions alibi");
+  }
+
+  @Test
+  void alibiSlopesAreTheGeometricSequenceOfThePaper() {
+    assertThat(Transformer.alibiSlopes(4)).containsExactly(0.25f, 0.0625f, 0.015625f, 0.00390625f);
+    assertThat(Transformer.alibiSlopes(8)[0]).isEqualTo(0.5f);
+    assertThat(Transformer.alibiSlopes(8)[7]).isEqualTo(1f / 256);
   }
 
   @Test

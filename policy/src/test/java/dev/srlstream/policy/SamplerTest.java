@@ -11,6 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -80,6 +82,39 @@ class SamplerTest {
       float[] actual = a.logProbs();
       for (int t = 0; t < expected.length; t++) {
         assertThat(actual[t]).as("row %d token %d", row, t).isCloseTo(expected[t], within(1e-4f));
+      }
+    }
+  }
+
+  /**
+   * The cache holds keys at their own positions (rotated, for RoPE) and the ALiBi bias of a new
+   * token is computed against every cached position: both must give what a full pass gives.
+   */
+  @ParameterizedTest(name = "positions: {0}")
+  @EnumSource(PositionEncoding.class)
+  void everyPositionEncodingSamplesTheSameWithAndWithoutTheCache(PositionEncoding positions) {
+    ModelConfig config = CONFIG.withPositions(positions);
+    try (Graph ownGraph = new Graph()) {
+      PolicyGraph own = PolicyGraph.build(Ops.create(ownGraph), config);
+      try (Session ownSession = new Session(ownGraph)) {
+        own.loadWeights(ownSession, TestModels.noisy(config, 8, 0.3));
+        SamplingParams params = sampling(1f, 20, -1, 17);
+        List<SampleResult> withCache =
+            new KvCacheSampler(ownSession, own).sample(PROMPT, 4, params);
+        List<SampleResult> recomputed =
+            new FullRecomputeSampler(ownSession, own).sample(PROMPT, 4, params);
+        for (int row = 0; row < 4; row++) {
+          assertThat(withCache.get(row).tokens())
+              .as("row %d tokens", row)
+              .isEqualTo(recomputed.get(row).tokens());
+          float[] expected = recomputed.get(row).logProbs();
+          float[] actual = withCache.get(row).logProbs();
+          for (int t = 0; t < expected.length; t++) {
+            assertThat(actual[t])
+                .as("row %d token %d", row, t)
+                .isCloseTo(expected[t], within(1e-4f));
+          }
+        }
       }
     }
   }

@@ -18,6 +18,11 @@ final class TestModels {
     return new ModelConfig(11, 8, 2, 2, 8, 12, tied);
   }
 
+  /** {@link #tiny(boolean)} with the given position encoding. */
+  static ModelConfig tiny(boolean tied, PositionEncoding positions) {
+    return tiny(tied).withPositions(positions);
+  }
+
   /**
    * Initial weights plus normal noise of std {@code noise} on every value, biases and norm
    * parameters included, so no gradient is zero by symmetry and logits are far from uniform.

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -128,9 +129,56 @@ class WeightsCodecTest {
         .hasMessage("weights must start with the magic 'SRLW', but started with  (hex)");
 
     byte[] future = encoded();
-    ByteBuffer.wrap(future).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 2);
+    ByteBuffer.wrap(future).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 3);
     assertThatThrownBy(() -> WeightsCodec.decode(future))
-        .hasMessage("weights format version must be 1, but was 2");
+        .hasMessage("weights format version must be 2, but was 3");
+  }
+
+  @Test
+  void weightsOfTheFirstFormatAreRefusedNamingBothVersions() {
+    byte[] old = encoded();
+    ByteBuffer.wrap(old).order(ByteOrder.LITTLE_ENDIAN).putInt(4, 1);
+
+    assertThatThrownBy(() -> WeightsCodec.decode(old))
+        .isInstanceOf(InvalidWeightsException.class)
+        .hasMessage(
+            "weights are in format version 1 (learned absolute positions, no prompt settings), but"
+                + " this build reads format version 2: train or warm the policy again with this"
+                + " build");
+  }
+
+  @Test
+  void thePromptFormatTravelsWithTheWeights() {
+    ModelWeights weights = ModelWeights.initial(CONFIG, 2L);
+    PromptSettings lastStep = new PromptSettings(1, false);
+    PromptSettings allWithHints = new PromptSettings(PromptSettings.ALL_STEPS, true);
+
+    assertThat(
+            WeightsCodec.decode(
+                    WeightsCodec.encode(CONFIG, TOKENIZER, 1L, weights, Optional.of(lastStep)))
+                .prompt())
+        .contains(lastStep);
+    assertThat(
+            WeightsCodec.decode(
+                    WeightsCodec.encode(CONFIG, TOKENIZER, 1L, weights, Optional.of(allWithHints)))
+                .prompt())
+        .contains(allWithHints);
+    assertThat(WeightsCodec.decode(WeightsCodec.encode(CONFIG, TOKENIZER, 1L, weights)).prompt())
+        .isEmpty();
+  }
+
+  @Test
+  void weightsWithAnotherPositionEncodingDoNotFit() {
+    ModelConfig learned = CONFIG.withPositions(PositionEncoding.LEARNED);
+    ModelConfig rotary = CONFIG.withPositions(PositionEncoding.ROPE);
+    WeightsCodec.Decoded decoded =
+        WeightsCodec.decode(
+            WeightsCodec.encode(learned, TOKENIZER, 1L, ModelWeights.initial(learned, 1L)));
+
+    assertThat(decoded.config().positions()).isEqualTo(PositionEncoding.LEARNED);
+    assertThatThrownBy(() -> decoded.requireCompatible(rotary, TOKENIZER))
+        .isInstanceOf(InvalidWeightsException.class)
+        .hasMessage("weights are for positions learned, but this model has positions rope");
   }
 
   @Test
@@ -151,7 +199,7 @@ class WeightsCodecTest {
 
   @Test
   void nonFiniteWeightsAreNeverEncoded() {
-    ModelWeights weights = TestModels.with(ModelWeights.initial(CONFIG, 1L), 3, 5, Float.NaN);
+    ModelWeights weights = TestModels.with(ModelWeights.initial(CONFIG, 1L), 2, 5, Float.NaN);
 
     assertThatThrownBy(() -> WeightsCodec.encode(CONFIG, TOKENIZER, 1L, weights))
         .isInstanceOf(IllegalArgumentException.class)

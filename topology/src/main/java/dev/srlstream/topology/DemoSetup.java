@@ -4,6 +4,7 @@ import dev.srlstream.learner.GrpoTrainer;
 import dev.srlstream.learner.SftRunner;
 import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.policy.PromptSettings;
 import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.topology.data.ArithmeticProblem;
 import dev.srlstream.topology.data.ArithmeticProblems;
@@ -150,6 +151,7 @@ final class DemoSetup {
     long start = System.nanoTime();
     int every = Math.max(1, warmup.updates() / 20);
     try (GrpoTrainer trainer = GrpoTrainer.create(ModelConfig.DEFAULT, config)) {
+      trainer.setPromptSettings(new PromptSettings(CONTEXT_WINDOW, false));
       SftRunner.run(
           trainer,
           examples.examples(),

@@ -4,6 +4,7 @@ import dev.srlstream.learner.GrpoTrainer;
 import dev.srlstream.learner.SftRunner;
 import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.policy.PromptSettings;
 import dev.srlstream.topology.data.JsonlSolutionReader;
 import dev.srlstream.topology.data.ReadResult;
 import dev.srlstream.topology.train.SftExamples;
@@ -108,6 +109,8 @@ final class SftCommand implements Callable<Integer> {
             .build();
     int every = Math.max(1, updates / 10);
     try (GrpoTrainer trainer = GrpoTrainer.create(model, config)) {
+      // srl sft prompts with every earlier step and no hint; the weights say so.
+      trainer.setPromptSettings(PromptSettings.DEFAULT);
       Map<String, Double> last =
           SftRunner.run(
               trainer,

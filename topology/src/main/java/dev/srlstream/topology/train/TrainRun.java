@@ -234,6 +234,8 @@ public final class TrainRun {
       AtomicReference<Throwable> learnerFailure = new AtomicReference<>();
       try {
         trainer.restore(settings.baseWeights(), new byte[0]);
+        // Every version this run publishes records the prompt format it trains with.
+        trainer.setPromptSettings(settings.promptSettings());
         learner =
             LearnerService.start(
                 new LearnerService.Settings(
@@ -576,6 +578,8 @@ public final class TrainRun {
                 .seed(settings.seed())
                 .build())) {
       trainer.restore(settings.baseWeights(), new byte[0]);
+      // Every version this run publishes records the prompt format it trains with.
+      trainer.setPromptSettings(settings.promptSettings());
       long version = 0;
       long lastValidationNanos = System.nanoTime();
       trainingStartNanos = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.srlstream.topology.train;
 
 import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.policy.PromptSettings;
 import dev.srlstream.topology.data.ExpertSolution;
 import dev.srlstream.topology.data.TaskSettings;
 import dev.srlstream.topology.eval.Evaluator;
@@ -118,6 +119,11 @@ public record TrainSettings(
     if (value < 1) {
       throw new IllegalArgumentException(name + " must be >= 1, but was " + value);
     }
+  }
+
+  /** The prompt format the run trains with, recorded in every weights file it writes. */
+  PromptSettings promptSettings() {
+    return new PromptSettings(contextWindow, false);
   }
 
   boolean embedded() {
