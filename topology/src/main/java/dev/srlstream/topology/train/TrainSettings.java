@@ -1,6 +1,7 @@
 package dev.srlstream.topology.train;
 
 import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.scorer.ScorerConfig;
 import dev.srlstream.topology.data.ExpertSolution;
 import dev.srlstream.topology.data.TaskSettings;
 import dev.srlstream.topology.eval.Evaluator;
@@ -27,6 +28,8 @@ import java.util.Objects;
  * @param bootstrapServers an external Kafka cluster, or null to start the embedded one
  * @param schemaRegistryUrl the external cluster's registry, or null with the embedded one
  * @param tasks group size, temperature and token budget of every task
+ * @param autojunk the scorer's difflib autojunk ({@link ScorerConfig#DEFAULT_AUTOJUNK} unless
+ *     replicating the paper exactly)
  * @param contextWindow how many earlier steps a step's prompt shows, newest kept ({@link
  *     Evaluator.Settings#ALL_STEPS} for all): the expert steps of SRL instances and SFT examples,
  *     and the policy's own actions in whole-solution rollouts and evaluation alike
@@ -56,6 +59,7 @@ public record TrainSettings(
     String bootstrapServers,
     String schemaRegistryUrl,
     TaskSettings tasks,
+    boolean autojunk,
     int contextWindow,
     int batchGroups,
     double learningRate,
@@ -118,6 +122,11 @@ public record TrainSettings(
     if (value < 1) {
       throw new IllegalArgumentException(name + " must be >= 1, but was " + value);
     }
+  }
+
+  /** The settings of the scorer this run starts: the defaults, with this run's autojunk. */
+  public ScorerConfig scorerConfig() {
+    return ScorerConfig.DEFAULTS.withAutojunk(autojunk);
   }
 
   boolean embedded() {
