@@ -3,9 +3,9 @@
 #
 #   scorer-stream/bench/similarity-vs-cpython.sh [PAIRS] [SEED] [ROUNDS]
 #
-# Defaults: 100000 pairs, seed 2510, 7 Java rounds in one warm JVM. autojunk is on (the reward's
-# default); AUTOJUNK=false runs Java without it, which is only meaningful with matching Python, so
-# it is not offered. Builds the test classes offline (MVN_FLAGS overrides "-o"); works from any
+# Defaults: 100000 pairs, seed 2510, 7 Java rounds in one warm JVM. autojunk is on (CPython's
+# default, as the Python side runs; the reward's default is off); AUTOJUNK=false runs Java without
+# it, which is only meaningful with matching Python, so it is not offered. Builds the test classes offline (MVN_FLAGS overrides "-o"); works from any
 # directory. Prints pairs, mismatches, python seconds, java seconds and the speed ratio.
 set -euo pipefail
 

@@ -354,6 +354,18 @@ for _ in range(300):
     action = mutate(expert) if r < 0.6 else (shell_step() if r < 0.9 else " " + expert + " ")
     add("shell-step", action, expert)
 
+# A close paraphrase of a long (226-character) expert step: the case that made autojunk=False the
+# reward's default. With autojunk the expert step's popular characters (space, e, s, ...) cannot
+# seed a match, and the ratio falls from 0.67 to 0.14. Added last, without the random generator,
+# so every vector above is unchanged.
+add("long-step-paraphrase",
+    "To find x in 3x + 7 = 22, take 7 away from each side, which leaves 3x = 15; "
+    "then divide each side by 3, so x = 5. As a check, 3 times 5 is 15 and adding 7 "
+    "makes 22, equal to the right side, so the answer x = 5 holds.",
+    "We need the value of x in 3x + 7 = 22. Subtracting 7 from both sides gives 3x = 15, "
+    "and dividing both sides by 3 gives x = 5. Checking: 3 times 5 is 15, plus 7 is 22, "
+    "which matches the right-hand side, so the answer is: x = 5.")
+
 
 def main():
     counts = {}

@@ -1,11 +1,22 @@
 package dev.srlstream.scorer;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ScorerConfigTest {
+
+  /** DESIGN.md, Reward: the default is autojunk=false, not CPython's true. */
+  @Test
+  void autojunkIsOffByDefaultAndCanBeTurnedOn() {
+    assertThat(ScorerConfig.DEFAULT_AUTOJUNK).isFalse();
+    assertThat(ScorerConfig.DEFAULTS.autojunk()).isFalse();
+    assertThat(ScorerConfig.DEFAULTS.withAutojunk(true).autojunk()).isTrue();
+    assertThat(ScorerConfig.DEFAULTS.withAutojunk(true).withAutojunk(false))
+        .isEqualTo(ScorerConfig.DEFAULTS);
+  }
 
   @Test
   void badValuesAreRefusedWithTheValue() {

@@ -83,7 +83,9 @@ class ScorerIT {
                 "i" + g, "g" + g, "g" + g + "/r" + i, i, GROUP_SIZE, "<think>m</think>" + action);
         r.setStepIndex(2);
         (g < 10 ? firstHalf : secondHalf).add(r);
-        expectedReward.put(r.getRolloutId(), SequenceSimilarity.ratio(action, target));
+        expectedReward.put(
+            r.getRolloutId(),
+            SequenceSimilarity.ratio(action, target, ScorerConfig.DEFAULT_AUTOJUNK));
       }
     }
     List<ExpertStep> experts = new ArrayList<>();

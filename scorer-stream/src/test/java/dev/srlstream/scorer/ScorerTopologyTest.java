@@ -15,6 +15,7 @@ import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.avro.TrainingMode;
 import dev.srlstream.schemas.serde.AvroSerde;
 import dev.srlstream.schemas.serde.InMemorySchemaRegistry;
+import dev.srlstream.scorer.reward.LongStepParaphrase;
 import dev.srlstream.scorer.reward.SequenceSimilarity;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -107,12 +108,37 @@ class ScorerTopologyTest {
 
     StepReward reward = rewards.readValue();
     assertThat(reward.getRolloutId()).isEqualTo("r0");
-    assertThat(reward.getReward()).isEqualTo(SequenceSimilarity.ratio("6 ÷ 2 = 4", EXPERT_TARGET));
+    assertThat(reward.getReward())
+        .isEqualTo(
+            SequenceSimilarity.ratio("6 ÷ 2 = 4", EXPERT_TARGET, ScorerConfig.DEFAULT_AUTOJUNK));
     assertThat(reward.getSimilarity()).isEqualTo(reward.getReward());
     assertThat(reward.getFormatOk()).isTrue();
-    assertThat(reward.getRewardConfig()).isEqualTo("step-similarity;autojunk=true");
+    assertThat(reward.getRewardConfig()).isEqualTo("step-similarity;autojunk=false");
     assertThat(reward.getPolicyVersion()).isEqualTo(3L);
     assertThat(counters.rewards()).isEqualTo(1);
+  }
+
+  /** A close paraphrase of a 226-character expert step: autojunk is off unless turned on. */
+  @Test
+  void aLongExpertStepIsScoredWithoutAutojunkByDefault() {
+    start(ScorerConfig.DEFAULTS);
+    sendExpert(expert("i1", TrainingMode.SRL, LongStepParaphrase.EXPERT_STEP));
+    sendRollout(rollout("i1", "g1", "r0", 0, 2, "<think>t</think>" + LongStepParaphrase.ACTION));
+
+    StepReward reward = rewards.readValue();
+    assertThat(reward.getReward()).isEqualTo(LongStepParaphrase.CPYTHON_NO_AUTOJUNK);
+    assertThat(reward.getRewardConfig()).isEqualTo("step-similarity;autojunk=false");
+  }
+
+  @Test
+  void autojunkCanBeTurnedOnForPaperExactReplication() {
+    start(ScorerConfig.DEFAULTS.withAutojunk(true));
+    sendExpert(expert("i1", TrainingMode.SRL, LongStepParaphrase.EXPERT_STEP));
+    sendRollout(rollout("i1", "g1", "r0", 0, 2, "<think>t</think>" + LongStepParaphrase.ACTION));
+
+    StepReward reward = rewards.readValue();
+    assertThat(reward.getReward()).isEqualTo(LongStepParaphrase.CPYTHON_AUTOJUNK);
+    assertThat(reward.getRewardConfig()).isEqualTo("step-similarity;autojunk=true");
   }
 
   @Test
@@ -173,7 +199,7 @@ class ScorerTopologyTest {
         .containsExactly(0, 1, 2, 3);
     double[] r = new double[4];
     for (int i = 0; i < 4; i++) {
-      r[i] = SequenceSimilarity.ratio(actions[i], EXPERT_TARGET);
+      r[i] = SequenceSimilarity.ratio(actions[i], EXPERT_TARGET, ScorerConfig.DEFAULT_AUTOJUNK);
     }
     double mean = (r[0] + r[1] + r[2] + r[3]) / 4;
     double var = 0;

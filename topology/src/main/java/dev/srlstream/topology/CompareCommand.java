@@ -86,7 +86,8 @@ final class CompareCommand implements Callable<Integer> {
     ArrayNode rows = compare.putArray("rows");
 
     TrainSettings probe =
-        DemoCommand.demoSettings(Recipe.SRL, id, dir, prepared, base, budget, demo.seed, false);
+        DemoCommand.demoSettings(
+            Recipe.SRL, id, dir, prepared, base, budget, demo.seed, demo.autojunk.autojunk, false);
     compare.put("k", probe.eval().k());
     compare.put("problems", probe.test().size());
     log.printf(
@@ -110,6 +111,7 @@ final class CompareCommand implements Callable<Integer> {
               base,
               budget,
               demo.seed,
+              demo.autojunk.autojunk,
               false);
       try {
         ObjectNode summary =

@@ -71,6 +71,7 @@ final class DemoCommand implements Callable<Integer> {
             Files.readAllBytes(prepared.baseWeights()),
             Duration.ofMillis(Math.round(minutes * 60_000)),
             demo.seed,
+            demo.autojunk.autojunk,
             true);
     ObjectNode summary = TrainCommand.runAndReport(settings, log, out, s -> printOutcome(s, log));
     return summary.path("status").asText().startsWith("failed") ? 1 : 0;
@@ -85,6 +86,7 @@ final class DemoCommand implements Callable<Integer> {
       byte[] base,
       Duration budget,
       long seed,
+      boolean autojunk,
       boolean evaluateBase)
       throws Exception {
     return new TrainSettings(
@@ -102,6 +104,7 @@ final class DemoCommand implements Callable<Integer> {
         null,
         null,
         new TaskSettings(8, 1.0f, 96),
+        autojunk,
         DemoSetup.CONTEXT_WINDOW,
         4,
         // 3e-4 let the policy drift away from its greedy competence within minutes here; 1e-4

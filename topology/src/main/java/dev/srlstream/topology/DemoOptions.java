@@ -3,9 +3,13 @@ package dev.srlstream.topology;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** What {@code srl demo} and {@code srl compare} share: the base policy's cache and the seed. */
+/**
+ * What {@code srl demo} and {@code srl compare} share: the base policy's cache, the seed and the
+ * reward's autojunk.
+ */
 final class DemoOptions {
 
   @Option(
@@ -21,6 +25,8 @@ final class DemoOptions {
       paramLabel = "N",
       description = "Seed of task order, sampling and training (default: ${DEFAULT-VALUE}).")
   long seed;
+
+  @Mixin AutojunkOption autojunk;
 
   /** A new run id: the local time and what the run is, e.g. {@code 20261126-094638-demo}. */
   static String newRunId(String what) {

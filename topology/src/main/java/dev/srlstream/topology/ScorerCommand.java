@@ -60,15 +60,7 @@ final class ScorerCommand implements Callable<Integer> {
       description = "Stream threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(
-      names = "--autojunk",
-      defaultValue = "true",
-      paramLabel = "true|false",
-      arity = "1",
-      description =
-          "difflib's autojunk heuristic in the similarity (default: ${DEFAULT-VALUE},"
-              + " CPython's).")
-  boolean autojunk;
+  @Mixin AutojunkOption autojunk;
 
   @Option(
       names = "--epsilon",
@@ -157,7 +149,7 @@ final class ScorerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ScorerConfig config =
         new ScorerConfig(
-            autojunk,
+            autojunk.autojunk,
             epsilon,
             groupTimeout,
             partialGroups,

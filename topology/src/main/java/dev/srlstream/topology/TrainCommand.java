@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -136,6 +137,8 @@ final class TrainCommand implements Callable<Integer> {
       paramLabel = "N",
       description = "Tokens a step may sample (default: ${DEFAULT-VALUE}).")
   int maxNewTokens;
+
+  @Mixin AutojunkOption autojunk;
 
   @Option(
       names = "--context-window",
@@ -306,6 +309,7 @@ final class TrainCommand implements Callable<Integer> {
         bootstrapServers,
         schemaRegistry,
         new TaskSettings(groupSize, temperature, maxNewTokens),
+        autojunk.autojunk,
         contextWindow == 0 ? Evaluator.Settings.ALL_STEPS : contextWindow,
         batchGroups,
         learningRate != null ? learningRate : parsed == Recipe.SFT ? 1e-3 : 3e-4,

@@ -57,17 +57,49 @@ class RewardCommandTest {
   void autojunkReachesTheSimilarity() {
     String expert = "ab".repeat(100) + "xyz".repeat(16) + "aa";
     String response = "<think></think>" + "ba".repeat(60) + "xyz".repeat(10);
-    String on = CommandRun.of("reward", "--response", response, "--expert", expert).out();
+    String byDefault = CommandRun.of("reward", "--response", response, "--expert", expert).out();
+    String on =
+        CommandRun.of("reward", "--response", response, "--expert", expert, "--autojunk", "true")
+            .out();
     String off =
         CommandRun.of("reward", "--response", response, "--expert", expert, "--autojunk", "false")
             .out();
     assertThat(on).isNotEqualTo(off);
+    assertThat(byDefault).isEqualTo(off);
     assertThat(off)
         .contains(
             "\"similarity\": "
                 + PythonText.floatRepr(
                     dev.srlstream.scorer.reward.SequenceSimilarity.ratio(
                         "ba".repeat(60) + "xyz".repeat(10), expert, false)));
+  }
+
+  /** A close paraphrase of a 226-character expert step: autojunk is off unless asked for. */
+  @Test
+  void aLongExpertStepIsScoredWithoutAutojunkByDefault() {
+    String response = "<think>same steps, other words</think>" + LongStepParaphrase.ACTION;
+    String expert = LongStepParaphrase.EXPERT_STEP;
+    String off = LongStepParaphrase.CPYTHON_NO_AUTOJUNK;
+    String on = LongStepParaphrase.CPYTHON_AUTOJUNK;
+    assertThat(CommandRun.of("reward", "--response", response, "--expert", expert).out())
+        .isEqualTo(
+            "{\"reward\": "
+                + off
+                + ", \"similarity\": "
+                + off
+                + ","
+                + " \"format_ok\": true, \"reason\": null}\n");
+    assertThat(
+            CommandRun.of(
+                    "reward", "--response", response, "--expert", expert, "--autojunk", "true")
+                .out())
+        .isEqualTo(
+            "{\"reward\": "
+                + on
+                + ", \"similarity\": "
+                + on
+                + ","
+                + " \"format_ok\": true, \"reason\": null}\n");
   }
 
   @Test

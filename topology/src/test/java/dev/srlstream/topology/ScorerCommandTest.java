@@ -13,6 +13,8 @@ class ScorerCommandTest {
     assertThat(run.out())
         .contains(
             "exactly_once_v2", "--epsilon", "default: 0.001", "--partial-groups", "EMIT|DROP");
+    assertThat(run.out().replaceAll("\\s+", " "))
+        .contains("--autojunk=true|false", "Default: false, since", "paper-exact replication");
   }
 
   @Test

@@ -35,14 +35,32 @@ class SimilarityCommandTest {
   }
 
   @Test
-  void autojunkIsOnByDefaultAndCanBeTurnedOff() {
+  void autojunkIsOffByDefaultAndCanBeTurnedOn() {
     String byDefault = CommandRun.of("similarity", "--a", LONG_A, "--b", LONG_B).out();
     String on =
         CommandRun.of("similarity", "--a", LONG_A, "--b", LONG_B, "--autojunk", "true").out();
     String off =
         CommandRun.of("similarity", "--a", LONG_A, "--b", LONG_B, "--autojunk", "false").out();
-    assertThat(byDefault).isEqualTo(on);
+    assertThat(byDefault).isEqualTo(off);
     assertThat(off).isNotEqualTo(on);
+
+    // A close paraphrase of a 226-character expert step: CPython's autojunk=False ratio by
+    // default, its autojunk=True ratio (CPython's default) only when asked for.
+    String action = LongStepParaphrase.ACTION;
+    String expert = LongStepParaphrase.EXPERT_STEP;
+    assertThat(CommandRun.of("similarity", "--a", action, "--b", expert).out())
+        .isEqualTo(LongStepParaphrase.CPYTHON_NO_AUTOJUNK + "\n");
+    assertThat(
+            CommandRun.of("similarity", "--a", action, "--b", expert, "--autojunk", "true").out())
+        .isEqualTo(LongStepParaphrase.CPYTHON_AUTOJUNK + "\n");
+  }
+
+  @Test
+  void helpGivesTheAutojunkDefaultAndWhy() {
+    CommandRun run = CommandRun.of("similarity", "--help");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out().replaceAll("\\s+", " "))
+        .contains("--autojunk=true|false", "Default: false, since", "paper-exact replication");
   }
 
   @Test

@@ -45,6 +45,33 @@ class SimilarityMatchesPythonTest {
     assertThat(withJunk).isNotEqualTo(withoutJunk);
   }
 
+  /**
+   * Without --autojunk the ratio is CPython's autojunk=False one, not CPython's default: checked on
+   * a close paraphrase of a 226-character expert step, whose two ratios differ a lot.
+   */
+  @Test
+  void theDefaultIsCPythonsAutojunkFalse() throws Exception {
+    Map<String, String> pair = new LinkedHashMap<>();
+    pair.put("a", LongStepParaphrase.ACTION);
+    pair.put("b", LongStepParaphrase.EXPERT_STEP);
+    Path pairs = dir.resolve("long-step.jsonl");
+    Files.write(
+        pairs, List.of(new ObjectMapper().writeValueAsString(pair)), StandardCharsets.UTF_8);
+
+    CommandRun run = CommandRun.of("similarity", "--pairs", pairs.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<String> withoutJunk = Python.run(dir, PYTHON, pairs.toString(), "false");
+    List<String> withJunk = Python.run(dir, PYTHON, pairs.toString(), "true");
+    assertThat(List.of(run.out().split("\n"))).isEqualTo(withoutJunk);
+    assertThat(withoutJunk)
+        .containsExactly(
+            SimilarityCommand.line(Double.parseDouble(LongStepParaphrase.CPYTHON_NO_AUTOJUNK)));
+    assertThat(withJunk)
+        .containsExactly(
+            SimilarityCommand.line(Double.parseDouble(LongStepParaphrase.CPYTHON_AUTOJUNK)));
+    assertThat(compare(pairs, "true")).isEqualTo(withJunk);
+  }
+
   /** Runs both and compares line by line; returns our lines. */
   private List<String> compare(Path pairs, String autojunk) throws Exception {
     CommandRun run =

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.srlstream.scorer.ScorerConfig;
 import dev.srlstream.topology.data.ArithmeticProblem;
 import dev.srlstream.topology.data.ArithmeticProblems;
 import dev.srlstream.topology.data.JsonlWriter;
 import dev.srlstream.topology.data.Split;
+import dev.srlstream.topology.train.TrainSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code srl train}: every bad input fails before anything starts (no Kafka), with a message naming
@@ -251,9 +254,47 @@ class TrainCommandTest {
     assertThat(summary.path("base").path("version").asLong()).isZero();
     assertThat(summary.path("final").path("version").asLong()).isEqualTo(1);
     assertThat(summary.path("loss_curve")).hasSize(1);
+    // The scorer's setting is recorded even where no scorer runs.
+    assertThat(summary.path("settings").path("autojunk").isBoolean()).isTrue();
+    assertThat(summary.path("settings").path("autojunk").asBoolean()).isFalse();
     assertThat(runDir.resolve("report.html")).isRegularFile();
     assertThat(runDir.resolve("base.bin")).isRegularFile();
     assertThat(runDir.resolve("final.bin")).isRegularFile();
     assertThat(runDir.resolve("kafka")).doesNotExist();
+  }
+
+  @Test
+  void helpListsAutojunkWithItsDefaultAndWhy() {
+    for (String command : List.of("train", "demo", "compare")) {
+      CommandRun run = CommandRun.of(command, "--help");
+      assertThat(run.exitCode()).as(command).isZero();
+      assertThat(run.out().replaceAll("\\s+", " "))
+          .as(command)
+          .contains("--autojunk=true|false", "Default: false, since", "paper-exact replication");
+    }
+  }
+
+  /** --autojunk reaches the scorer the run starts; without it, the scorer's default (false). */
+  @Test
+  void autojunkFlowsIntoTheRunsScorerConfig() throws Exception {
+    TrainSettings byDefault = parse(with(sft(), "--recipe", "srl")).settings();
+    assertThat(byDefault.autojunk()).isFalse();
+    assertThat(byDefault.scorerConfig()).isEqualTo(ScorerConfig.DEFAULTS);
+
+    TrainSettings on = parse(with(sft(), "--recipe", "srl"), "--autojunk", "true").settings();
+    assertThat(on.autojunk()).isTrue();
+    assertThat(on.scorerConfig()).isEqualTo(ScorerConfig.DEFAULTS.withAutojunk(true));
+
+    TrainSettings off = parse(sft(), "--autojunk", "false").settings();
+    assertThat(off.scorerConfig().autojunk()).isFalse();
+  }
+
+  /** The train command with its options parsed, not run. */
+  private static TrainCommand parse(List<String> args, String... more) {
+    TrainCommand command = new TrainCommand();
+    List<String> all = new ArrayList<>(args.subList(1, args.size()));
+    all.addAll(Arrays.asList(more));
+    new CommandLine(command).parseArgs(all.toArray(String[]::new));
+    return command;
   }
 }

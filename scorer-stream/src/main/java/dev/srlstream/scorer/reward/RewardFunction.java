@@ -16,7 +16,7 @@ public interface RewardFunction {
 
   /**
    * The function and its settings, recorded with every reward ({@code reward_config}), e.g. {@code
-   * step-similarity;autojunk=true}.
+   * step-similarity;autojunk=false}.
    */
   String config();
 }

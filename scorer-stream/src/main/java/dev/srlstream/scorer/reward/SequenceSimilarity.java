@@ -42,12 +42,11 @@ public final class SequenceSimilarity {
   /** A block of equal elements: {@code a[a, a + size)} equals {@code b[b, b + size)}. */
   public record MatchingBlock(int a, int b, int size) {}
 
-  /** {@code SequenceMatcher(None, a, b).ratio()}, with {@code autojunk} on (CPython's default). */
-  public static double ratio(String a, String b) {
-    return ratio(a, b, true);
-  }
-
-  /** {@code SequenceMatcher(None, a, b, autojunk=autojunk).ratio()}. */
+  /**
+   * {@code SequenceMatcher(None, a, b, autojunk=autojunk).ratio()}. There is deliberately no
+   * overload without {@code autojunk}: CPython's default ({@code true}) is not the reward's ({@code
+   * ScorerConfig.DEFAULT_AUTOJUNK}, {@code false}), so every caller says which one it means.
+   */
   public static double ratio(String a, String b, boolean autojunk) {
     return ratio(codePoints(a), codePoints(b), autojunk);
   }

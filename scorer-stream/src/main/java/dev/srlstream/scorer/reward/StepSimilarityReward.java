@@ -12,11 +12,10 @@ public final class StepSimilarityReward implements RewardFunction {
 
   private final boolean autojunk;
 
-  /** With {@code autojunk} on, CPython's default. */
-  public StepSimilarityReward() {
-    this(true);
-  }
-
+  /**
+   * @param autojunk difflib's autojunk heuristic. No constructor defaults it: the scorer's default
+   *     is {@code ScorerConfig.DEFAULT_AUTOJUNK} ({@code false}), CPython's is {@code true}.
+   */
   public StepSimilarityReward(boolean autojunk) {
     this.autojunk = autojunk;
   }

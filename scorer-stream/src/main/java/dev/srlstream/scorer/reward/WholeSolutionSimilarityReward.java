@@ -13,11 +13,10 @@ public final class WholeSolutionSimilarityReward implements RewardFunction {
 
   private final boolean autojunk;
 
-  /** With {@code autojunk} on, CPython's default. */
-  public WholeSolutionSimilarityReward() {
-    this(true);
-  }
-
+  /**
+   * @param autojunk difflib's autojunk heuristic. No constructor defaults it: the scorer's default
+   *     is {@code ScorerConfig.DEFAULT_AUTOJUNK} ({@code false}), CPython's is {@code true}.
+   */
   public WholeSolutionSimilarityReward(boolean autojunk) {
     this.autojunk = autojunk;
   }

@@ -18,7 +18,7 @@ class RewardFunctionsTest {
   @Nested
   class StepSimilarity {
 
-    private final RewardFunction reward = new StepSimilarityReward();
+    private final RewardFunction reward = new StepSimilarityReward(false);
 
     @Test
     void rewardsTheActionBySimilarityToTheExpertStep() {
@@ -95,7 +95,7 @@ class RewardFunctionsTest {
   @Nested
   class WholeSolution {
 
-    private final RewardFunction reward = new WholeSolutionSimilarityReward();
+    private final RewardFunction reward = new WholeSolutionSimilarityReward(false);
     private final String expertSolution = "x + 7 = 19\nx = 12\n\\boxed{12}";
 
     @Test
@@ -105,7 +105,7 @@ class RewardFunctionsTest {
       assertThat(reward.score(response, expertSolution)).isEqualTo(Reward.ofSimilarity(1.0));
       Reward partial = reward.score("<think>t</think>x = 12", expertSolution);
       assertThat(partial.reward())
-          .isEqualTo(SequenceSimilarity.ratio("x = 12", expertSolution))
+          .isEqualTo(SequenceSimilarity.ratio("x = 12", expertSolution, false))
           .isBetween(0.0, 1.0);
     }
 
@@ -121,7 +121,7 @@ class RewardFunctionsTest {
     void malformedScoresMinusOne() {
       assertThat(reward.score("<think>never closed", expertSolution))
           .isEqualTo(Reward.malformed(ResponseParser.MISSING_THINK_CLOSE));
-      assertThat(reward.config()).isEqualTo("whole-solution-similarity;autojunk=true");
+      assertThat(reward.config()).isEqualTo("whole-solution-similarity;autojunk=false");
     }
   }
 
@@ -238,13 +238,13 @@ class RewardFunctionsTest {
 
     @Test
     void theHolisticRewardComparesTheActionsJoinedByNewlinesWithTheExpertSolution() {
-      RewardFunction holistic = new WholeSolutionSimilarityReward();
+      RewardFunction holistic = new WholeSolutionSimilarityReward(false);
       assertThat(ResponseParser.parseWhole(RESPONSE).action()).isEqualTo(ACTIONS);
       assertThat(holistic.score(RESPONSE, ACTIONS)).isEqualTo(Reward.ofSimilarity(1.0));
       // Text the expert wrote and the rollout did not lowers the reward below 1.
       String expert = ACTIONS + "\n\\boxed{14}";
       assertThat(holistic.score(RESPONSE, expert).reward())
-          .isEqualTo(SequenceSimilarity.ratio(ACTIONS, expert))
+          .isEqualTo(SequenceSimilarity.ratio(ACTIONS, expert, false))
           .isBetween(0.8, 1.0);
     }
 

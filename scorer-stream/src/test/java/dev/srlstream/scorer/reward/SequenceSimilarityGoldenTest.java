@@ -93,6 +93,35 @@ class SequenceSimilarityGoldenTest {
     assertThat(wrong).isEmpty();
   }
 
+  /**
+   * The case behind the reward's autojunk default: a close paraphrase of a 226-character expert
+   * step keeps most of its similarity without autojunk and loses most of it with autojunk, in
+   * CPython and here alike.
+   */
+  @Test
+  void aCloseParaphraseOfALongStepLosesMostOfItsRatioToAutojunk() {
+    List<Vector> found =
+        vectors.stream().filter(v -> v.category().equals("long-step-paraphrase")).toList();
+    assertThat(found).hasSize(1);
+    Vector v = found.get(0);
+    assertThat(v.a()).isEqualTo(LongStepParaphrase.ACTION);
+    assertThat(v.b()).isEqualTo(LongStepParaphrase.EXPERT_STEP);
+    assertThat(v.lengthB())
+        .isEqualTo(226)
+        .isGreaterThanOrEqualTo(SequenceSimilarity.AUTOJUNK_MIN_LENGTH);
+    assertThat(v.withAutojunk()).isEqualTo(LongStepParaphrase.CPYTHON_AUTOJUNK);
+    assertThat(v.withoutAutojunk()).isEqualTo(LongStepParaphrase.CPYTHON_NO_AUTOJUNK);
+
+    double on = SequenceSimilarity.ratio(v.a(), v.b(), true);
+    double off = SequenceSimilarity.ratio(v.a(), v.b(), false);
+    assertThat(Double.doubleToLongBits(on)).isEqualTo(Double.doubleToLongBits(v.withAutojunk()));
+    assertThat(Double.doubleToLongBits(off))
+        .isEqualTo(Double.doubleToLongBits(v.withoutAutojunk()));
+    assertThat(on).isLessThan(0.2);
+    assertThat(off).isGreaterThan(0.6);
+    assertThat(off - on).isGreaterThan(0.5);
+  }
+
   /** Guards the generator: the file must keep exercising what the heuristics make subtle. */
   @Test
   void theVectorsCoverTheSubtleCases() {
@@ -113,6 +142,7 @@ class SequenceSimilarityGoldenTest {
             "popular-extension",
             "asymmetric",
             "autojunk-changes",
+            "long-step-paraphrase",
             "unicode",
             "unicode-long",
             "unicode-normalisation",

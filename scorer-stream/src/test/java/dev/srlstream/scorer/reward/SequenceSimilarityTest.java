@@ -26,7 +26,7 @@ class SequenceSimilarityTest {
 
   @Test
   void docstringExamples() {
-    assertThat(SequenceSimilarity.ratio("abcd", "bcde")).isEqualTo(0.75);
+    assertThat(SequenceSimilarity.ratio("abcd", "bcde", true)).isEqualTo(0.75);
     assertThat(SequenceSimilarity.matchingBlocks("abxcd", "abcd", true))
         .containsExactly(
             new MatchingBlock(0, 0, 2), new MatchingBlock(3, 2, 2), new MatchingBlock(5, 4, 0));
@@ -37,9 +37,9 @@ class SequenceSimilarityTest {
 
   @Test
   void emptyStrings() {
-    assertThat(SequenceSimilarity.ratio("", "")).isEqualTo(1.0);
-    assertThat(SequenceSimilarity.ratio("", "abc")).isEqualTo(0.0);
-    assertThat(SequenceSimilarity.ratio("abc", "")).isEqualTo(0.0);
+    assertThat(SequenceSimilarity.ratio("", "", true)).isEqualTo(1.0);
+    assertThat(SequenceSimilarity.ratio("", "abc", true)).isEqualTo(0.0);
+    assertThat(SequenceSimilarity.ratio("abc", "", true)).isEqualTo(0.0);
     assertThat(SequenceSimilarity.matchingBlocks("", "", true))
         .containsExactly(new MatchingBlock(0, 0, 0));
   }
@@ -47,7 +47,7 @@ class SequenceSimilarityTest {
   @Test
   void codePointsNotUtf16Units() {
     // Two code points each, one in common: 2 * 1 / 4. Counting UTF-16 units would give 4 / 6.
-    assertThat(SequenceSimilarity.ratio("\uD83D\uDE00a", "\uD83D\uDE00b")).isEqualTo(0.5);
+    assertThat(SequenceSimilarity.ratio("\uD83D\uDE00a", "\uD83D\uDE00b", true)).isEqualTo(0.5);
     assertThat(SequenceSimilarity.codePoints("x\uD835\uDC65\uD800"))
         .containsExactly('x', 0x1D465, 0xD800);
   }
@@ -221,7 +221,7 @@ class SequenceSimilarityTest {
         .containsExactly(new MatchingBlock(0, 0, 14), new MatchingBlock(38827, 38827, 0));
     assertThat(SequenceSimilarity.ratio(a, a, true)).isEqualTo(1.0);
     // This thread's cached arrays still serve short comparisons afterwards.
-    assertThat(SequenceSimilarity.ratio("abcd", "bcde")).isEqualTo(0.75);
+    assertThat(SequenceSimilarity.ratio("abcd", "bcde", true)).isEqualTo(0.75);
   }
 
   // --- helpers ---------------------------------------------------------------------------------

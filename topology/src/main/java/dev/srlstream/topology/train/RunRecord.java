@@ -71,6 +71,7 @@ final class RunRecord {
         .put("group_size", settings.tasks().groupSize())
         .put("temperature", settings.tasks().temperature())
         .put("max_new_tokens", settings.tasks().maxNewTokens())
+        .put("autojunk", settings.autojunk())
         .put(
             "context_window",
             settings.contextWindow() == Integer.MAX_VALUE ? -1 : settings.contextWindow())

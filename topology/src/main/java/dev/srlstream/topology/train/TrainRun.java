@@ -19,7 +19,6 @@ import dev.srlstream.schemas.avro.StepTask;
 import dev.srlstream.schemas.avro.TrainingMode;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import dev.srlstream.schemas.serde.AvroSerde;
-import dev.srlstream.scorer.ScorerConfig;
 import dev.srlstream.scorer.ScorerService;
 import dev.srlstream.scorer.ScorerTopics;
 import dev.srlstream.topology.data.InstanceExpander;
@@ -180,7 +179,7 @@ public final class TrainRun {
                 runId,
                 runId,
                 settings.tasks().groupSize(),
-                ScorerConfig.DEFAULTS.dynamicSamplingEpsilon());
+                settings.scorerConfig().dynamicSamplingEpsilon());
         KafkaProducer<String, byte[]> producer = producer(bootstrap);
         // Bounded closes: without a timeout they wait out every pending request when the cluster
         // is gone (each client's close() is then a no-op).
@@ -214,7 +213,7 @@ public final class TrainRun {
                   scorerApplication,
                   settings.runDir().resolve("scorer-state"),
                   1,
-                  ScorerConfig.DEFAULTS,
+                  settings.scorerConfig(),
                   ScorerTopics.LIVE,
                   Map.of()),
               Duration.ofSeconds(120));

@@ -2,6 +2,7 @@ package dev.srlstream.topology.train;
 
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.PromptSettings;
+import dev.srlstream.scorer.ScorerConfig;
 import dev.srlstream.topology.data.ExpertSolution;
 import dev.srlstream.topology.data.TaskSettings;
 import dev.srlstream.topology.eval.Evaluator;
@@ -28,6 +29,8 @@ import java.util.Objects;
  * @param bootstrapServers an external Kafka cluster, or null to start the embedded one
  * @param schemaRegistryUrl the external cluster's registry, or null with the embedded one
  * @param tasks group size, temperature and token budget of every task
+ * @param autojunk the scorer's difflib autojunk ({@link ScorerConfig#DEFAULT_AUTOJUNK} unless
+ *     replicating the paper exactly)
  * @param contextWindow how many earlier steps a step's prompt shows, newest kept ({@link
  *     Evaluator.Settings#ALL_STEPS} for all): the expert steps of SRL instances and SFT examples,
  *     and the policy's own actions in whole-solution rollouts and evaluation alike
@@ -57,6 +60,7 @@ public record TrainSettings(
     String bootstrapServers,
     String schemaRegistryUrl,
     TaskSettings tasks,
+    boolean autojunk,
     int contextWindow,
     int batchGroups,
     double learningRate,
@@ -124,6 +128,11 @@ public record TrainSettings(
   /** The prompt format the run trains with, recorded in every weights file it writes. */
   PromptSettings promptSettings() {
     return new PromptSettings(contextWindow, false);
+  }
+
+  /** The settings of the scorer this run starts: the defaults, with this run's autojunk. */
+  public ScorerConfig scorerConfig() {
+    return ScorerConfig.DEFAULTS.withAutojunk(autojunk);
   }
 
   boolean embedded() {

@@ -83,6 +83,7 @@ class TrainRunIT {
             null,
             null,
             new TaskSettings(4, 1.0f, 24),
+            false,
             Integer.MAX_VALUE,
             1,
             3e-4,
@@ -99,6 +100,8 @@ class TrainRunIT {
     JsonNode summary = new TrainRun(settings, new PrintWriter(log, true)).run();
 
     assertThat(summary.path("status").asText()).as(log.toString()).isEqualTo("finished");
+    assertThat(summary.path("settings").path("autojunk").isBoolean()).isTrue();
+    assertThat(summary.path("settings").path("autojunk").asBoolean()).isFalse();
     // Versions were published: with one group per update, version 4 exists.
     assertThat(summary.path("versions").asLong()).isGreaterThanOrEqualTo(4);
     // Rewards arrived, per policy version.
