@@ -27,12 +27,15 @@ import dev.srlstream.topology.data.Split;
 import dev.srlstream.topology.data.StepInstance;
 import dev.srlstream.topology.eval.EvalReports;
 import dev.srlstream.topology.eval.Evaluator;
+import dev.srlstream.topology.eval.StepEvaluator;
+import dev.srlstream.topology.eval.StepReports;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +72,12 @@ public final class TrainRun {
   private static final Duration STATUS_EVERY = Duration.ofSeconds(2);
   private static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * The run's scorer settings; the step-level evaluations score with its autojunk, so they report
+   * the reward training was given.
+   */
+  private static final ScorerConfig SCORER = ScorerConfig.DEFAULTS;
 
   private final TrainSettings settings;
   private final PrintWriter log;
@@ -114,7 +123,11 @@ public final class TrainRun {
       byte[] last;
       try (Validator validator =
           new Validator(
-              settings.validationSample(), settings.eval(), files, record::elapsedSeconds)) {
+              settings.validationSample(),
+              settings.eval(),
+              SCORER.autojunk(),
+              files,
+              record::elapsedSeconds)) {
         last = settings.recipe().streams() ? trainOnKafka(validator) : trainSft(validator);
         files.writeWeights(RunFiles.FINAL_WEIGHTS, last);
         record.recordValidation(validator);
@@ -180,7 +193,7 @@ public final class TrainRun {
                 runId,
                 runId,
                 settings.tasks().groupSize(),
-                ScorerConfig.DEFAULTS.dynamicSamplingEpsilon());
+                SCORER.dynamicSamplingEpsilon());
         KafkaProducer<String, byte[]> producer = producer(bootstrap);
         // Bounded closes: without a timeout they wait out every pending request when the cluster
         // is gone (each client's close() is then a no-op).
@@ -214,7 +227,7 @@ public final class TrainRun {
                   scorerApplication,
                   settings.runDir().resolve("scorer-state"),
                   1,
-                  ScorerConfig.DEFAULTS,
+                  SCORER,
                   ScorerTopics.LIVE,
                   Map.of()),
               Duration.ofSeconds(120));
@@ -640,6 +653,32 @@ public final class TrainRun {
         100 * report.avgAtK(),
         report.k(),
         100 * report.passAtK());
+    // The step level with the run's window, k and scorer: has the step SRL trains got better?
+    StepEvaluator.Report steps =
+        new StepEvaluator(settings.eval(), SCORER.autojunk())
+            .evaluate(
+                weights,
+                settings.test(),
+                done -> {
+                  if (done % every == 0 && done < total) {
+                    record.say("  step level: evaluated %d/%d", done, total);
+                  }
+                });
+    node.set("steps", StepReports.summary(steps));
+    record.say(
+        "  steps: greedy exact %.1f%%, well-formed %.1f%%, reward %.3f%s",
+        100 * steps.greedy().exactRate(),
+        100 * steps.greedy().wellFormedRate(),
+        steps.greedy().meanReward(),
+        steps.k() == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " | %d samples: exact %.1f%%, well-formed %.1f%%, reward %.3f",
+                steps.k(),
+                100 * steps.sampled().exactRate(),
+                100 * steps.sampled().wellFormedRate(),
+                steps.sampled().meanReward()));
     return node;
   }
 
