@@ -30,9 +30,10 @@ import java.util.function.IntConsumer;
  * training instance asks for it, and the responses are scored by the scorer's own reward.
  *
  * <p><b>Prompts.</b> Step k of a solution is prompted with the question and the expert's steps
- * before it, the newest {@code contextWindow} of them ({@link dev.srlstream.topology.data.Step#contextText()}), as {@link
- * InstanceExpander} cuts an SRL instance with that window (every step a target, no hint), written by
- * {@link PromptFormat#stepPrompt} and {@link PromptFormat#promptTokens}: the text an actor samples a
+ * before it, the newest {@code contextWindow} of them ({@link
+ * dev.srlstream.topology.data.Step#contextText()}), as {@link InstanceExpander} cuts an SRL
+ * instance with that window (every step a target, no hint), written by {@link
+ * PromptFormat#stepPrompt} and {@link PromptFormat#promptTokens}: the text an actor samples a
  * training group on. So the policy is never asked to continue its own mistakes here, unlike in the
  * end-to-end {@link Evaluator}: this measures the step SRL optimises.
  *
@@ -313,8 +314,7 @@ public final class StepEvaluator {
               policy.sampleGroup(
                   prompt,
                   settings.k(),
-                  SamplingParams.sampling(
-                      settings.temperature(), tokens, tokenizer.eos(), seed));
+                  SamplingParams.sampling(settings.temperature(), tokens, tokenizer.eos(), seed));
           for (int s = 0; s < results.size(); s++) {
             samples.set(s, text(tokenizer, results.get(s)));
           }

@@ -105,7 +105,10 @@ public final class StepReports {
         report.k() == 0
             ? "sampled (k = 0)"
             : String.format(
-                Locale.ROOT, "%d samples at T %s", report.k(), Float.toString(report.temperature()));
+                Locale.ROOT,
+                "%d samples at T %s",
+                report.k(),
+                Float.toString(report.temperature()));
     out.append(String.format(Locale.ROOT, "%-12s %-29s %s%n", "", "greedy", sampled));
     String row = "%-5s %6s %12s %7s %8s %12s %7s %8s%n";
     out.append(
