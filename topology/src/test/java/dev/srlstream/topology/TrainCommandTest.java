@@ -247,11 +247,18 @@ class TrainCommandTest {
       assertThat(report.path("greedy_accuracy").isNumber()).as(field).isTrue();
       assertThat(report.path("problems").asInt()).as(field).isEqualTo(2);
       assertThat(report.path("k").asInt()).as(field).isEqualTo(1);
+      JsonNode steps = report.path("steps");
+      assertThat(steps.path("problems").asInt()).as(field).isEqualTo(2);
+      assertThat(steps.path("exact_rate").isNumber()).as(field).isTrue();
+      assertThat(steps.path("by_index").isArray()).as(field).isTrue();
+      assertThat(steps.path("sampled").path("k").asInt()).as(field).isEqualTo(1);
     }
     assertThat(summary.path("base").path("version").asLong()).isZero();
     assertThat(summary.path("final").path("version").asLong()).isEqualTo(1);
     assertThat(summary.path("loss_curve")).hasSize(1);
     assertThat(runDir.resolve("report.html")).isRegularFile();
+    assertThat(Files.readString(runDir.resolve("report.html")))
+        .contains("<h2>Test split, step level: base vs final policy</h2>");
     assertThat(runDir.resolve("base.bin")).isRegularFile();
     assertThat(runDir.resolve("final.bin")).isRegularFile();
     assertThat(runDir.resolve("kafka")).doesNotExist();
