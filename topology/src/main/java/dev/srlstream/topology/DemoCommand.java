@@ -1,5 +1,6 @@
 package dev.srlstream.topology;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srlstream.topology.data.TaskSettings;
 import dev.srlstream.topology.eval.Evaluator;
@@ -120,7 +121,10 @@ final class DemoCommand implements Callable<Integer> {
         SwitchCriterion.DEFAULT);
   }
 
-  /** "mean step reward 0.41 -> 0.63; held-out greedy accuracy 12.0% -> 19.5%". */
+  /**
+   * "mean step reward 0.41 -> 0.63; held-out greedy accuracy 12.0% -> 19.5%; step exact rate 30.0%
+   * -> 61.0%".
+   */
   static void printOutcome(ObjectNode summary, PrintWriter log) {
     var curve = summary.path("reward_curve");
     var base = summary.path("base");
@@ -143,6 +147,16 @@ final class DemoCommand implements Callable<Integer> {
               " held-out greedy accuracy %.1f%% -> %.1f%%",
               100 * base.path("greedy_accuracy").asDouble(),
               100 * last.path("greedy_accuracy").asDouble()));
+      JsonNode baseExact = base.path("steps").path("exact_rate");
+      JsonNode lastExact = last.path("steps").path("exact_rate");
+      if (baseExact.isNumber() && lastExact.isNumber()) {
+        line.append(
+            String.format(
+                Locale.ROOT,
+                "; step exact rate %.1f%% -> %.1f%%",
+                100 * baseExact.asDouble(),
+                100 * lastExact.asDouble()));
+      }
     }
     log.println(line);
     log.flush();

@@ -1,16 +1,22 @@
 package dev.srlstream.topology;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srlstream.topology.data.ExpertSolution;
 import dev.srlstream.topology.data.JsonlSolutionReader;
+import dev.srlstream.topology.data.MalformedDataException;
 import dev.srlstream.topology.eval.EvalReports;
 import dev.srlstream.topology.eval.Evaluator;
+import dev.srlstream.topology.eval.StepEvaluator;
+import dev.srlstream.topology.eval.StepReports;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.IntConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,7 +31,11 @@ import picocli.CommandLine.Spec;
           + " on the policy's own context (as many steps as the expert solution has), and the"
           + " actions are checked against the reference answer.",
       "Reports greedy accuracy, avg@k and pass@k (k samples at --temperature) as a table, and as"
-          + " JSON with --json."
+          + " JSON with --json.",
+      "With --steps, also evaluates every step on its own, as SRL trains it: each step is"
+          + " prompted with the expert's earlier steps (--context-window) and its greedy response"
+          + " and k samples are scored by the scorer's reward: well-formed rate, exact-action rate"
+          + " and mean reward, overall and by step index."
     })
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -81,6 +91,28 @@ final class EvalCommand implements Callable<Integer> {
   long seed;
 
   @Option(
+      names = "--context-window",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Earlier steps a step's prompt shows, newest kept: the policy's own actions end to end,"
+              + " the expert's with --steps; use the window the policy was trained with; 0 for all"
+              + " (default: 0).")
+  int contextWindow;
+
+  @Option(
+      names = "--steps",
+      description =
+          "Also evaluate step by step: every step of every problem prompted with the expert's"
+              + " earlier steps, as an SRL training instance; the greedy response and the k"
+              + " samples scored by the scorer's step reward (--autojunk): well-formed %%, exact"
+              + " action %% and mean reward, overall and by step index (a second table; 'steps'"
+              + " in --json).")
+  boolean steps;
+
+  @Mixin AutojunkOption autojunk;
+
+  @Option(
       names = "--threads",
       paramLabel = "N",
       description = "Parallel workers, each with its own policy (default: cores, at most 4).")
@@ -99,42 +131,79 @@ final class EvalCommand implements Callable<Integer> {
     if (limit != null && limit < 1) {
       throw new IllegalArgumentException("--limit must be >= 1, but was " + limit);
     }
+    if (contextWindow < 0) {
+      throw new IllegalArgumentException(
+          "--context-window must be >= 0 (0 for all), but was " + contextWindow);
+    }
     Evaluator.Settings defaults = Evaluator.Settings.defaults();
     Evaluator.Settings settings =
         new Evaluator.Settings(
-            k, temperature, maxNewTokens, seed, threads == null ? defaults.threads() : threads);
+            k,
+            temperature,
+            maxNewTokens,
+            seed,
+            threads == null ? defaults.threads() : threads,
+            contextWindow == 0 ? Evaluator.Settings.ALL_STEPS : contextWindow);
     if (json != null) {
       CliFiles.requireOutputFile(json, "--json");
     }
     byte[] weights = PolicyFiles.readWeights(checkpoint, "--checkpoint");
-    List<ExpertSolution> problems = readProblems(data, "--data", limit);
+    List<ExpertSolution> problems;
+    try {
+      problems = readProblems(data, "--data", limit);
+    } catch (MalformedDataException e) {
+      if (steps && "steps".equals(e.field())) {
+        throw new IllegalArgumentException(
+            "--data "
+                + data
+                + " holds a problem without expert steps ("
+                + e.getMessage()
+                + "); step-level evaluation (--steps) needs the expert's steps of every problem",
+            e);
+      }
+      throw e;
+    }
     err.printf("srl eval: %d problems from %s, k = %d%n", problems.size(), data, k);
     err.flush();
-    int every = Math.max(1, problems.size() / 10);
     Evaluator.Report report =
-        Evaluator.evaluate(
-            weights,
-            problems,
-            settings,
-            done -> {
-              if (done % every == 0 || done == problems.size()) {
-                synchronized (err) {
-                  err.printf("srl eval: %d/%d problems%n", done, problems.size());
-                  err.flush();
-                }
-              }
-            });
+        Evaluator.evaluate(weights, problems, settings, progress(err, "problems", problems));
+    StepEvaluator.Report stepReport = null;
+    if (steps) {
+      err.printf("srl eval: step level, every step of the %d problems%n", problems.size());
+      err.flush();
+      stepReport =
+          new StepEvaluator(settings, autojunk.autojunk)
+              .evaluate(weights, problems, progress(err, "problems' steps", problems));
+    }
     out.print(EvalReports.table(report));
+    if (stepReport != null) {
+      out.println();
+      out.print(StepReports.table(stepReport));
+    }
     if (json != null) {
+      ObjectNode node = EvalReports.detailed(report);
+      if (stepReport != null) {
+        node.set("steps", StepReports.detailed(stepReport));
+      }
       Files.writeString(
-          json,
-          new ObjectMapper()
-              .writerWithDefaultPrettyPrinter()
-              .writeValueAsString(EvalReports.detailed(report)));
+          json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
       out.println("report: " + json.toAbsolutePath());
     }
     out.flush();
     return 0;
+  }
+
+  /** Prints "srl eval: 3/10 problems" about ten times in all. */
+  private static IntConsumer progress(PrintWriter err, String what, List<ExpertSolution> problems) {
+    int every = Math.max(1, problems.size() / 10);
+    return done -> {
+      if (done % every == 0 || done == problems.size()) {
+        synchronized (err) {
+          err.printf("srl eval: %d/%d %s%n", done, problems.size(), what);
+          err.flush();
+        }
+      }
+    };
   }
 
   /** The expert solutions of a data file (our JSONL), at least one. */

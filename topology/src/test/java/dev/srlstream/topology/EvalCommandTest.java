@@ -1,6 +1,7 @@
 package dev.srlstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import dev.srlstream.policy.ModelWeights;
 import dev.srlstream.policy.WeightsCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -208,6 +210,166 @@ class EvalCommandTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err()).contains("k must be >= 0, but was -1");
     assertThat(run.out()).isEmpty();
+  }
+
+  // ---- --steps ----
+
+  @Test
+  void stepsAddsTheStepLevelTableAndJson() throws Exception {
+    // The policy answers every step with "<think></think>7": exact where the expert wrote "7".
+    Path sevens =
+        Files.write(dir.resolve("sevens.bin"), TinyPolicies.thinkingThenWriting("7", 256));
+    Path steps =
+        Files.writeString(
+            dir.resolve("steps.jsonl"),
+            """
+            {"id": "a", "question": "3 + 4", "steps": ["7"], "answer": "7"}
+            {"id": "b", "question": "2 × 5 - 3", "steps": ["2 × 5 = 10 → 10 - 3", "7"], "answer": 7}
+            """);
+    Path json = dir.resolve("steps.json");
+
+    CommandRun run =
+        eval(
+            sevens,
+            steps,
+            "--steps",
+            "--k",
+            "2",
+            "--temperature",
+            "0.05",
+            "--threads",
+            "2",
+            "--json",
+            json.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    List<String> lines = List.of(run.out().split("\\R"));
+    assertThat(lines)
+        .contains(
+            "step level: 3 steps of 2 problems, each prompted with the expert's earlier steps");
+    assertThat(
+            lines.stream()
+                .filter(l -> l.startsWith("all "))
+                .findFirst()
+                .orElseThrow()
+                .split("\\s+"))
+        .containsExactly("all", "3", "100.0%", "66.7%", "0.667", "100.0%", "66.7%", "0.667");
+    assertThat(
+            lines.stream().filter(l -> l.startsWith("1 ")).findFirst().orElseThrow().split("\\s+"))
+        .containsExactly("1", "2", "100.0%", "50.0%", "0.500", "100.0%", "50.0%", "0.500");
+    assertThat(
+            lines.stream().filter(l -> l.startsWith("2 ")).findFirst().orElseThrow().split("\\s+"))
+        .containsExactly("2", "1", "100.0%", "100.0%", "1.000", "100.0%", "100.0%", "1.000");
+
+    JsonNode report = new ObjectMapper().readTree(json.toFile());
+    assertThat(report.path("greedy_accuracy").asDouble()).isEqualTo(1.0);
+    JsonNode stepLevel = report.path("steps");
+    assertThat(stepLevel.path("problems").asInt()).isEqualTo(2);
+    assertThat(stepLevel.path("steps").asInt()).isEqualTo(3);
+    assertThat(stepLevel.path("context_window").asInt()).isEqualTo(-1);
+    assertThat(stepLevel.path("autojunk").asBoolean()).isTrue();
+    assertThat(stepLevel.path("well_formed_rate").asDouble()).isEqualTo(1.0);
+    assertThat(stepLevel.path("exact_rate").asDouble()).isCloseTo(2 / 3.0, within(1e-12));
+    assertThat(stepLevel.path("mean_reward").asDouble()).isCloseTo(2 / 3.0, within(1e-12));
+    JsonNode byIndex = stepLevel.path("by_index");
+    assertThat(byIndex).hasSize(2);
+    assertThat(byIndex.get(0).path("index").asInt()).isEqualTo(1);
+    assertThat(byIndex.get(0).path("steps").asInt()).isEqualTo(2);
+    assertThat(byIndex.get(0).path("well_formed_rate").asDouble()).isEqualTo(1.0);
+    assertThat(byIndex.get(0).path("exact_rate").asDouble()).isEqualTo(0.5);
+    assertThat(byIndex.get(0).path("mean_reward").asDouble()).isEqualTo(0.5);
+    assertThat(byIndex.get(1).path("index").asInt()).isEqualTo(2);
+    assertThat(byIndex.get(1).path("steps").asInt()).isEqualTo(1);
+    assertThat(byIndex.get(1).path("exact_rate").asDouble()).isEqualTo(1.0);
+    JsonNode sampled = stepLevel.path("sampled");
+    assertThat(sampled.path("k").asInt()).isEqualTo(2);
+    assertThat(sampled.path("temperature").asDouble()).isCloseTo(0.05, within(1e-6));
+    assertThat(sampled.path("samples").asInt()).isEqualTo(6);
+    assertThat(sampled.path("exact_rate").asDouble()).isCloseTo(2 / 3.0, within(1e-12));
+    assertThat(sampled.path("well_formed_rate").asDouble()).isEqualTo(1.0);
+    assertThat(sampled.path("mean_reward").asDouble()).isCloseTo(2 / 3.0, within(1e-12));
+    assertThat(sampled.path("by_index")).hasSize(2);
+    assertThat(sampled.path("by_index").get(0).path("steps").asInt()).isEqualTo(2);
+    assertThat(sampled.path("by_index").get(0).path("samples").asInt()).isEqualTo(4);
+    assertThat(sampled.path("by_index").get(0).path("exact_rate").asDouble()).isEqualTo(0.5);
+    JsonNode perStep = stepLevel.path("per_step");
+    assertThat(perStep).hasSize(3);
+    assertThat(perStep.get(1).path("id").asText()).isEqualTo("b");
+    assertThat(perStep.get(1).path("index").asInt()).isEqualTo(1);
+    assertThat(perStep.get(1).path("expert").asText()).isEqualTo("2 × 5 = 10 → 10 - 3");
+    assertThat(perStep.get(1).path("greedy_response").asText()).isEqualTo("<think></think>7");
+    assertThat(perStep.get(1).path("greedy_exact").asBoolean()).isFalse();
+    assertThat(perStep.get(2).path("sampled_exact").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void withoutStepsThereIsNoStepLevel() throws Exception {
+    Path json = dir.resolve("report.json");
+    CommandRun run = eval(weights, data, "--k", "0", "--json", json.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).doesNotContain("step level");
+    assertThat(new ObjectMapper().readTree(json.toFile()).has("steps")).isFalse();
+  }
+
+  @Test
+  void stepsWithKZeroAndAWindowHasNoSampledFigures() throws Exception {
+    Path json = dir.resolve("report.json");
+    CommandRun run =
+        eval(
+            weights,
+            data,
+            "--steps",
+            "--k",
+            "0",
+            "--context-window",
+            "1",
+            "--json",
+            json.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains(
+            "step level: 3 steps of 2 problems, each prompted with the expert's last 1 earlier step(s)");
+    JsonNode steps = new ObjectMapper().readTree(json.toFile()).path("steps");
+    assertThat(steps.path("context_window").asInt()).isEqualTo(1);
+    assertThat(steps.path("sampled").isNull()).isTrue();
+    // A random policy writes no <think>: every step malformed, -1.
+    assertThat(steps.path("well_formed_rate").asDouble()).isEqualTo(0.0);
+    assertThat(steps.path("mean_reward").asDouble()).isEqualTo(-1.0);
+  }
+
+  @Test
+  void stepsOnProblemsWithoutStepsIsNamed() throws Exception {
+    Path noSteps =
+        Files.writeString(
+            dir.resolve("answers.jsonl"),
+            "{\"id\": \"x\", \"question\": \"3 + 4\", \"answer\": \"7\"}\n");
+    CommandRun run = eval(weights, noSteps, "--steps");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("srl eval: --data " + noSteps + " holds a problem without expert steps (")
+        .contains("line 1: field 'steps'")
+        .contains("step-level evaluation (--steps) needs the expert's steps of every problem");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void aNegativeContextWindowIsRejected() {
+    CommandRun run = eval(weights, data, "--context-window", "-1");
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .contains("srl eval: --context-window must be >= 0 (0 for all), but was -1");
+  }
+
+  @Test
+  void helpSaysWhatStepsDoes() {
+    CommandRun run = CommandRun.of("eval", "--help");
+    assertThat(run.exitCode()).isZero();
+    String help = run.out().replaceAll("\\s+", " ");
+    assertThat(help)
+        .contains("--steps")
+        .contains("every step of every problem prompted with the expert's earlier steps")
+        .contains("exact action %")
+        .contains("--context-window=N");
   }
 
   /** Random weights of the small model stamped with a policy version. */

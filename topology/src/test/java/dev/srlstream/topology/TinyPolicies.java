@@ -104,6 +104,27 @@ public final class TinyPolicies {
     return bigram(next, contextLength);
   }
 
+  /**
+   * Bigram weights that answer every "Step N:" prompt with the well-formed response {@code
+   * <think></think>text} and EOS (the tags are single tokens). The characters of {@code text} must
+   * be distinct single-byte characters other than ':'.
+   */
+  public static byte[] thinkingThenWriting(String text, int contextLength) {
+    Map<Integer, Integer> next = new LinkedHashMap<>();
+    next.put(token(":"), ByteTokenizer.THINK_OPEN);
+    next.put(ByteTokenizer.THINK_OPEN, ByteTokenizer.THINK_CLOSE);
+    int previous = ByteTokenizer.THINK_CLOSE;
+    for (int c = 0; c < text.length(); c++) {
+      int token = token(text.substring(c, c + 1));
+      if (next.putIfAbsent(previous, token) != null) {
+        throw new IllegalArgumentException("repeated character in " + text);
+      }
+      previous = token;
+    }
+    next.put(previous, ByteTokenizer.EOS);
+    return bigram(next, contextLength);
+  }
+
   /** The single token of a one-byte text. */
   public static int token(String oneByte) {
     int[] ids = ByteTokenizer.INSTANCE.encode(oneByte);

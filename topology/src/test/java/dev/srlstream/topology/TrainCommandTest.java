@@ -250,6 +250,11 @@ class TrainCommandTest {
       assertThat(report.path("greedy_accuracy").isNumber()).as(field).isTrue();
       assertThat(report.path("problems").asInt()).as(field).isEqualTo(2);
       assertThat(report.path("k").asInt()).as(field).isEqualTo(1);
+      JsonNode steps = report.path("steps");
+      assertThat(steps.path("problems").asInt()).as(field).isEqualTo(2);
+      assertThat(steps.path("exact_rate").isNumber()).as(field).isTrue();
+      assertThat(steps.path("by_index").isArray()).as(field).isTrue();
+      assertThat(steps.path("sampled").path("k").asInt()).as(field).isEqualTo(1);
     }
     assertThat(summary.path("base").path("version").asLong()).isZero();
     assertThat(summary.path("final").path("version").asLong()).isEqualTo(1);
@@ -258,6 +263,8 @@ class TrainCommandTest {
     assertThat(summary.path("settings").path("autojunk").isBoolean()).isTrue();
     assertThat(summary.path("settings").path("autojunk").asBoolean()).isFalse();
     assertThat(runDir.resolve("report.html")).isRegularFile();
+    assertThat(Files.readString(runDir.resolve("report.html")))
+        .contains("<h2>Test split, step level: base vs final policy</h2>");
     assertThat(runDir.resolve("base.bin")).isRegularFile();
     assertThat(runDir.resolve("final.bin")).isRegularFile();
     assertThat(runDir.resolve("kafka")).doesNotExist();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.srlstream.topology.report.RunPlots.Plot;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /** The report.html of a run: header, base-vs-final table, plots, notes and the raw summary. */
 final class RunPage {
@@ -34,6 +35,7 @@ final class RunPage {
         .append("</h1>\n");
     header(page, summary, recipe, runId);
     comparison(page, summary);
+    stepComparison(page, summary);
     if (!notes.isEmpty()) {
       page.append("<ul class=\"notes\">\n");
       for (String note : notes) {
@@ -85,6 +87,110 @@ final class RunPage {
     row(page, "k", base, fin, "k", 0, false);
     row(page, "problems", base, fin, "problems", 0, false);
     page.append("</table>\n");
+  }
+
+  /**
+   * The base-vs-final step-level tables ({@code base.steps}, {@code final.steps}): the overall
+   * figures, then the exact rate and mean reward by step index. A summary from before step-level
+   * evaluation has no {@code steps}: its cells are dashes.
+   */
+  private static void stepComparison(StringBuilder page, JsonNode summary) {
+    JsonNode base = ReportJson.object(ReportJson.object(summary, "base"), "steps");
+    JsonNode fin = ReportJson.object(ReportJson.object(summary, "final"), "steps");
+    JsonNode baseSampled = ReportJson.object(base, "sampled");
+    JsonNode finSampled = ReportJson.object(fin, "sampled");
+    String k = kLabel(baseSampled, finSampled);
+    page.append("<h2>Test split, step level: base vs final policy</h2>\n")
+        .append(
+            "<p>Every step prompted with the expert's earlier steps, as in SRL training, and scored"
+                + " by the scorer's step reward; exact = the action equals the expert's.</p>\n")
+        .append("<table>\n")
+        .append("<tr><th></th><th>base</th><th>final</th><th>final \u2212 base</th></tr>\n");
+    row(page, "greedy well-formed rate", base, fin, "well_formed_rate", 3, true);
+    row(page, "greedy exact rate", base, fin, "exact_rate", 3, true);
+    row(page, "greedy mean reward", base, fin, "mean_reward", 3, true);
+    row(
+        page,
+        "sampled well-formed rate (k = " + k + ")",
+        baseSampled,
+        finSampled,
+        "well_formed_rate",
+        3,
+        true);
+    row(page, "sampled exact rate (k = " + k + ")", baseSampled, finSampled, "exact_rate", 3, true);
+    row(
+        page,
+        "sampled mean reward (k = " + k + ")",
+        baseSampled,
+        finSampled,
+        "mean_reward",
+        3,
+        true);
+    row(page, "steps", base, fin, "steps", 0, false);
+    page.append("</table>\n");
+
+    page.append("<table>\n<tr><th rowspan=\"2\">step</th><th rowspan=\"2\">steps</th>")
+        .append("<th colspan=\"3\">greedy exact rate</th>")
+        .append("<th colspan=\"3\">greedy mean reward</th>")
+        .append("<th colspan=\"3\">sampled exact rate</th></tr>\n<tr>");
+    for (int i = 0; i < 3; i++) {
+      page.append("<th>base</th><th>final</th><th>change</th>");
+    }
+    page.append("</tr>\n");
+    TreeSet<Integer> indexes = new TreeSet<>();
+    for (JsonNode steps : new JsonNode[] {base, fin}) {
+      for (JsonNode entry : ReportJson.array(steps, "by_index")) {
+        double index = ReportJson.number(entry, "index");
+        if (Double.isFinite(index)) {
+          indexes.add((int) index);
+        }
+      }
+    }
+    if (indexes.isEmpty()) {
+      page.append("<tr>");
+      for (int i = 0; i < 11; i++) {
+        page.append(cell(Html.MISSING));
+      }
+      page.append("</tr>\n");
+    }
+    for (int index : indexes) {
+      JsonNode b = atIndex(base, index);
+      JsonNode f = atIndex(fin, index);
+      JsonNode bs = atIndex(baseSampled, index);
+      JsonNode fs = atIndex(finSampled, index);
+      double steps = ReportJson.number(f, "steps");
+      page.append("<tr><th>")
+          .append(index)
+          .append("</th>")
+          .append(
+              cell(Html.fixed(Double.isFinite(steps) ? steps : ReportJson.number(b, "steps"), 0)))
+          .append(cells(b, f, "exact_rate"))
+          .append(cells(b, f, "mean_reward"))
+          .append(cells(bs, fs, "exact_rate"))
+          .append("</tr>\n");
+    }
+    page.append("</table>\n");
+  }
+
+  /** The {@code by_index} entry of {@code steps} with that index, or null. */
+  private static JsonNode atIndex(JsonNode steps, int index) {
+    for (JsonNode entry : ReportJson.array(steps, "by_index")) {
+      if (ReportJson.number(entry, "index") == index) {
+        return entry;
+      }
+    }
+    return null;
+  }
+
+  /** Three cells: the field of base, of final, and the change (3 decimals). */
+  private static String cells(JsonNode base, JsonNode fin, String field) {
+    double before = ReportJson.number(base, field);
+    double after = ReportJson.number(fin, field);
+    String delta =
+        Double.isFinite(before) && Double.isFinite(after)
+            ? (after - before >= 0 ? "+" : "") + Html.fixed(after - before, 3)
+            : Html.MISSING;
+    return cell(Html.field(base, field, 3)) + cell(Html.field(fin, field, 3)) + cell(delta);
   }
 
   /** The k both evaluations used ("4"), or "k" when it is unknown or they differ. */

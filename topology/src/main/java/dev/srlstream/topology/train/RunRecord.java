@@ -146,6 +146,7 @@ final class RunRecord {
     Validator.Point lastValidation = points.isEmpty() ? null : points.get(points.size() - 1);
     if (lastValidation != null) {
       line.put("validation_greedy_accuracy", lastValidation.greedyAccuracy());
+      putNumber(line, "validation_step_exact_rate", lastValidation.stepExactRate());
       line.put("validation_version", lastValidation.version());
     }
     files.appendMetrics(line);
@@ -177,10 +178,11 @@ final class RunRecord {
             ? ""
             : String.format(
                 Locale.ROOT,
-                " | val %.0f%% (v %d, best %.0f%%)",
+                " | val %.0f%% (v %d, best %.0f%%) steps %.0f%% exact",
                 100 * lastValidation.greedyAccuracy(),
                 lastValidation.version(),
-                100 * best.greedyAccuracy()),
+                100 * best.greedyAccuracy(),
+                100 * lastValidation.stepExactRate()),
         gib(RunFiles.rssBytes()));
   }
 
@@ -208,11 +210,10 @@ final class RunRecord {
   void recordValidation(Validator validator) {
     ArrayNode points = summary.putArray("validation");
     for (Validator.Point p : validator.points()) {
-      points
-          .addObject()
-          .put("version", p.version())
-          .put("greedy_accuracy", p.greedyAccuracy())
-          .put("elapsed_seconds", round(p.elapsedSeconds()));
+      ObjectNode point =
+          points.addObject().put("version", p.version()).put("greedy_accuracy", p.greedyAccuracy());
+      putNumber(point, "step_exact_rate", p.stepExactRate());
+      point.put("elapsed_seconds", round(p.elapsedSeconds()));
     }
     Validator.Point best = validator.best();
     if (best != null) {

@@ -26,12 +26,15 @@ import dev.srlstream.topology.data.Split;
 import dev.srlstream.topology.data.StepInstance;
 import dev.srlstream.topology.eval.EvalReports;
 import dev.srlstream.topology.eval.Evaluator;
+import dev.srlstream.topology.eval.StepEvaluator;
+import dev.srlstream.topology.eval.StepReports;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -113,7 +116,11 @@ public final class TrainRun {
       byte[] last;
       try (Validator validator =
           new Validator(
-              settings.validationSample(), settings.eval(), files, record::elapsedSeconds)) {
+              settings.validationSample(),
+              settings.eval(),
+              settings.scorerConfig().autojunk(),
+              files,
+              record::elapsedSeconds)) {
         last = settings.recipe().streams() ? trainOnKafka(validator) : trainSft(validator);
         files.writeWeights(RunFiles.FINAL_WEIGHTS, last);
         record.recordValidation(validator);
@@ -643,6 +650,33 @@ public final class TrainRun {
         100 * report.avgAtK(),
         report.k(),
         100 * report.passAtK());
+    // The step level with the run's window, k and scorer (so it reports the reward training was
+    // given): has the step SRL trains got better?
+    StepEvaluator.Report steps =
+        new StepEvaluator(settings.eval(), settings.scorerConfig().autojunk())
+            .evaluate(
+                weights,
+                settings.test(),
+                done -> {
+                  if (done % every == 0 && done < total) {
+                    record.say("  step level: evaluated %d/%d", done, total);
+                  }
+                });
+    node.set("steps", StepReports.summary(steps));
+    record.say(
+        "  steps: greedy exact %.1f%%, well-formed %.1f%%, reward %.3f%s",
+        100 * steps.greedy().exactRate(),
+        100 * steps.greedy().wellFormedRate(),
+        steps.greedy().meanReward(),
+        steps.k() == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " | %d samples: exact %.1f%%, well-formed %.1f%%, reward %.3f",
+                steps.k(),
+                100 * steps.sampled().exactRate(),
+                100 * steps.sampled().wellFormedRate(),
+                steps.sampled().meanReward()));
     return node;
   }
 

@@ -2,6 +2,7 @@ package dev.srlstream.topology.train;
 
 import dev.srlstream.topology.data.ExpertSolution;
 import dev.srlstream.topology.eval.Evaluator;
+import dev.srlstream.topology.eval.StepEvaluator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -15,14 +16,24 @@ import java.util.function.DoubleSupplier;
  * thread while training goes on, one version at a time (a version that comes while one is being
  * measured waits for the next call). The best version's weights are kept as {@code
  * best-validation.bin}: the checkpoint a user would pick, as the paper does.
+ *
+ * <p>Each measurement also takes the greedy step-level exact rate ({@link StepEvaluator}, every
+ * step prompted with the expert's earlier steps): SRL trains the step, so the step is what should
+ * move first. It costs about as much as the end-to-end measurement (one greedy response per step).
  */
 final class Validator implements AutoCloseable {
 
-  /** The validation accuracy of one version. */
-  record Point(long version, double greedyAccuracy, double elapsedSeconds) {}
+  /**
+   * The validation figures of one version.
+   *
+   * @param greedyAccuracy the end-to-end greedy accuracy, which picks the best version
+   * @param stepExactRate the greedy step-level exact-action rate
+   */
+  record Point(long version, double greedyAccuracy, double stepExactRate, double elapsedSeconds) {}
 
   private final List<ExpertSolution> problems;
   private final Evaluator.Settings settings;
+  private final StepEvaluator steps;
   private final RunFiles files;
   private final DoubleSupplier elapsedSeconds;
   private final ExecutorService executor;
@@ -35,10 +46,12 @@ final class Validator implements AutoCloseable {
   Validator(
       List<ExpertSolution> problems,
       Evaluator.Settings settings,
+      boolean autojunk,
       RunFiles files,
       DoubleSupplier elapsedSeconds) {
     this.problems = List.copyOf(problems);
     this.settings = settings.withK(0).withThreads(1);
+    this.steps = new StepEvaluator(this.settings, autojunk);
     this.files = files;
     this.elapsedSeconds = elapsedSeconds;
     this.executor =
@@ -63,9 +76,7 @@ final class Validator implements AutoCloseable {
     executor.execute(
         () -> {
           try {
-            Evaluator.Report report = Evaluator.evaluate(weights, problems, settings, done -> {});
-            record(
-                new Point(version, report.greedyAccuracy(), elapsedSeconds.getAsDouble()), weights);
+            record(measure(version, weights), weights);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           } catch (RuntimeException e) {
@@ -80,10 +91,19 @@ final class Validator implements AutoCloseable {
   /** Measures {@code version} now, on the calling thread (waits for a background one first). */
   Point measureNow(long version, byte[] weights) throws InterruptedException {
     awaitIdle();
-    Evaluator.Report report = Evaluator.evaluate(weights, problems, settings, done -> {});
-    Point point = new Point(version, report.greedyAccuracy(), elapsedSeconds.getAsDouble());
+    Point point = measure(version, weights);
     record(point, weights);
     return point;
+  }
+
+  private Point measure(long version, byte[] weights) throws InterruptedException {
+    Evaluator.Report report = Evaluator.evaluate(weights, problems, settings, done -> {});
+    StepEvaluator.Report stepReport = steps.evaluate(weights, problems, done -> {});
+    return new Point(
+        version,
+        report.greedyAccuracy(),
+        stepReport.greedy().exactRate(),
+        elapsedSeconds.getAsDouble());
   }
 
   private synchronized void record(Point point, byte[] weights) {

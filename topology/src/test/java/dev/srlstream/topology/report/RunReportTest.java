@@ -52,6 +52,84 @@ class RunReportTest {
   }
 
   @Test
+  void showsTheStepLevelBaseVsFinal() throws Exception {
+    Path run = RunFixtures.finishedRun(dir.resolve("run"), 3);
+    Files.writeString(
+        run.resolve("summary.json"),
+        """
+        {"recipe": "srl",
+         "base": {"version": 0, "greedy_accuracy": 0.1,
+           "steps": {"steps": 5, "well_formed_rate": 0.8, "exact_rate": 0.2, "mean_reward": 0.31,
+             "by_index": [{"index": 1, "steps": 3, "exact_rate": 0.25, "mean_reward": 0.5},
+                          {"index": 2, "steps": 2, "exact_rate": 0.125, "mean_reward": 0.06}],
+             "sampled": {"k": 4, "temperature": 1.0, "well_formed_rate": 0.7, "exact_rate": 0.15,
+               "mean_reward": 0.2,
+               "by_index": [{"index": 1, "steps": 3, "exact_rate": 0.375},
+                            {"index": 2, "steps": 2, "exact_rate": 0.0}]}}},
+         "final": {"version": 9, "greedy_accuracy": 0.3,
+           "steps": {"steps": 5, "well_formed_rate": 1.0, "exact_rate": 0.6, "mean_reward": 0.75,
+             "by_index": [{"index": 1, "steps": 3, "exact_rate": 0.75, "mean_reward": 0.875},
+                          {"index": 2, "steps": 2, "exact_rate": 0.5, "mean_reward": 0.5}],
+             "sampled": {"k": 4, "temperature": 1.0, "well_formed_rate": 0.9, "exact_rate": 0.5,
+               "mean_reward": 0.6,
+               "by_index": [{"index": 1, "steps": 3, "exact_rate": 0.625},
+                            {"index": 2, "steps": 2, "exact_rate": 0.25}]}}}}
+        """);
+    String page = Files.readString(RunReport.write(run));
+
+    assertThat(page).contains("<h2>Test split, step level: base vs final policy</h2>");
+    assertThat(page)
+        .contains(
+            "<tr><th>greedy well-formed rate</th><td class=\"num\">0.800</td>"
+                + "<td class=\"num\">1.000</td><td class=\"num\">+0.200</td></tr>")
+        .contains(
+            "<tr><th>greedy exact rate</th><td class=\"num\">0.200</td>"
+                + "<td class=\"num\">0.600</td><td class=\"num\">+0.400</td></tr>")
+        .contains(
+            "<tr><th>greedy mean reward</th><td class=\"num\">0.310</td>"
+                + "<td class=\"num\">0.750</td><td class=\"num\">+0.440</td></tr>")
+        .contains(
+            "<tr><th>sampled exact rate (k = 4)</th><td class=\"num\">0.150</td>"
+                + "<td class=\"num\">0.500</td><td class=\"num\">+0.350</td></tr>")
+        .contains(
+            "<tr><th>sampled mean reward (k = 4)</th><td class=\"num\">0.200</td>"
+                + "<td class=\"num\">0.600</td><td class=\"num\">+0.400</td></tr>");
+    // by index: steps, greedy exact, greedy reward, sampled exact (base, final, change each)
+    assertThat(page)
+        .contains(
+            "<tr><th>1</th><td class=\"num\">3</td>"
+                + "<td class=\"num\">0.250</td><td class=\"num\">0.750</td>"
+                + "<td class=\"num\">+0.500</td>"
+                + "<td class=\"num\">0.500</td><td class=\"num\">0.875</td>"
+                + "<td class=\"num\">+0.375</td>"
+                + "<td class=\"num\">0.375</td><td class=\"num\">0.625</td>"
+                + "<td class=\"num\">+0.250</td></tr>")
+        .contains(
+            "<tr><th>2</th><td class=\"num\">2</td>"
+                + "<td class=\"num\">0.125</td><td class=\"num\">0.500</td>"
+                + "<td class=\"num\">+0.375</td>"
+                + "<td class=\"num\">0.060</td><td class=\"num\">0.500</td>"
+                + "<td class=\"num\">+0.440</td>"
+                + "<td class=\"num\">0.000</td><td class=\"num\">0.250</td>"
+                + "<td class=\"num\">+0.250</td></tr>");
+  }
+
+  @Test
+  void aSummaryWithoutStepLevelFiguresShowsDashes() throws Exception {
+    Path run = RunFixtures.finishedRun(dir.resolve("run"), 3);
+    String page = Files.readString(RunReport.write(run));
+
+    String dash = "<td class=\"num\">\u2013</td>";
+    assertThat(page)
+        .contains("<h2>Test split, step level: base vs final policy</h2>")
+        .contains("<tr><th>greedy exact rate</th>" + dash + dash + dash + "</tr>")
+        .contains("<tr><th>sampled mean reward (k = k)</th>" + dash + dash + dash + "</tr>")
+        .contains("<tr>" + dash.repeat(11) + "</tr>");
+    // the end-to-end table is as before
+    assertThat(page).contains("<td class=\"num\">0.120</td><td class=\"num\">0.210</td>");
+  }
+
+  @Test
   void rewritingReplacesTheFiles() throws Exception {
     Path run = RunFixtures.finishedRun(dir.resolve("run"), 3);
     RunReport.write(run);

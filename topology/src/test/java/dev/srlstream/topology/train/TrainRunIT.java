@@ -125,9 +125,26 @@ class TrainRunIT {
       assertThat(eval.path("problems").asInt()).as(which).isEqualTo(4);
       assertThat(eval.path("k").asInt()).isEqualTo(2);
       assertThat(eval.path("greedy_accuracy").asDouble()).isBetween(0.0, 1.0);
+      // ... step by step too, on all 4 problems' steps, with the run's k
+      JsonNode steps = eval.path("steps");
+      assertThat(steps.path("problems").asInt()).as(which).isEqualTo(4);
+      int stepCount = solutions(data, Split.TEST).stream().mapToInt(s -> s.steps().size()).sum();
+      assertThat(steps.path("steps").asInt()).as(which).isEqualTo(stepCount);
+      assertThat(steps.path("exact_rate").asDouble()).isBetween(0.0, 1.0);
+      assertThat(steps.path("well_formed_rate").asDouble()).isBetween(0.0, 1.0);
+      assertThat(steps.path("mean_reward").asDouble()).isBetween(-1.0, 1.0);
+      assertThat(steps.path("by_index").get(0).path("index").asInt()).isEqualTo(1);
+      assertThat(steps.path("by_index").get(0).path("steps").asInt()).isEqualTo(4);
+      assertThat(steps.path("sampled").path("k").asInt()).isEqualTo(2);
     }
     assertThat(summary.path("final").path("version").asLong()).isGreaterThanOrEqualTo(4);
     assertThat(summary.path("validation").size()).isGreaterThanOrEqualTo(2);
+    // The status line shows the last validation's step exact rate.
+    assertThat(log.toString())
+        .containsPattern("val \\d+% \\(v \\d+, best \\d+%\\) steps \\d+% exact");
+    for (JsonNode point : summary.path("validation")) {
+      assertThat(point.path("step_exact_rate").asDouble(-1)).isBetween(0.0, 1.0);
+    }
     // The record on disk: the summary as returned, metrics lines, weights that load.
     // (Compared as parsed text: in memory the temperature is a float node, on disk a double.)
     assertThat(JSON.readTree(runDir.resolve("summary.json").toFile()))
