@@ -267,7 +267,7 @@ class EvalCommandTest {
     assertThat(stepLevel.path("problems").asInt()).isEqualTo(2);
     assertThat(stepLevel.path("steps").asInt()).isEqualTo(3);
     assertThat(stepLevel.path("context_window").asInt()).isEqualTo(-1);
-    assertThat(stepLevel.path("autojunk").asBoolean()).isTrue();
+    assertThat(stepLevel.path("autojunk").asBoolean()).isFalse(); // the default since issue 10
     assertThat(stepLevel.path("well_formed_rate").asDouble()).isEqualTo(1.0);
     assertThat(stepLevel.path("exact_rate").asDouble()).isCloseTo(2 / 3.0, within(1e-12));
     assertThat(stepLevel.path("mean_reward").asDouble()).isCloseTo(2 / 3.0, within(1e-12));
