@@ -4,6 +4,7 @@ import dev.srlstream.actor.ActorConfig;
 import dev.srlstream.actor.ActorService;
 import dev.srlstream.actor.ActorTopics;
 import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.policy.PromptSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -101,6 +102,15 @@ final class ActorCommand implements Callable<Integer> {
       description = "Serve /health and /metrics on 127.0.0.1:PORT (0: a free port; default: off).")
   int metricsPort;
 
+  @Option(
+      names = "--context-window",
+      paramLabel = "N",
+      description =
+          "Own earlier actions a whole-solution (RLVR, HOLISTIC) step's prompt shows, newest kept;"
+              + " 0 for all (default: the window --base-policy was trained with, as its file"
+              + " records it; all without one). SRL tasks carry their own prompts.")
+  Integer contextWindow;
+
   @Override
   public Integer call() throws Exception {
     ActorConfig.Builder config =
@@ -114,6 +124,18 @@ final class ActorCommand implements Callable<Integer> {
     if (basePolicy != null) {
       CliFiles.requireInputFile(basePolicy, "--base-policy");
       config.basePolicy(basePolicy);
+    }
+    if (basePolicy != null || contextWindow != null) {
+      // Whole-solution rollouts (RLVR, HOLISTIC) prompt with the actor's own earlier actions:
+      // in the window the policy was trained with unless overridden. SRL tasks carry their own.
+      config.solutionContextWindow(
+          basePolicy != null
+              ? PolicyFiles.contextWindow(
+                  contextWindow,
+                  PolicyFiles.readWeights(basePolicy, "--base-policy"),
+                  "srl actor",
+                  spec.commandLine().getErr())
+              : contextWindow == 0 ? PromptSettings.ALL_STEPS : contextWindow);
     }
     if (modelConfig != null) {
       CliFiles.requireInputFile(modelConfig, "--model-config");

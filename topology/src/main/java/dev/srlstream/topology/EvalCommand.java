@@ -92,13 +92,13 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--context-window",
-      defaultValue = "0",
       paramLabel = "N",
       description =
           "Earlier steps a step's prompt shows, newest kept: the policy's own actions end to end,"
-              + " the expert's with --steps; use the window the policy was trained with; 0 for all"
-              + " (default: 0).")
-  int contextWindow;
+              + " the expert's with --steps; 0 for all (default: the window the weights were"
+              + " trained with, as their file records it; all if it records none). A window other"
+              + " than the weights' own is used, with a warning naming both.")
+  Integer contextWindow;
 
   @Option(
       names = "--steps",
@@ -131,10 +131,15 @@ final class EvalCommand implements Callable<Integer> {
     if (limit != null && limit < 1) {
       throw new IllegalArgumentException("--limit must be >= 1, but was " + limit);
     }
-    if (contextWindow < 0) {
+    if (contextWindow != null && contextWindow < 0) {
       throw new IllegalArgumentException(
           "--context-window must be >= 0 (0 for all), but was " + contextWindow);
     }
+    if (json != null) {
+      CliFiles.requireOutputFile(json, "--json");
+    }
+    byte[] weights = PolicyFiles.readWeights(checkpoint, "--checkpoint");
+    int window = PolicyFiles.contextWindow(contextWindow, weights, "srl eval", err);
     Evaluator.Settings defaults = Evaluator.Settings.defaults();
     Evaluator.Settings settings =
         new Evaluator.Settings(
@@ -143,11 +148,7 @@ final class EvalCommand implements Callable<Integer> {
             maxNewTokens,
             seed,
             threads == null ? defaults.threads() : threads,
-            contextWindow == 0 ? Evaluator.Settings.ALL_STEPS : contextWindow);
-    if (json != null) {
-      CliFiles.requireOutputFile(json, "--json");
-    }
-    byte[] weights = PolicyFiles.readWeights(checkpoint, "--checkpoint");
+            window);
     List<ExpertSolution> problems;
     try {
       problems = readProblems(data, "--data", limit);

@@ -142,12 +142,13 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--context-window",
-      defaultValue = "0",
       paramLabel = "N",
       description =
           "Steps before the current one that a prompt shows, newest kept, in training and"
-              + " evaluation alike; 0 for all (default: 0).")
-  int contextWindow;
+              + " evaluation alike; 0 for all (default: the window --base was trained with, as"
+              + " its file records it; all if it records none or there is no --base). Every"
+              + " weights file the run writes records the window.")
+  Integer contextWindow;
 
   @Option(
       names = "--batch-groups",
@@ -256,7 +257,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--max-versions must be >= 1 (leave it out for no limit), but was " + maxVersions);
     }
-    if (contextWindow < 0) {
+    if (contextWindow != null && contextWindow < 0) {
       throw new IllegalArgumentException(
           "--context-window must be >= 0 (0 for all), but was " + contextWindow);
     }
@@ -290,6 +291,13 @@ final class TrainCommand implements Callable<Integer> {
         weights = fresh.exportWeights();
       }
     }
+    int window =
+        base != null
+            ? PolicyFiles.contextWindow(
+                contextWindow, weights, "srl train", spec.commandLine().getErr())
+            : contextWindow == null || contextWindow == 0
+                ? Evaluator.Settings.ALL_STEPS
+                : contextWindow;
     String runId = DemoOptions.newRunId(parsed.cliName());
     Path dir = runDir != null ? runDir : Path.of("runs", runId);
     requireEmptyOrAbsent(dir);
@@ -310,7 +318,7 @@ final class TrainCommand implements Callable<Integer> {
         schemaRegistry,
         new TaskSettings(groupSize, temperature, maxNewTokens),
         autojunk.autojunk,
-        contextWindow == 0 ? Evaluator.Settings.ALL_STEPS : contextWindow,
+        window,
         batchGroups,
         learningRate != null ? learningRate : parsed == Recipe.SFT ? 1e-3 : 3e-4,
         sftBatch,

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelWeights;
+import dev.srlstream.policy.PromptSettings;
 import dev.srlstream.policy.WeightsCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +45,79 @@ class EvalCommandTest {
     args[5] = "--max-new-tokens=8";
     System.arraycopy(more, 0, args, 6, more.length);
     return CommandRun.of(args);
+  }
+
+  /** {@code weights} re-encoded with the prompt format they say they were trained with. */
+  private static byte[] trainedWith(byte[] weights, PromptSettings prompt) {
+    WeightsCodec.Decoded decoded = WeightsCodec.decode(weights);
+    return WeightsCodec.encode(
+        decoded.config(),
+        decoded.tokenizerId(),
+        decoded.policyVersion(),
+        decoded.weights(),
+        Optional.of(prompt));
+  }
+
+  @Test
+  void theWeightsOwnContextWindowIsUsedAndSaid() throws Exception {
+    Path lastStep =
+        Files.write(
+            dir.resolve("last-step.bin"),
+            trainedWith(TinyPolicies.random(TinyPolicies.SMALL, 4), new PromptSettings(1, false)));
+    Path json = dir.resolve("window.json");
+
+    CommandRun run = eval(lastStep, data, "--k", "0", "--steps", "--json", json.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err())
+        .contains(
+            "srl eval: prompts as the weights were trained: context window 1, no hint"
+                + " (--context-window overrides)")
+        .doesNotContain("warning");
+    assertThat(
+            new ObjectMapper().readTree(json.toFile()).path("steps").path("context_window").asInt())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aContextWindowTheWeightsWereNotTrainedWithIsUsedWithAWarningNamingBoth() throws Exception {
+    Path lastStep =
+        Files.write(
+            dir.resolve("last-step.bin"),
+            trainedWith(TinyPolicies.random(TinyPolicies.SMALL, 4), new PromptSettings(1, false)));
+    Path json = dir.resolve("window.json");
+
+    CommandRun run =
+        eval(
+            lastStep,
+            data,
+            "--k",
+            "0",
+            "--steps",
+            "--context-window",
+            "0",
+            "--json",
+            json.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err())
+        .contains(
+            "srl eval: warning: --context-window all, but the weights were trained with context"
+                + " window 1: the policy sees prompts it was not trained on");
+    assertThat(
+            new ObjectMapper().readTree(json.toFile()).path("steps").path("context_window").asInt())
+        .isEqualTo(-1);
+  }
+
+  @Test
+  void weightsWithoutAPromptFormatArePromptedWithEveryStepAndSaySo() {
+    CommandRun run = eval(weights, data, "--k", "0");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err())
+        .contains(
+            "srl eval: the weights record no prompt format; prompts show every earlier step"
+                + " (--context-window to choose)");
   }
 
   @Test
