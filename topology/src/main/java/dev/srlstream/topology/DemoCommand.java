@@ -1,16 +1,22 @@
 package dev.srlstream.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.topology.data.ExpertSolution;
 import dev.srlstream.topology.data.TaskSettings;
 import dev.srlstream.topology.eval.Evaluator;
+import dev.srlstream.topology.eval.StepEvaluator;
 import dev.srlstream.topology.train.Recipe;
 import dev.srlstream.topology.train.SwitchCriterion;
 import dev.srlstream.topology.train.TrainSettings;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -74,8 +80,74 @@ final class DemoCommand implements Callable<Integer> {
             demo.seed,
             demo.autojunk.autojunk,
             true);
-    ObjectNode summary = TrainCommand.runAndReport(settings, log, out, s -> printOutcome(s, log));
+    ObjectNode summary =
+        TrainCommand.runAndReport(
+            settings,
+            log,
+            out,
+            s -> {
+              evaluateLonger(s, dir, prepared.hard().longer(), settings, log);
+              printOutcome(s, log);
+            });
     return summary.path("status").asText().startsWith("failed") ? 1 : 0;
+  }
+
+  /**
+   * Base and final on problems longer than any trained on, greedy end to end and step by step, as
+   * {@code longer} in the summary: does what training taught carry over to longer chains?
+   */
+  static void evaluateLonger(
+      ObjectNode summary,
+      Path dir,
+      List<ExpertSolution> longer,
+      TrainSettings settings,
+      PrintWriter log) {
+    Path base = dir.resolve("base.bin");
+    Path last = dir.resolve("final.bin");
+    if (longer.isEmpty() || !Files.isRegularFile(base) || !Files.isRegularFile(last)) {
+      return;
+    }
+    try {
+      Evaluator.Settings greedy = settings.eval().withK(0);
+      ObjectNode node = summary.putObject("longer");
+      node.put("problems", longer.size());
+      node.put("operations", DemoSetup.LONGER.minSteps());
+      for (Path weights : List.of(base, last)) {
+        String name = weights == base ? "base" : "final";
+        byte[] bytes = Files.readAllBytes(weights);
+        Evaluator.Report report = Evaluator.evaluate(bytes, longer, greedy, done -> {});
+        StepEvaluator.Report steps =
+            new StepEvaluator(greedy, settings.scorerConfig().autojunk())
+                .evaluate(bytes, longer, done -> {});
+        ObjectNode result = node.putObject(name);
+        result.put("greedy_accuracy", report.greedyAccuracy());
+        result.put("step_exact_rate", steps.greedy().exactRate());
+        result.put("step_well_formed_rate", steps.greedy().wellFormedRate());
+        result.put("step_mean_reward", steps.greedy().meanReward());
+        log.printf(
+            Locale.ROOT,
+            "srl demo: %s on %d longer problems (%d operations): greedy %.1f%%, step exact %.1f%%%n",
+            name,
+            longer.size(),
+            DemoSetup.LONGER.minSteps(),
+            100 * report.greedyAccuracy(),
+            100 * steps.greedy().exactRate());
+        log.flush();
+      }
+      Path temp = dir.resolve(".summary.json.longer.tmp");
+      Files.write(
+          temp, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
+      Files.move(
+          temp,
+          dir.resolve("summary.json"),
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      log.println("srl demo: warning: the longer problems were not evaluated: " + e.getMessage());
+      log.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The demo's training settings, shared with {@code srl compare}. */

@@ -42,6 +42,13 @@ final class DemoSetup {
           .withNumbers(9, 99)
           .withSizes(4000, 100, 200);
 
+  /**
+   * Problems longer than any the demo trains on (5 operations against 3-4): does what SRL taught
+   * carry over to longer chains? Test split only, from the same generator and number ranges.
+   */
+  static final ArithmeticProblems.Config LONGER =
+      ArithmeticProblems.Config.defaults().withSteps(5, 5).withNumbers(9, 99).withSizes(0, 0, 100);
+
   /** The files of the demo data and the base policy. */
   record Prepared(
       Path easyTrain,
@@ -54,7 +61,10 @@ final class DemoSetup {
 
   /** The hard problems as written to the files, kept so that runs need not read them back. */
   record HardProblems(
-      List<ExpertSolution> train, List<ExpertSolution> validation, List<ExpertSolution> test) {}
+      List<ExpertSolution> train,
+      List<ExpertSolution> validation,
+      List<ExpertSolution> test,
+      List<ExpertSolution> longer) {}
 
   /** SFT settings of the base policy. */
   record Warmup(int updates, int batch, double learningRate, long seed) {}
@@ -87,18 +97,22 @@ final class DemoSetup {
     Path hardTest = dataDir.resolve("hard-test.jsonl");
     ArithmeticProblems.DataSet easy = ArithmeticProblems.generate(EASY);
     ArithmeticProblems.DataSet hard = ArithmeticProblems.generate(HARD);
+    List<ArithmeticProblem> longer = ArithmeticProblems.generate(LONGER).get(Split.TEST);
     write(easyTrain, easy.get(Split.TRAIN));
     write(hardTrain, hard.get(Split.TRAIN));
     write(hardValidation, hard.get(Split.VALIDATION));
     write(hardTest, hard.get(Split.TEST));
+    write(dataDir.resolve("longer-test.jsonl"), longer);
     log.printf(
         "srl demo: data in %s: %d easy problems (1-2 operations) for the base policy; %d / %d /"
-            + " %d hard problems (3-4 operations) for training / validation / test%n",
+            + " %d hard problems (3-4 operations) for training / validation / test; %d longer"
+            + " ones (5 operations) to test on%n",
         dataDir,
         easy.get(Split.TRAIN).size(),
         hard.get(Split.TRAIN).size(),
         hard.get(Split.VALIDATION).size(),
-        hard.get(Split.TEST).size());
+        hard.get(Split.TEST).size(),
+        longer.size());
     log.flush();
 
     Files.createDirectories(cacheDir);
@@ -120,7 +134,8 @@ final class DemoSetup {
         new HardProblems(
             solutions(hard.get(Split.TRAIN)),
             solutions(hard.get(Split.VALIDATION)),
-            solutions(hard.get(Split.TEST))));
+            solutions(hard.get(Split.TEST)),
+            solutions(longer)));
   }
 
   private static void write(Path file, List<ArithmeticProblem> problems) throws IOException {
