@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
           + " problems for the same --minutes with the same seed (each on a fresh embedded"
           + " broker), and all evaluated on the same held-out hard problems.",
       "Writes compare.json and compare.html in the run directory, one sub-directory per recipe"
-          + " with its own run record, and prints the table as Markdown. Measured on 2 cores:"
+          + " with its own run record and its own logs/srl.log (the comparison's own"
+          + " logs/srl.log has the warm-up and the base evaluation; the console shows the status"
+          + " lines, warnings and errors), and prints the table as Markdown. Measured on 2 cores:"
           + " 14 min 50 s with --minutes 2 and the base cached (the warm-up adds about 2 min"
           + " the first time)."
     })
@@ -75,70 +77,83 @@ final class CompareCommand implements Callable<Integer> {
     Path dir = (runDir != null ? runDir : Path.of("runs", id)).toAbsolutePath();
     TrainCommand.requireEmptyOrAbsent(dir);
     Files.createDirectories(dir);
-    DemoSetup.Prepared prepared =
-        DemoSetup.prepare(dir.resolve("data"), demo.cacheDir, DemoSetup.DEFAULT_WARMUP, log);
-    byte[] base = Files.readAllBytes(prepared.baseWeights());
-    Duration budget = Duration.ofMillis(Math.round(minutes * 60_000));
+    // The first line printed names the comparison's log (the data, the warm-up, the base
+    // evaluation); each recipe's run logs in its own directory's logs/srl.log.
+    try (RunLog ignored = RunLog.open(dir, "srl compare", log)) {
+      DemoSetup.Prepared prepared =
+          DemoSetup.prepare(dir.resolve("data"), demo.cacheDir, DemoSetup.DEFAULT_WARMUP, log);
+      byte[] base = Files.readAllBytes(prepared.baseWeights());
+      Duration budget = Duration.ofMillis(Math.round(minutes * 60_000));
 
-    ObjectNode compare = JSON.createObjectNode();
-    compare.putObject("budget").put("minutes", minutes);
-    compare.putObject("seeds").put("data", 1).put("policy", demo.seed).put("sampling", demo.seed);
-    ArrayNode rows = compare.putArray("rows");
+      ObjectNode compare = JSON.createObjectNode();
+      compare.putObject("budget").put("minutes", minutes);
+      compare.putObject("seeds").put("data", 1).put("policy", demo.seed).put("sampling", demo.seed);
+      ArrayNode rows = compare.putArray("rows");
 
-    TrainSettings probe =
-        DemoCommand.demoSettings(
-            Recipe.SRL, id, dir, prepared, base, budget, demo.seed, demo.autojunk.autojunk, false);
-    compare.put("k", probe.eval().k());
-    compare.put("problems", probe.test().size());
-    log.printf(
-        "srl compare: evaluating the base policy on %d held-out problems%n", probe.test().size());
-    log.flush();
-    Evaluator.Report baseReport = Evaluator.evaluate(base, probe.test(), probe.eval(), done -> {});
-    rows.add(row("base", EvalReports.summary(baseReport), 0, 0.0, prepared.baseWeights()));
-    write(dir, compare);
-
-    List<String> failed = new ArrayList<>();
-    for (Recipe recipe : parsed) {
-      Path recipeDir = dir.resolve(recipe.cliName());
-      log.printf("srl compare: training %s for %.1f min%n", recipe, minutes);
-      log.flush();
-      TrainSettings settings =
+      TrainSettings probe =
           DemoCommand.demoSettings(
-              recipe,
-              id + "-" + recipe.cliName(),
-              recipeDir,
+              Recipe.SRL,
+              id,
+              dir,
               prepared,
               base,
               budget,
               demo.seed,
               demo.autojunk.autojunk,
               false);
-      try {
-        ObjectNode summary =
-            TrainCommand.runAndReport(
-                settings, log, new PrintWriter(PrintWriter.nullWriter()), s -> {});
-        rows.add(
-            row(
-                recipe.cliName(),
-                (ObjectNode) summary.path("final"),
-                summary.path("versions").asLong(),
-                summary.path("budget").path("minutes").asDouble(),
-                recipeDir));
-      } catch (Exception e) {
-        failed.add(recipe + ": " + SrlCommand.rootMessage(e));
-        log.printf("srl compare: %s failed: %s%n", recipe, SrlCommand.rootMessage(e));
-        log.flush();
-      }
+      compare.put("k", probe.eval().k());
+      compare.put("problems", probe.test().size());
+      log.printf(
+          "srl compare: evaluating the base policy on %d held-out problems%n", probe.test().size());
+      log.flush();
+      Evaluator.Report baseReport =
+          Evaluator.evaluate(base, probe.test(), probe.eval(), done -> {});
+      rows.add(row("base", EvalReports.summary(baseReport), 0, 0.0, prepared.baseWeights()));
       write(dir, compare);
+
+      List<String> failed = new ArrayList<>();
+      for (Recipe recipe : parsed) {
+        Path recipeDir = dir.resolve(recipe.cliName());
+        log.printf("srl compare: training %s for %.1f min%n", recipe, minutes);
+        log.flush();
+        TrainSettings settings =
+            DemoCommand.demoSettings(
+                recipe,
+                id + "-" + recipe.cliName(),
+                recipeDir,
+                prepared,
+                base,
+                budget,
+                demo.seed,
+                demo.autojunk.autojunk,
+                false);
+        try {
+          ObjectNode summary =
+              TrainCommand.runAndReport(
+                  settings, log, new PrintWriter(PrintWriter.nullWriter()), s -> {});
+          rows.add(
+              row(
+                  recipe.cliName(),
+                  (ObjectNode) summary.path("final"),
+                  summary.path("versions").asLong(),
+                  summary.path("budget").path("minutes").asDouble(),
+                  recipeDir));
+        } catch (Exception e) {
+          failed.add(recipe + ": " + SrlCommand.rootMessage(e));
+          log.printf("srl compare: %s failed: %s%n", recipe, SrlCommand.rootMessage(e));
+          log.flush();
+        }
+        write(dir, compare);
+      }
+      out.print(CompareReport.markdown(compare));
+      out.printf(
+          Locale.ROOT,
+          "%nsrl compare: %s%n",
+          failed.isEmpty() ? "all recipes ran" : "failed: " + failed);
+      out.println("run directory: " + dir);
+      out.flush();
+      return failed.isEmpty() ? 0 : 1;
     }
-    out.print(CompareReport.markdown(compare));
-    out.printf(
-        Locale.ROOT,
-        "%nsrl compare: %s%n",
-        failed.isEmpty() ? "all recipes ran" : "failed: " + failed);
-    out.println("run directory: " + dir);
-    out.flush();
-    return failed.isEmpty() ? 0 : 1;
   }
 
   private static ObjectNode row(

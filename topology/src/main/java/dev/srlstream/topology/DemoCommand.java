@@ -38,7 +38,10 @@ import picocli.CommandLine.Spec;
           + " problems, and write the report.",
       "Measured on 2 cores with the defaults: 8.5 minutes the first time (the build about 1 min,"
           + " the SFT warm-up about 2), about --minutes plus 2 afterwards. Progress shows as a"
-          + " status line every 2 s. The last line printed names the run directory."
+          + " status line every 2 s. The last line printed names the run directory.",
+      "The services' log goes to logs/srl.log in the run directory, named by the first line"
+          + " printed; the console shows the status lines, warnings and errors"
+          + " (SRL_LOG_LEVEL=INFO shows the INFO lines there too)."
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -67,29 +70,32 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = (runDir != null ? runDir : Path.of("runs", runId)).toAbsolutePath();
     TrainCommand.requireEmptyOrAbsent(dir);
     Files.createDirectories(dir);
-    DemoSetup.Prepared prepared =
-        DemoSetup.prepare(dir.resolve("data"), demo.cacheDir, DemoSetup.DEFAULT_WARMUP, log);
-    TrainSettings settings =
-        demoSettings(
-            Recipe.SRL,
-            runId,
-            dir,
-            prepared,
-            Files.readAllBytes(prepared.baseWeights()),
-            Duration.ofMillis(Math.round(minutes * 60_000)),
-            demo.seed,
-            demo.autojunk.autojunk,
-            true);
-    ObjectNode summary =
-        TrainCommand.runAndReport(
-            settings,
-            log,
-            out,
-            s -> {
-              evaluateLonger(s, dir, prepared.hard().longer(), settings, log);
-              printOutcome(s, log);
-            });
-    return summary.path("status").asText().startsWith("failed") ? 1 : 0;
+    // The first line printed names the log; the run below keeps writing to it.
+    try (RunLog ignored = RunLog.open(dir, "srl demo", log)) {
+      DemoSetup.Prepared prepared =
+          DemoSetup.prepare(dir.resolve("data"), demo.cacheDir, DemoSetup.DEFAULT_WARMUP, log);
+      TrainSettings settings =
+          demoSettings(
+              Recipe.SRL,
+              runId,
+              dir,
+              prepared,
+              Files.readAllBytes(prepared.baseWeights()),
+              Duration.ofMillis(Math.round(minutes * 60_000)),
+              demo.seed,
+              demo.autojunk.autojunk,
+              true);
+      ObjectNode summary =
+          TrainCommand.runAndReport(
+              settings,
+              log,
+              out,
+              s -> {
+                evaluateLonger(s, dir, prepared.hard().longer(), settings, log);
+                printOutcome(s, log);
+              });
+      return summary.path("status").asText().startsWith("failed") ? 1 : 0;
+    }
   }
 
   /**

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,8 +40,11 @@ import picocli.CommandLine.Spec;
           + " external cluster given by --bootstrap-servers and --schema-registry.",
       "The run directory gets summary.json (base and final held-out accuracy, reward curve,"
           + " validation curve), metrics.jsonl (one line per status tick), base.bin, final.bin,"
-          + " best-validation.bin, the learner's checkpoints and report.html; the last line"
-          + " printed names it. Ctrl-C stops training and keeps what the run wrote."
+          + " best-validation.bin, the learner's checkpoints, report.html and logs/srl.log; the"
+          + " last line printed names it. Ctrl-C stops training and keeps what the run wrote.",
+      "The services' log goes to logs/srl.log in the run directory, named by the first line"
+          + " printed; the console shows the status lines, warnings and errors"
+          + " (SRL_LOG_LEVEL=INFO shows the INFO lines there too)."
     })
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -338,6 +342,15 @@ final class TrainCommand implements Callable<Integer> {
   static ObjectNode runAndReport(
       TrainSettings settings, PrintWriter log, PrintWriter out, Consumer<ObjectNode> outcome)
       throws Exception {
+    // The first line printed names the log (unless the demo opened it already).
+    try (RunLog ignored = RunLog.open(settings.runDir(), "srl train", log)) {
+      return runAndReportLogged(settings, log, out, outcome);
+    }
+  }
+
+  private static ObjectNode runAndReportLogged(
+      TrainSettings settings, PrintWriter log, PrintWriter out, Consumer<ObjectNode> outcome)
+      throws Exception {
     TrainRun run = new TrainRun(settings, log);
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook =
@@ -358,6 +371,8 @@ final class TrainCommand implements Callable<Integer> {
       RunReports.write(settings.runDir(), log);
       outcome.accept(summary);
     } catch (Exception | Error e) {
+      // The console gets the one-line reason; the log keeps the stack trace.
+      LoggerFactory.getLogger(TrainCommand.class).info("the run failed", e);
       RunReports.write(settings.runDir(), log);
       throw e;
     } finally {

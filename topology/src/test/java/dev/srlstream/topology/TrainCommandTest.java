@@ -239,6 +239,10 @@ class TrainCommandTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     String[] lines = run.out().strip().split("\\R");
     assertThat(lines[lines.length - 1]).isEqualTo("run directory: " + runDir.toAbsolutePath());
+    // The first line names the run's log, which is there.
+    Path logFile = runDir.toAbsolutePath().resolve("logs").resolve("srl.log");
+    assertThat(run.err().split("\\R")[0]).startsWith("srl train: log: " + logFile + " (");
+    assertThat(logFile).isRegularFile();
     JsonNode summary = new ObjectMapper().readTree(runDir.resolve("summary.json").toFile());
     assertThat(summary.path("recipe").asText()).isEqualTo("sft");
     assertThat(summary.path("status").asText()).isEqualTo("finished");
