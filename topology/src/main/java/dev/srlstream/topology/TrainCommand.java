@@ -1,10 +1,15 @@
 package dev.srlstream.topology;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.Policy;
+import dev.srlstream.policy.PromptFormat;
 import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.topology.data.ExpertSolution;
+import dev.srlstream.topology.data.InstanceExpander;
+import dev.srlstream.topology.data.Split;
+import dev.srlstream.topology.data.StepInstance;
 import dev.srlstream.topology.data.TaskSettings;
 import dev.srlstream.topology.eval.Evaluator;
 import dev.srlstream.topology.train.Recipe;
@@ -302,6 +307,7 @@ final class TrainCommand implements Callable<Integer> {
             : contextWindow == null || contextWindow == 0
                 ? Evaluator.Settings.ALL_STEPS
                 : contextWindow;
+    requirePromptsFit(train, window, maxNewTokens, model);
     String runId = DemoOptions.newRunId(parsed.cliName());
     Path dir = runDir != null ? runDir : Path.of("runs", runId);
     requireEmptyOrAbsent(dir);
@@ -386,6 +392,48 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return summary;
+  }
+
+  /**
+   * Refuses a model whose context cannot hold the longest SRL step prompt of the training data (in
+   * the run's window) plus a response of {@code maxNewTokens}: every such task would fail in the
+   * actors, one dead letter at a time.
+   */
+  static void requirePromptsFit(
+      List<ExpertSolution> train, int window, int maxNewTokens, ModelConfig model) {
+    InstanceExpander expander =
+        new InstanceExpander(InstanceExpander.Config.defaults().withContextWindow(window));
+    int longest = 0;
+    String where = null;
+    for (ExpertSolution solution : train) {
+      for (StepInstance instance : expander.expand(solution, Split.TRAIN)) {
+        int length =
+            PromptFormat.promptTokens(
+                    ByteTokenizer.INSTANCE,
+                    PromptFormat.stepPrompt(
+                        instance.question(), instance.contextSteps(), instance.hint()))
+                .length;
+        if (length > longest) {
+          longest = length;
+          where = instance.instanceId();
+        }
+      }
+    }
+    if (longest + maxNewTokens > model.contextLength()) {
+      throw new IllegalArgumentException(
+          "the model's context_length must hold the longest step prompt of --data ("
+              + longest
+              + " tokens, "
+              + where
+              + ") plus --max-new-tokens "
+              + maxNewTokens
+              + " = "
+              + (longest + maxNewTokens)
+              + " tokens, but was "
+              + model.contextLength()
+              + ": use a larger context_length, a smaller --context-window or fewer"
+              + " --max-new-tokens");
+    }
   }
 
   static void requireEmptyOrAbsent(Path dir) throws Exception {

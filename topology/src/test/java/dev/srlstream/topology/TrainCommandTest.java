@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.srlstream.policy.PromptSettings;
+import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.scorer.ScorerConfig;
 import dev.srlstream.topology.data.ArithmeticProblem;
 import dev.srlstream.topology.data.ArithmeticProblems;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,6 +133,57 @@ class TrainCommandTest {
         "--base " + other + " is a policy of another architecture",
         "\"d_model\":24",
         "\"d_model\":16");
+  }
+
+  @Test
+  void aModelWhoseContextCannotHoldThePromptsIsRefused() throws Exception {
+    // SMALL's context is 256 tokens: 250 new tokens leave too little room for any step prompt.
+    assertFails(
+        run(sft("--max-new-tokens", "250")),
+        1,
+        "the model's context_length must hold the longest step prompt of --data (",
+        "plus --max-new-tokens 250 = ",
+        "but was 256");
+  }
+
+  @Test
+  void aBaseTrainedWithAnotherWindowIsUsedWithAWarningNamingBoth() throws Exception {
+    WeightsCodec.Decoded decoded = WeightsCodec.decode(TinyPolicies.random(TinyPolicies.SMALL, 1));
+    Path lastStep =
+        Files.write(
+            dir.resolve("last-step.bin"),
+            WeightsCodec.encode(
+                decoded.config(),
+                decoded.tokenizerId(),
+                0,
+                decoded.weights(),
+                Optional.of(new PromptSettings(1, false))));
+
+    CommandRun own = run(sft("--base", lastStep.toString()));
+    CommandRun overridden =
+        run(
+            with(
+                sft("--base", lastStep.toString(), "--context-window", "2"),
+                "--run-dir",
+                dir.resolve("run2").toString()));
+
+    assertThat(own.exitCode()).as(own.err()).isZero();
+    assertThat(own.err())
+        .contains(
+            "srl train: prompts as the weights were trained: context window 1, no hint"
+                + " (--context-window overrides)")
+        .doesNotContain("warning: --context-window");
+    assertThat(WeightsCodec.decode(Files.readAllBytes(runDir.resolve("final.bin"))).prompt())
+        .contains(new PromptSettings(1, false));
+    assertThat(overridden.exitCode()).as(overridden.err()).isZero();
+    assertThat(overridden.err())
+        .contains(
+            "srl train: warning: --context-window 2, but the weights were trained with context"
+                + " window 1");
+    assertThat(
+            WeightsCodec.decode(Files.readAllBytes(dir.resolve("run2").resolve("final.bin")))
+                .prompt())
+        .contains(new PromptSettings(2, false));
   }
 
   @Test
