@@ -125,16 +125,30 @@ public final class RolloutSegments {
     if (!flat.prompt().equals(prompt)) {
       return Optional.of("segments[0].prompt_token_ids must equal prompt_token_ids");
     }
-    if (!flat.response().equals(response)) {
-      return Optional.of(
-          "response_token_ids must be the segments' response tokens concatenated ("
-              + flat.response().size()
-              + " tokens), but was not ("
-              + response.size()
-              + " tokens)");
+    Optional<String> tokens = sameList("response_token_ids", flat.response(), response);
+    if (tokens.isPresent()) {
+      return tokens;
     }
-    if (!flat.behaviour().equals(behaviour)) {
-      return Optional.of("behaviour_logprobs must be the segments' log-probs concatenated");
+    return sameList("behaviour_logprobs", flat.behaviour(), behaviour);
+  }
+
+  /** Why a flat field is not its segments' values concatenated, if it is not. */
+  private static Optional<String> sameList(String field, List<?> concatenated, List<?> actual) {
+    String rule = field + " must be the segments' " + field + " concatenated";
+    if (concatenated.size() != actual.size()) {
+      return Optional.of(rule + " (" + concatenated.size() + " values), but had " + actual.size());
+    }
+    for (int i = 0; i < actual.size(); i++) {
+      if (!concatenated.get(i).equals(actual.get(i))) {
+        return Optional.of(
+            rule
+                + ", but differs at ["
+                + i
+                + "]: "
+                + actual.get(i)
+                + " instead of "
+                + concatenated.get(i));
+      }
     }
     return Optional.empty();
   }

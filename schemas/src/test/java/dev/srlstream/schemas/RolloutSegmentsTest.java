@@ -80,13 +80,15 @@ class RolloutSegmentsTest {
     otherTokens.setResponseTokenIds(List.of(5, 6, 2));
     assertThat(RolloutSegments.mismatch(otherTokens))
         .contains(
-            "response_token_ids must be the segments' response tokens concatenated (6 tokens),"
-                + " but was not (3 tokens)");
+            "response_token_ids must be the segments' response_token_ids concatenated (6 values),"
+                + " but had 3");
 
     RolloutStep otherLogprobs = SampleRecords.multiStepRolloutStep();
     otherLogprobs.setBehaviourLogprobs(List.of(-0.5f, -1.25f, -0.125f, -2f, -0.25f, -0.5f));
     assertThat(RolloutSegments.mismatch(otherLogprobs))
-        .contains("behaviour_logprobs must be the segments' log-probs concatenated");
+        .contains(
+            "behaviour_logprobs must be the segments' behaviour_logprobs concatenated, but differs"
+                + " at [5]: -0.5 instead of -0.75");
 
     RolloutStep shortSegment = SampleRecords.multiStepRolloutStep();
     shortSegment.getSegments().get(1).setBehaviourLogprobs(List.of(-2f));

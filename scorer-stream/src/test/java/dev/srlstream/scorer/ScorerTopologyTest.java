@@ -449,8 +449,8 @@ class ScorerTopologyTest {
             "mode must be the instance's SRL, but was HOLISTIC",
             "step_index must be the instance's 2, but was 5",
             "mode must be SRL, RLVR or HOLISTIC for a rollout, but was SFT",
-            "response_token_ids must be the segments' response tokens concatenated (2 tokens),"
-                + " but was not (3 tokens)",
+            "response_token_ids must be the segments' response_token_ids concatenated (2 values),"
+                + " but had 3",
             "the record key must equal instance_id 'i1', but was 'other-key'");
     assertThat(letters).extracting(DeadLetter::getRecordId).startsWith("a", "b", "c");
     assertThat(letters).extracting(DeadLetter::getSourceOffset).startsWith(0L, 1L, 2L);
