@@ -5,7 +5,9 @@ import dev.srlstream.policy.SampleResult;
 import dev.srlstream.policy.SamplingParams;
 import dev.srlstream.policy.Seeds;
 import dev.srlstream.policy.Tokenizer;
+import dev.srlstream.schemas.RolloutSegments;
 import dev.srlstream.schemas.avro.FinishReason;
+import dev.srlstream.schemas.avro.RolloutSegment;
 import dev.srlstream.schemas.avro.RolloutStep;
 import dev.srlstream.schemas.avro.StepTask;
 import dev.srlstream.schemas.avro.TrainingMode;
@@ -51,20 +53,23 @@ import java.util.function.LongSupplier;
  * </ol>
  *
  * The rollout's {@code response_text} is the steps' response texts joined by newlines (the scorer's
- * whole-solution parser strips the think blocks and reads the last step as the final answer); its
- * {@code response_token_ids} and {@code behaviour_logprobs} are the concatenation over its steps of
- * each step's sampled tokens (each with its EOS) and their log-probs at the sampling temperature;
- * {@code finish_reason} is the last step's. Prompt plus concatenated response is kept within the
- * context length, as the learner requires.
+ * whole-solution parser strips the think blocks and reads the last step as the final answer);
+ * {@code finish_reason} is the last step's.
  *
- * <p><b>What the learner trains on</b>: it scores {@code prompt_token_ids ++ response_token_ids} as
- * one sequence. For step 1 that is exactly the context the tokens were sampled in ({@code "Problem:
- * Q\nStep 1:"}), so its ratios {@code pi_theta / pi_behaviour} are exact. The tokens of a later
- * step {@code s} were sampled after {@code "…\nStep 1: a1\n…\nStep s:"} (earlier actions only, each
- * behind its {@code Step j:} label) but are scored after {@code "…\nStep 1:"} followed by the raw
- * earlier steps (monologue and EOS included, no {@code Step j:} labels): for them the ratio
- * compares two different contexts and is an approximation. The schema has one prompt per rollout,
- * so an exact multi-context record would need a contract change.
+ * <h2>Segments: every token with the context it was sampled in</h2>
+ *
+ * Every rollout records its {@code segments} ({@link RolloutSegment}): one per call to the sampler
+ * that wrote it, each the exact prompt tokens of that call, the tokens sampled (each step with its
+ * EOS) and their log-probs at the sampling temperature. An SRL rollout is one segment; a whole
+ * solution is one per step, step {@code s > 1} with its own prompt {@code "…\nStep 1: a1\n…\nStep
+ * s:"}. The learner scores each segment as {@code prompt_s ++ response_s}, so with unchanged
+ * weights it recomputes exactly the behaviour log-probs, and the ratio {@code pi_theta /
+ * pi_behaviour} is exact for every token of every recipe. The flat fields summarise the segments
+ * ({@link RolloutSegments#flat}): {@code prompt_token_ids} is step 1's prompt, {@code
+ * response_token_ids} and {@code behaviour_logprobs} are all steps' tokens and log-probs
+ * concatenated. Prompt plus concatenated response is still kept within the context length, so the
+ * flat fields also stay a valid single-context record for readers that predate segments (which
+ * score later steps in the wrong context, as every reader did before segments existed).
  */
 final class RolloutGenerator {
   private final ActorConfig limits;
@@ -112,7 +117,7 @@ final class RolloutGenerator {
       SampleResult r = results.get(i);
       tokens += r.length();
       steps.add(
-          rollout(task, version, i, actorId, prompt, r.tokens(), r.logProbs())
+          rollout(task, version, i, actorId, List.of(segment(prompt, r)))
               .setResponseText(PromptFormat.responseText(tokenizer, r.tokens()))
               .setFinishReason(finishReason(r.finishReason()))
               .setSeed(r.seed())
@@ -139,7 +144,7 @@ final class RolloutGenerator {
     List<SolutionRollout> rollouts = new ArrayList<>(first.size());
     for (SampleResult r : first) {
       SolutionRollout rollout = new SolutionRollout(r.seed());
-      rollout.add(r, tokenizer);
+      rollout.add(prompt, r, tokenizer);
       rollouts.add(rollout);
     }
     for (int step = 2; step <= maxSteps; step++) {
@@ -152,7 +157,9 @@ final class RolloutGenerator {
                 tokenizer,
                 PromptFormat.stepPrompt(
                     question, newest(rollout.actions, limits.solutionContextWindow()), null));
-        int budget = context - prompt.length - rollout.tokens.size();
+        // The record's flat fields (prompt ++ every step's tokens) stay within the context too, so
+        // they remain a valid single-context record for readers that predate segments.
+        int budget = context - prompt.length - rollout.responseTokens;
         if (budget < 1 || own.length >= context) {
           rollout.stop(FinishReason.CONTEXT_FULL);
           continue;
@@ -163,7 +170,7 @@ final class RolloutGenerator {
                 Math.min(task.getMaxNewTokens(), budget),
                 tokenizer.eos(),
                 Seeds.mix(rollout.seed, step));
-        rollout.add(policy.sampleGroup(own, 1, params).get(0), tokenizer);
+        rollout.add(own, policy.sampleGroup(own, 1, params).get(0), tokenizer);
       }
     }
 
@@ -173,9 +180,9 @@ final class RolloutGenerator {
     long tokens = 0;
     for (int i = 0; i < rollouts.size(); i++) {
       SolutionRollout r = rollouts.get(i);
-      tokens += r.tokens.size();
+      tokens += r.responseTokens;
       steps.add(
-          rollout(task, version, i, actorId, prompt, r.tokenArray(), r.logProbArray())
+          rollout(task, version, i, actorId, r.segments)
               .setResponseText(String.join("\n", r.texts))
               .setFinishReason(r.finish)
               .setSeed(r.seed)
@@ -206,14 +213,15 @@ final class RolloutGenerator {
     return groupId(taskId, version) + "/" + index;
   }
 
+  /** The segment of a response sampled after {@code prompt}. */
+  private static RolloutSegment segment(int[] prompt, SampleResult sampled) {
+    return new RolloutSegment(ints(prompt), ints(sampled.tokens()), floats(sampled.logProbs()));
+  }
+
+  /** A rollout of {@code segments}; its flat fields summarise them ({@link RolloutSegments}). */
   private static RolloutStep.Builder rollout(
-      StepTask task,
-      long version,
-      int index,
-      String actorId,
-      int[] prompt,
-      int[] response,
-      float[] logProbs) {
+      StepTask task, long version, int index, String actorId, List<RolloutSegment> segments) {
+    RolloutSegments.Flat flat = RolloutSegments.flat(segments);
     return RolloutStep.newBuilder()
         .setRolloutId(rolloutId(task.getTaskId(), version, index))
         .setGroupId(groupId(task.getTaskId(), version))
@@ -226,9 +234,10 @@ final class RolloutGenerator {
         .setGroupSize(task.getGroupSize())
         .setPolicyVersion(version)
         .setActorId(actorId)
-        .setPromptTokenIds(ints(prompt))
-        .setResponseTokenIds(ints(response))
-        .setBehaviourLogprobs(floats(logProbs))
+        .setPromptTokenIds(flat.prompt())
+        .setResponseTokenIds(flat.response())
+        .setBehaviourLogprobs(flat.behaviour())
+        .setSegments(segments)
         .setTemperature(task.getTemperature());
   }
 
@@ -259,8 +268,8 @@ final class RolloutGenerator {
   /** One whole-solution rollout being generated. */
   private static final class SolutionRollout {
     final long seed;
-    final List<Integer> tokens = new ArrayList<>();
-    final List<Float> logProbs = new ArrayList<>();
+    final List<RolloutSegment> segments = new ArrayList<>();
+    int responseTokens;
     final List<String> texts = new ArrayList<>();
     final List<String> actions = new ArrayList<>();
     FinishReason finish = FinishReason.STOP;
@@ -270,13 +279,10 @@ final class RolloutGenerator {
       this.seed = seed;
     }
 
-    void add(SampleResult step, Tokenizer tokenizer) {
-      for (int t : step.tokens()) {
-        tokens.add(t);
-      }
-      for (float p : step.logProbs()) {
-        logProbs.add(p);
-      }
+    /** Adds a step sampled after {@code prompt}. */
+    void add(int[] prompt, SampleResult step, Tokenizer tokenizer) {
+      segments.add(segment(prompt, step));
+      responseTokens += step.length();
       String text = PromptFormat.responseText(tokenizer, step.tokens());
       String action = PromptFormat.action(text);
       texts.add(text);
@@ -296,18 +302,6 @@ final class RolloutGenerator {
     void stop(FinishReason reason) {
       finish = reason;
       stopped = true;
-    }
-
-    int[] tokenArray() {
-      return tokens.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    float[] logProbArray() {
-      float[] out = new float[logProbs.size()];
-      for (int j = 0; j < out.length; j++) {
-        out[j] = logProbs.get(j);
-      }
-      return out;
     }
   }
 }

@@ -7,7 +7,9 @@ import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.PromptFormat;
 import dev.srlstream.policy.SamplingParams;
 import dev.srlstream.policy.Seeds;
+import dev.srlstream.schemas.RolloutSegments;
 import dev.srlstream.schemas.avro.FinishReason;
+import dev.srlstream.schemas.avro.RolloutSegment;
 import dev.srlstream.schemas.avro.RolloutStep;
 import dev.srlstream.schemas.avro.StepTask;
 import dev.srlstream.schemas.avro.TrainingMode;
@@ -66,6 +68,11 @@ class RolloutGeneratorTest {
           .endsWith(ByteTokenizer.EOS)
           .hasSameSizeAs(r.getBehaviourLogprobs());
       assertThat(r.getFinishReason()).isEqualTo(FinishReason.STOP);
+      // One segment: the whole response sampled after the record's prompt.
+      assertThat(r.getSegments())
+          .containsExactly(
+              new RolloutSegment(
+                  r.getPromptTokenIds(), r.getResponseTokenIds(), r.getBehaviourLogprobs()));
       assertThat(r.getSeed()).isEqualTo(params.rowSeed(i));
       assertThat(r.getTemperature()).isEqualTo(0.7f);
       assertThat(r.getSampledAt()).isEqualTo(Instant.ofEpochMilli(1234L));
@@ -110,6 +117,19 @@ class RolloutGeneratorTest {
       assertThat(r.getResponseText()).isEqualTo(first + "\n" + second);
       assertThat(r.getResponseTokenIds()).isEqualTo(expectedTokens);
       assertThat(r.getBehaviourLogprobs()).hasSameSizeAs(expectedTokens);
+      // One segment per step, each with the prompt that step was sampled on.
+      List<RolloutSegment> segments = r.getSegments();
+      assertThat(segments).hasSize(2);
+      assertThat(segments.get(0).getPromptTokenIds())
+          .isEqualTo(ints(PromptFormat.promptTokens(TOKENIZER, base)));
+      assertThat(segments.get(1).getPromptTokenIds())
+          .isEqualTo(ints(PromptFormat.promptTokens(TOKENIZER, own)));
+      assertThat(segments.get(0).getResponseTokenIds())
+          .isEqualTo(expectedTokens.subList(0, TOKENIZER.encode(first).length + 1));
+      assertThat(segments.get(1).getResponseTokenIds())
+          .isEqualTo(
+              expectedTokens.subList(TOKENIZER.encode(first).length + 1, expectedTokens.size()));
+      assertThat(RolloutSegments.mismatch(r)).isEmpty();
       assertThat(r.getFinishReason()).isEqualTo(FinishReason.STOP);
       assertThat(r.getSeed()).isEqualTo(params.rowSeed(i));
       assertThat(r.getRolloutId()).isEqualTo("w/v0/" + i);
@@ -142,6 +162,10 @@ class RolloutGeneratorTest {
     for (RolloutStep r : group.steps()) {
       assertThat(r.getPromptTokenIds().size() + r.getResponseTokenIds().size())
           .isLessThanOrEqualTo(context);
+      for (RolloutSegment segment : r.getSegments()) {
+        assertThat(segment.getPromptTokenIds().size() + segment.getResponseTokenIds().size())
+            .isLessThanOrEqualTo(context);
+      }
       assertThat(r.getFinishReason()).isIn(FinishReason.CONTEXT_FULL, FinishReason.MAX_TOKENS);
     }
   }

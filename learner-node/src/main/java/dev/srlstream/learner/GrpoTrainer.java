@@ -30,13 +30,14 @@ import org.tensorflow.types.TInt32;
  * once.
  *
  * <p><b>GRPO mode</b> ({@link #train}): B groups of G rollouts become rows {@code prompt ++
- * response} ({@link TokenBatch}), the policy's log-probs are recomputed at the sampling temperature
- * and the clipped surrogate of {@link Losses#grpo} is minimised, token-mean over the batch, each
- * rollout's advantage times its group's weight. <b>SFT mode</b> ({@link #trainSft}): token
- * cross-entropy on expert text ({@link Losses#sft}), same model, same optimiser. A trainer builds
- * only its mode's objective; the other method fails. The optimiser state does not depend on the
- * mode, so a curriculum (SFT, then SRL) restores the SFT checkpoint into a GRPO trainer, with or
- * without its optimiser state.
+ * response}, one per segment of a rollout, each scored in the context it was sampled in ({@link
+ * TokenBatch}), the policy's log-probs are recomputed at the sampling temperature and the clipped
+ * surrogate of {@link Losses#grpo} is minimised, token-mean over the batch, each rollout's
+ * advantage times its group's weight. <b>SFT mode</b> ({@link #trainSft}): token cross-entropy on
+ * expert text ({@link Losses#sft}), same model, same optimiser. A trainer builds only its mode's
+ * objective; the other method fails. The optimiser state does not depend on the mode, so a
+ * curriculum (SFT, then SRL) restores the SFT checkpoint into a GRPO trainer, with or without its
+ * optimiser state.
  *
  * <p><b>Feeding SFT (later wiring, not built here).</b> An {@code ExpertStep} record of {@code
  * srl.expert-steps} (or a line of an expert data file) gives one row: the prompt is what the actor

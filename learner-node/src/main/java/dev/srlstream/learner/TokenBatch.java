@@ -1,6 +1,8 @@
 package dev.srlstream.learner;
 
+import dev.srlstream.schemas.RolloutSegments;
 import dev.srlstream.schemas.avro.GroupRollout;
+import dev.srlstream.schemas.avro.RolloutSegment;
 import dev.srlstream.schemas.avro.TrainingGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +11,14 @@ import java.util.Optional;
 /**
  * A training batch as the model is fed it: one row per sequence {@code prompt ++ response}, teacher
  * forced and right-padded to the longest row. Pure Java.
+ *
+ * <p>A rollout gives one sequence per segment ({@link RolloutSegments#of}): each segment's response
+ * is scored after exactly the prompt it was sampled on, so with the behaviour weights the
+ * recomputed log-probs equal the recorded ones and every ratio is exact, also for whole solutions
+ * written step after step on the actor's own context. A one-segment rollout (SRL, or any record
+ * from before segments) is the row {@code group prompt ++ response}. Every segment row carries its
+ * rollout's advantage, and the loss's token mean counts each response token once whatever row it
+ * sits in, so splitting a rollout into rows does not change what the mean means.
  *
  * <p>Row {@code r} of a sequence {@code s} of length L is fed {@code tokens[t] = s[t]} and scored
  * on {@code targets[t] = s[t + 1]} for {@code t < L - 1}; {@code mask[t] = 1} exactly where that
@@ -40,7 +50,7 @@ record TokenBatch(
   private record Sequence(int[] prompt, int[] response, float[] behaviour, float advantage) {}
 
   /**
-   * The batch of B groups times G rollouts.
+   * The batch of B groups times G rollouts, one row per segment of each rollout.
    *
    * @throws IllegalArgumentException if a group fails {@link TrainingGroupChecks}
    *     (out-of-vocabulary ids, mismatched behaviour log-probs, a sequence longer than the context,
@@ -60,15 +70,16 @@ record TokenBatch(
         throw new IllegalArgumentException(
             where + ": weight must be finite and >= 0, but was " + weighted.weight());
       }
-      int[] prompt = ints(group.getPromptTokenIds());
       for (GroupRollout rollout : group.getRollouts()) {
-        float[] behaviour = new float[rollout.getBehaviourLogprobs().size()];
-        for (int t = 0; t < behaviour.length; t++) {
-          behaviour[t] = rollout.getBehaviourLogprobs().get(t);
-        }
         float advantage = (float) (rollout.getAdvantage() * weighted.weight());
-        sequences.add(
-            new Sequence(prompt, ints(rollout.getResponseTokenIds()), behaviour, advantage));
+        for (RolloutSegment segment : RolloutSegments.of(group, rollout)) {
+          sequences.add(
+              new Sequence(
+                  ints(segment.getPromptTokenIds()),
+                  ints(segment.getResponseTokenIds()),
+                  floats(segment.getBehaviourLogprobs()),
+                  advantage));
+        }
       }
     }
     return assemble(sequences, "group prompt_token_ids");
@@ -165,5 +176,13 @@ record TokenBatch(
 
   private static int[] ints(List<Integer> values) {
     return values.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static float[] floats(List<Float> values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = values.get(i);
+    }
+    return out;
   }
 }

@@ -1,6 +1,8 @@
 package dev.srlstream.learner;
 
+import dev.srlstream.schemas.RolloutSegments;
 import dev.srlstream.schemas.avro.GroupRollout;
+import dev.srlstream.schemas.avro.RolloutSegment;
 import dev.srlstream.schemas.avro.TrainingGroup;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +16,8 @@ public final class TrainingGroupChecks {
 
   /**
    * @param vocabSize token ids must be in {@code [0, vocabSize)}
-   * @param contextLength a prompt plus a response must fit the model's context
+   * @param contextLength each segment's prompt plus response must fit the model's context (a
+   *     rollout without segments is one: the group's prompt plus the whole response)
    */
   public static Optional<String> problem(TrainingGroup group, int vocabSize, int contextLength) {
     if (group.getRollouts().isEmpty()) {
@@ -55,10 +58,44 @@ public final class TrainingGroupChecks {
       if (!Double.isFinite(rollout.getAdvantage())) {
         return Optional.of(where + "advantage must be finite, but was " + rollout.getAdvantage());
       }
-      int length = group.getPromptTokenIds().size() + tokens;
+      Optional<String> segments = RolloutSegments.mismatch(group, rollout);
+      if (segments.isPresent()) {
+        return Optional.of(where + segments.get());
+      }
+      Optional<String> fit = segmentProblem(group, rollout, where, vocabSize, contextLength);
+      if (fit.isPresent()) {
+        return fit;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Each segment is a row of its own: its prompt needs a first token and known ids (the first
+   * segment's is the group's prompt, checked above), and prompt plus response must fit.
+   */
+  private static Optional<String> segmentProblem(
+      TrainingGroup group, GroupRollout rollout, String where, int vocabSize, int contextLength) {
+    List<RolloutSegment> segments = RolloutSegments.of(group, rollout);
+    for (int s = 0; s < segments.size(); s++) {
+      RolloutSegment segment = segments.get(s);
+      // A rollout without recorded segments keeps the messages it always had.
+      String at =
+          rollout.getSegments() == null || rollout.getSegments().isEmpty()
+              ? where
+              : where + "segments[" + s + "].";
+      if (segment.getPromptTokenIds().isEmpty()) {
+        return Optional.of(at + "prompt_token_ids must have at least 1 token (a BOS), but had 0");
+      }
+      Optional<String> prompt =
+          tokenProblem(at + "prompt_token_ids", segment.getPromptTokenIds(), vocabSize);
+      if (prompt.isPresent()) {
+        return prompt;
+      }
+      int length = segment.getPromptTokenIds().size() + segment.getResponseTokenIds().size();
       if (length > contextLength) {
         return Optional.of(
-            where
+            at
                 + "prompt plus response must fit the context of "
                 + contextLength
                 + " tokens, but had "

@@ -5,6 +5,8 @@ import static dev.srlstream.learner.TrainerFixtures.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.srlstream.learner.TrainerFixtures.Rollout;
+import dev.srlstream.schemas.avro.RolloutSegment;
+import dev.srlstream.schemas.avro.TrainingGroup;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +47,43 @@ class TokenBatchTest {
         .as("advantage times the group's weight")
         .containsExactly(0f, 0f, 0.5f, 0.5f, /* row 2 */ -2f, -2f, -2f, 0f);
     assertThat(rows.tokenCount()).isEqualTo(5);
+  }
+
+  @Test
+  void aRolloutBecomesOneRowPerSegmentEachInTheContextItWasSampledIn() {
+    TrainingGroup group =
+        group(
+            "m",
+            new int[] {1, 10},
+            List.of(
+                new Rollout(new int[] {20, 21, 22}, new float[] {-1f, -2f, -3f}, 1.0),
+                new Rollout(new int[] {30}, new float[] {-4f}, -1.0)));
+    // Rollout 0 was written in two steps, the second sampled after its own context [1, 10, 40].
+    group
+        .getRollouts()
+        .get(0)
+        .setSegments(
+            List.of(
+                new RolloutSegment(List.of(1, 10), List.of(20, 21), List.of(-1f, -2f)),
+                new RolloutSegment(List.of(1, 10, 40), List.of(22), List.of(-3f))));
+
+    TokenBatch rows = TokenBatch.ofGroups(List.of(weighted(group, 2.0)), 263, 32);
+
+    // [1,10,20,21] and [1,10,40,22] feed 3 positions each; rollout 1, without segments, is one
+    // row of the group's prompt and its response: [1,10,30] feeds 2.
+    assertThat(rows.rows()).isEqualTo(3);
+    assertThat(rows.length()).isEqualTo(3);
+    assertThat(rows.tokens()).containsExactly(1, 10, 20, /* */ 1, 10, 40, /* */ 1, 10, 0);
+    assertThat(rows.targets()).containsExactly(10, 20, 21, /* */ 10, 40, 22, /* */ 10, 30, 0);
+    assertThat(rows.mask()).containsExactly(0f, 1f, 1f, /* */ 0f, 0f, 1f, /* */ 0f, 1f, 0f);
+    assertThat(rows.behaviourLogProbs())
+        .containsExactly(0f, -1f, -2f, /* */ 0f, 0f, -3f, /* */ 0f, -4f, 0f);
+    assertThat(rows.advantages())
+        .as("the rollout's advantage (times the weight) on every token of all its segments")
+        .containsExactly(0f, 2f, 2f, /* */ 0f, 0f, 2f, /* */ 0f, -2f, 0f);
+    assertThat(rows.tokenCount())
+        .as("every response token once: the token mean keeps its meaning")
+        .isEqualTo(4);
   }
 
   @Test

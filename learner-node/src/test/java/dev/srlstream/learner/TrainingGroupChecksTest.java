@@ -54,4 +54,33 @@ class TrainingGroupChecksTest {
     empty.setRollouts(List.of());
     assertThat(TrainingGroupChecks.problem(empty, 64, 128)).contains("rollouts must not be empty");
   }
+
+  @Test
+  void everySegmentIsCheckedAsTheRowItBecomes() {
+    assertThat(TrainingGroupChecks.problem(SampleRecords.segmentedTrainingGroup(), 64, 9))
+        .isEmpty();
+    assertThat(TrainingGroupChecks.problem(SampleRecords.segmentedTrainingGroup(), 64, 8))
+        .contains(
+            "rollouts[0].segments[1].prompt plus response must fit the context of 8 tokens,"
+                + " but had 9");
+
+    TrainingGroup outOfVocab = SampleRecords.segmentedTrainingGroup();
+    outOfVocab.getRollouts().get(0).getSegments().get(1).setPromptTokenIds(List.of(1, 64));
+    assertThat(TrainingGroupChecks.problem(outOfVocab, 64, 128))
+        .contains(
+            "rollouts[0].segments[1].prompt_token_ids[1] must be a token id in [0, 64), but was 64");
+
+    TrainingGroup noPrompt = SampleRecords.segmentedTrainingGroup();
+    noPrompt.getRollouts().get(0).getSegments().get(1).setPromptTokenIds(List.of());
+    assertThat(TrainingGroupChecks.problem(noPrompt, 64, 128))
+        .contains(
+            "rollouts[0].segments[1].prompt_token_ids must have at least 1 token (a BOS), but had 0");
+
+    TrainingGroup disagreeing = SampleRecords.segmentedTrainingGroup();
+    disagreeing.getRollouts().get(1).setResponseTokenIds(List.of(7, 3));
+    assertThat(TrainingGroupChecks.problem(disagreeing, 64, 128))
+        .contains(
+            "rollouts[1].response_token_ids must be the segments' response_token_ids"
+                + " concatenated, but differs at [1]: 3 instead of 2");
+  }
 }

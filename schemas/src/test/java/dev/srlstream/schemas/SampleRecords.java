@@ -5,6 +5,7 @@ import dev.srlstream.schemas.avro.ExpertStep;
 import dev.srlstream.schemas.avro.FinishReason;
 import dev.srlstream.schemas.avro.GroupRollout;
 import dev.srlstream.schemas.avro.PolicyVersion;
+import dev.srlstream.schemas.avro.RolloutSegment;
 import dev.srlstream.schemas.avro.RolloutStep;
 import dev.srlstream.schemas.avro.StepReward;
 import dev.srlstream.schemas.avro.StepTask;
@@ -84,6 +85,31 @@ public final class SampleRecords {
         .build();
   }
 
+  /**
+   * A HOLISTIC rollout written in two steps on the actor's own context: two segments, the second
+   * prompted with the first step's action, and the flat fields summarising them.
+   */
+  public static RolloutStep multiStepRolloutStep() {
+    RolloutSegment first =
+        new RolloutSegment(List.of(1, 17, 33), List.of(5, 6, 2), List.of(-0.5f, -1.25f, -0.125f));
+    RolloutSegment second =
+        new RolloutSegment(
+            List.of(1, 17, 33, 40, 41, 33), List.of(8, 9, 2), List.of(-2f, -0.25f, -0.75f));
+    RolloutSegments.Flat flat = RolloutSegments.flat(List.of(first, second));
+    // Setters on a fresh sample, not a copy builder: deep copies load generated classes, which
+    // Avro refuses until an AvroSerde has trusted our package.
+    RolloutStep step = rolloutStep();
+    step.setInstanceId("arith-7/HOLISTIC");
+    step.setMode(TrainingMode.HOLISTIC);
+    step.setStepIndex(0);
+    step.setPromptTokenIds(flat.prompt());
+    step.setResponseTokenIds(flat.response());
+    step.setBehaviourLogprobs(flat.behaviour());
+    step.setSegments(List.of(first, second));
+    step.setResponseText("<think>add</think>3 + 4 = 7\n<think>then</think>7 × 5 = \\boxed{35}");
+    return step;
+  }
+
   public static StepReward stepReward() {
     return StepReward.newBuilder()
         .setRolloutId("task-1/v3/0")
@@ -142,6 +168,27 @@ public final class SampleRecords {
         .setRewardConfig("step-similarity;autojunk=true")
         .setAssembledAt(T0)
         .build();
+  }
+
+  /** A group of {@link #multiStepRolloutStep} and a one-step rollout, both with segments. */
+  public static TrainingGroup segmentedTrainingGroup() {
+    RolloutStep step = multiStepRolloutStep();
+    TrainingGroup group = trainingGroup();
+    group.setInstanceId(step.getInstanceId());
+    group.setMode(TrainingMode.HOLISTIC);
+    group.setStepIndex(0);
+    group.setPromptTokenIds(step.getPromptTokenIds());
+    GroupRollout multi = group.getRollouts().get(0);
+    multi.setResponseTokenIds(step.getResponseTokenIds());
+    multi.setBehaviourLogprobs(step.getBehaviourLogprobs());
+    multi.setSegments(step.getSegments());
+    RolloutSegment only =
+        new RolloutSegment(step.getPromptTokenIds(), List.of(7, 2), List.of(-0.5f, -0.25f));
+    GroupRollout single = group.getRollouts().get(1);
+    single.setResponseTokenIds(only.getResponseTokenIds());
+    single.setBehaviourLogprobs(only.getBehaviourLogprobs());
+    single.setSegments(List.of(only));
+    return group;
   }
 
   public static PolicyVersion policyVersion() {

@@ -1,5 +1,6 @@
 package dev.srlstream.scorer;
 
+import dev.srlstream.schemas.RolloutSegments;
 import dev.srlstream.schemas.avro.ExpertStep;
 import dev.srlstream.schemas.avro.RolloutStep;
 import dev.srlstream.schemas.avro.TrainingMode;
@@ -65,6 +66,11 @@ final class RolloutChecks {
         return Optional.of(
             "behaviour_logprobs[" + i + "] must be a finite log-probability <= 0, but was " + lp);
       }
+    }
+    // Segments must agree with the flat fields just checked, which makes their log-probs valid too.
+    Optional<String> segments = RolloutSegments.mismatch(r);
+    if (segments.isPresent()) {
+      return segments;
     }
     if (r.getResponseText().length() > maxResponseChars) {
       return Optional.of(

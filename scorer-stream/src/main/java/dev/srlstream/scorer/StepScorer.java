@@ -329,6 +329,8 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
             .setActorId(rollout.getActorId())
             .setResponseTokenIds(rollout.getResponseTokenIds())
             .setBehaviourLogprobs(rollout.getBehaviourLogprobs())
+            // The learner scores each segment in the context it was sampled in.
+            .setSegments(rollout.getSegments())
             .setReward(reward.getReward())
             .setAdvantage(0)
             .setFormatOk(reward.getFormatOk())

@@ -3,12 +3,14 @@ package dev.srlstream.scorer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.srlstream.schemas.RolloutSegments;
 import dev.srlstream.schemas.SampleRecords;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.WarmupRecords;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.ExpertStep;
 import dev.srlstream.schemas.avro.GroupRollout;
+import dev.srlstream.schemas.avro.RolloutSegment;
 import dev.srlstream.schemas.avro.RolloutStep;
 import dev.srlstream.schemas.avro.StepReward;
 import dev.srlstream.schemas.avro.TrainingGroup;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -219,6 +222,53 @@ class ScorerTopologyTest {
   }
 
   @Test
+  void aMultiStepRolloutsSegmentsGoToTheLearnerAsRecorded() {
+    start(ScorerConfig.DEFAULTS);
+    sendExpert(expert("i-hol", TrainingMode.HOLISTIC, "3 + 4 = 7\n7 × 5 = 35"));
+    String[] texts = {
+      "<think>add</think>3 + 4 = 7\n<think>then</think>7 × 5 = 35", "<think>x</think>nonsense"
+    };
+    List<RolloutStep> sent = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      RolloutStep r = rollout("i-hol", "g1", "r" + i, i, 2, texts[i]);
+      r.setMode(TrainingMode.HOLISTIC);
+      RolloutSegment first =
+          new RolloutSegment(List.of(1, 17), List.of(5, 2 + i), List.of(-0.5f, -0.25f));
+      RolloutSegment second =
+          new RolloutSegment(List.of(1, 17, 40, 41), List.of(8, 9, 2), List.of(-1f, -2f, -0.5f));
+      List<RolloutSegment> segments = i == 0 ? List.of(first, second) : List.of(first);
+      RolloutSegments.Flat flat = RolloutSegments.flat(segments);
+      r.setPromptTokenIds(flat.prompt());
+      r.setResponseTokenIds(flat.response());
+      r.setBehaviourLogprobs(flat.behaviour());
+      r.setSegments(segments);
+      sent.add(r);
+      sendRollout(r);
+    }
+
+    TrainingGroup group = groups.readValue();
+    assertThat(group.getPromptTokenIds()).containsExactly(1, 17);
+    for (int i = 0; i < 2; i++) {
+      GroupRollout g = group.getRollouts().get(i);
+      assertThat(g.getSegments()).isEqualTo(sent.get(i).getSegments());
+      assertThat(g.getResponseTokenIds()).isEqualTo(sent.get(i).getResponseTokenIds());
+      assertThat(RolloutSegments.mismatch(group, g)).isEmpty();
+    }
+  }
+
+  @Test
+  void aRolloutFromBeforeSegmentsReachesTheLearnerWithout() {
+    start(ScorerConfig.DEFAULTS);
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    sendRollout(rollout("i1", "g1", "r0", 0, 2, "<think>t</think>6 ÷ 2 = 3"));
+    sendRollout(rollout("i1", "g1", "r1", 1, 2, "<think>t</think>nonsense"));
+
+    TrainingGroup group = groups.readValue();
+    // No segments means one: the group's prompt and the rollout's response (RolloutSegments.of).
+    assertThat(group.getRollouts()).extracting(GroupRollout::getSegments).containsOnlyNulls();
+  }
+
+  @Test
   void aGroupWhoseRewardsAreAllAlikeIsFilteredAndCounted() {
     start(ScorerConfig.DEFAULTS);
     sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
@@ -362,6 +412,11 @@ class ScorerTopologyTest {
     wrongStep.setStepIndex(5);
     RolloutStep sft = rollout("i1", "g1", "i", 0, 2, "<think>t</think>x");
     sft.setMode(TrainingMode.SFT);
+    RolloutStep badSegments = rollout("i1", "g1", "k", 0, 2, "<think>t</think>x");
+    badSegments.setSegments(
+        List.of(
+            new RolloutSegment(
+                badSegments.getPromptTokenIds(), List.of(5, 6), List.of(-0.5f, -1.25f))));
     for (RolloutStep r :
         List.of(
             negativeStep,
@@ -372,7 +427,8 @@ class ScorerTopologyTest {
             badIndex,
             wrongMode,
             wrongStep,
-            sft)) {
+            sft,
+            badSegments)) {
       sendRollout(r);
     }
     rollouts.pipeInput(
@@ -393,11 +449,13 @@ class ScorerTopologyTest {
             "mode must be the instance's SRL, but was HOLISTIC",
             "step_index must be the instance's 2, but was 5",
             "mode must be SRL, RLVR or HOLISTIC for a rollout, but was SFT",
+            "response_token_ids must be the segments' response_token_ids concatenated (2 values),"
+                + " but had 3",
             "the record key must equal instance_id 'i1', but was 'other-key'");
     assertThat(letters).extracting(DeadLetter::getRecordId).startsWith("a", "b", "c");
     assertThat(letters).extracting(DeadLetter::getSourceOffset).startsWith(0L, 1L, 2L);
     assertThat(rewards.isEmpty()).isTrue();
-    assertThat(counters.deadLetters(DeadLetterReason.INVALID_FIELD)).isEqualTo(10);
+    assertThat(counters.deadLetters(DeadLetterReason.INVALID_FIELD)).isEqualTo(11);
   }
 
   @Test
