@@ -2,6 +2,7 @@ package dev.srlstream.topology;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.topology.data.ExpertSolution;
 import dev.srlstream.topology.data.TaskSettings;
 import dev.srlstream.topology.eval.Evaluator;
 import dev.srlstream.topology.train.Recipe;
@@ -11,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,6 +52,13 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where the run goes; must not exist or be empty (default: runs/<run id>).")
   Path runDir;
 
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Seed of task order, sampling and training (default: ${DEFAULT-VALUE}).")
+  long seed;
+
   @Mixin DemoOptions demo;
 
   @Override
@@ -71,14 +80,14 @@ final class DemoCommand implements Callable<Integer> {
             prepared,
             Files.readAllBytes(prepared.baseWeights()),
             Duration.ofMillis(Math.round(minutes * 60_000)),
-            demo.seed,
+            seed,
             demo.autojunk.autojunk,
             true);
     ObjectNode summary = TrainCommand.runAndReport(settings, log, out, s -> printOutcome(s, log));
     return summary.path("status").asText().startsWith("failed") ? 1 : 0;
   }
 
-  /** The demo's training settings, shared with {@code srl compare}. */
+  /** The demo's training settings: all the test problems, no limit on versions. */
   static TrainSettings demoSettings(
       Recipe recipe,
       String runId,
@@ -90,18 +99,50 @@ final class DemoCommand implements Callable<Integer> {
       boolean autojunk,
       boolean evaluateBase)
       throws Exception {
+    return demoSettings(
+        recipe,
+        runId,
+        dir,
+        prepared,
+        prepared.hard().test(),
+        base,
+        budget,
+        0,
+        seed,
+        autojunk,
+        evaluateBase);
+  }
+
+  /**
+   * The demo's training settings, shared with {@code srl compare}: evaluated on {@code test},
+   * stopping after {@code maxVersions} versions (0 for no limit) if the budget has not ended
+   * before.
+   */
+  static TrainSettings demoSettings(
+      Recipe recipe,
+      String runId,
+      Path dir,
+      DemoSetup.Prepared prepared,
+      List<ExpertSolution> test,
+      byte[] base,
+      Duration budget,
+      long maxVersions,
+      long seed,
+      boolean autojunk,
+      boolean evaluateBase)
+      throws Exception {
     return new TrainSettings(
         recipe,
         runId,
         dir,
         prepared.hard().train(),
         prepared.hard().validation(),
-        prepared.hard().test(),
+        test,
         evaluateBase,
         base,
         dev.srlstream.policy.WeightsCodec.decode(base).config(),
         budget,
-        0,
+        maxVersions,
         null,
         null,
         new TaskSettings(8, 1.0f, 96),
