@@ -3,18 +3,25 @@ package dev.srlstream.topology;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.topology.data.ExpertSolution;
 import dev.srlstream.topology.eval.EvalReports;
 import dev.srlstream.topology.eval.Evaluator;
+import dev.srlstream.topology.eval.StepEvaluator;
+import dev.srlstream.topology.eval.StepReports;
 import dev.srlstream.topology.report.CompareReport;
+import dev.srlstream.topology.report.SeedComparison;
 import dev.srlstream.topology.train.Recipe;
 import dev.srlstream.topology.train.TrainSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,22 +29,43 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code srl compare}: every recipe from the same base, on the same data, with the same budget. */
+/**
+ * {@code srl compare}: every recipe from the same base, on the same data, with the same budget,
+ * once per seed; per recipe and metric the mean over seeds with its 95% confidence interval.
+ */
 @Command(
     name = "compare",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Compare the recipes the way the paper's Table 1 does: the base policy, then sft, rlvr, srl,"
-          + " srl-rlvr and holistic, each trained from the same warmed base on the demo's hard"
-          + " problems for the same --minutes with the same seed (each on a fresh embedded"
-          + " broker), and all evaluated on the same held-out hard problems.",
-      "Writes compare.json and compare.html in the run directory, one sub-directory per recipe"
-          + " with its own run record and its own logs/srl.log (the comparison's own"
-          + " logs/srl.log has the warm-up and the base evaluation; the console shows the status"
-          + " lines, warnings and errors), and prints the table as Markdown. Measured on 2 cores:"
-          + " 14 min 50 s with --minutes 2 and the base cached (the warm-up adds about 2 min"
-          + " the first time)."
+      "Compare the recipes the way the paper's Table 1 does, over seeds: for each seed, the base"
+          + " policy, then sft, rlvr, srl, srl-rlvr and holistic, each trained from the same"
+          + " cached warm base on the demo's hard problems for the same --minutes (each on a"
+          + " fresh embedded broker), and all evaluated on the same held-out hard problems, end"
+          + " to end (greedy accuracy, avg@4, pass@4) and step level (greedy exact rate,"
+          + " well-formed rate, mean reward).",
+      "The seed changes training (task order, sampling, the learner's seed) and the evaluation's"
+          + " samples; the data and the base are the same for every seed. The base is evaluated"
+          + " once per seed: its greedy figures (greedy accuracy and the step-level ones) are the"
+          + " same for every seed, so their interval is zero wide; its sampled ones (avg@4,"
+          + " pass@4) are not.",
+      "Per recipe and metric: the per-seed values, their mean and the 95% confidence interval of"
+          + " the mean (Student's t with n - 1 degrees of freedom; one seed gives no interval),"
+          + " and which recipes' intervals do not overlap srl's. Writes compare.json and"
+          + " compare.html in the run directory, one directory per seed and recipe"
+          + " (seed-<S>/<recipe>) with its own run record and its own logs/srl.log (the"
+          + " comparison's own logs/srl.log has the warm-up and the base evaluations; the console"
+          + " shows the status lines, warnings and errors), and prints the table as Markdown.",
+      "Time with the defaults on 2 cores, the base cached: about 53 minutes (an estimate, not"
+          + " yet measured): 15 runs x (2 min of training + about 23 s to start and stop the"
+          + " broker and write the run report + about 29 s to evaluate 200 problems end to end"
+          + " at k = 4 + at most about 29 s at the step level) = 15 x 3.35 min = 50 min, plus"
+          + " the base evaluated per seed, 3 x 1 min. The 23 s and 29 s come from two runs"
+          + " measured before the step-level evaluation existed (srl compare --minutes 2 with"
+          + " one seed: 14 min 50 s; srl demo with a cached base: 6 min 21 s); the step level"
+          + " is taken to cost no more than the end-to-end evaluation, which generates as many"
+          + " steps and batches fewer samples. The first run adds about 2 min for the warm-up;"
+          + " --test-problems 100 saves about 9 min."
     })
 final class CompareCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,10 +74,20 @@ final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--minutes",
-      defaultValue = "3",
+      defaultValue = "2",
       paramLabel = "M",
-      description = "Training time of each recipe in minutes (default: ${DEFAULT-VALUE}).")
+      description =
+          "Training time of each recipe for each seed, in minutes (default: ${DEFAULT-VALUE}).")
   double minutes;
+
+  @Option(
+      names = "--seeds",
+      defaultValue = "1,2,3",
+      paramLabel = "LIST",
+      description =
+          "The seeds, distinct whole numbers separated by commas; every recipe is trained once"
+              + " per seed (default: ${DEFAULT-VALUE}).")
+  String seeds;
 
   @Option(
       names = "--recipes",
@@ -58,6 +96,23 @@ final class CompareCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description = "The recipes to train, in order (default: ${DEFAULT-VALUE}).")
   List<String> recipes;
+
+  @Option(
+      names = "--test-problems",
+      defaultValue = "200",
+      paramLabel = "N",
+      description =
+          "Held-out hard problems to evaluate on, the first N of the demo's 200 (default:"
+              + " ${DEFAULT-VALUE}).")
+  int testProblems;
+
+  @Option(
+      names = "--max-versions",
+      paramLabel = "N",
+      description =
+          "Also stop each run after N policy versions, if its minutes have not ended first (for"
+              + " quick checks; default: no limit).")
+  Long maxVersions;
 
   @Option(
       names = "--run-dir",
@@ -69,8 +124,18 @@ final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    List<Long> seedList = parseSeeds(seeds);
     DemoOptions.requirePositiveMinutes(minutes);
     List<Recipe> parsed = recipes.stream().map(String::strip).map(Recipe::of).toList();
+    int available = DemoSetup.HARD.testSize();
+    if (testProblems < 1 || testProblems > available) {
+      throw new IllegalArgumentException(
+          "--test-problems must be 1.." + available + ", but was " + testProblems);
+    }
+    if (maxVersions != null && maxVersions < 1) {
+      throw new IllegalArgumentException(
+          "--max-versions must be >= 1 (leave it out for no limit), but was " + maxVersions);
+    }
     PrintWriter log = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     String id = DemoOptions.newRunId("compare");
@@ -78,101 +143,199 @@ final class CompareCommand implements Callable<Integer> {
     TrainCommand.requireEmptyOrAbsent(dir);
     Files.createDirectories(dir);
     // The first line printed names the comparison's log (the data, the warm-up, the base
-    // evaluation); each recipe's run logs in its own directory's logs/srl.log.
+    // evaluations); each run logs in its own directory's logs/srl.log.
     try (RunLog ignored = RunLog.open(dir, "srl compare", log)) {
       DemoSetup.Prepared prepared =
           DemoSetup.prepare(dir.resolve("data"), demo.cacheDir, DemoSetup.DEFAULT_WARMUP, log);
       byte[] base = Files.readAllBytes(prepared.baseWeights());
       Duration budget = Duration.ofMillis(Math.round(minutes * 60_000));
+      List<ExpertSolution> test = prepared.hard().test().subList(0, testProblems);
+      long versionLimit = maxVersions == null ? 0 : maxVersions;
 
       ObjectNode compare = JSON.createObjectNode();
-      compare.putObject("budget").put("minutes", minutes);
-      compare.putObject("seeds").put("data", 1).put("policy", demo.seed).put("sampling", demo.seed);
-      ArrayNode rows = compare.putArray("rows");
-
-      TrainSettings probe =
-          DemoCommand.demoSettings(
-              Recipe.SRL,
-              id,
-              dir,
-              prepared,
-              base,
-              budget,
-              demo.seed,
-              demo.autojunk.autojunk,
-              false);
+      ObjectNode budgetNode = compare.putObject("budget").put("minutes", minutes);
+      if (maxVersions != null) {
+        budgetNode.put("max_versions", maxVersions);
+      }
+      ArrayNode seedsNode = compare.putArray("seeds");
+      seedList.forEach(seedsNode::add);
+      compare.put("data_seed", DemoSetup.HARD.seed());
+      compare.put(
+          "interval",
+          "95% confidence interval of the mean over seeds: mean ± t(0.975, n-1) · s / √n");
+      TrainSettings probe = settings(Recipe.SRL, id, dir, prepared, test, base, budget, 0, 1);
       compare.put("k", probe.eval().k());
-      compare.put("problems", probe.test().size());
-      log.printf(
-          "srl compare: evaluating the base policy on %d held-out problems%n", probe.test().size());
-      log.flush();
-      Evaluator.Report baseReport =
-          Evaluator.evaluate(base, probe.test(), probe.eval(), done -> {});
-      rows.add(row("base", EvalReports.summary(baseReport), 0, 0.0, prepared.baseWeights()));
-      write(dir, compare);
+      compare.put("problems", test.size());
+
+      List<String> names = new ArrayList<>();
+      names.add("base");
+      parsed.forEach(r -> names.add(r.cliName()));
+      Map<String, List<SeedComparison.Run>> runs = new LinkedHashMap<>();
+      names.forEach(n -> runs.put(n, new ArrayList<>()));
+      write(dir, compare, seedList, runs);
 
       List<String> failed = new ArrayList<>();
-      for (Recipe recipe : parsed) {
-        Path recipeDir = dir.resolve(recipe.cliName());
-        log.printf("srl compare: training %s for %.1f min%n", recipe, minutes);
+      int round = 0;
+      for (long seed : seedList) {
+        round++;
+        String of = String.format(Locale.ROOT, "seed %d (%d of %d)", seed, round, seedList.size());
+        log.printf(
+            "srl compare: %s: evaluating the base policy on %d held-out problems%n",
+            of, test.size());
         log.flush();
-        TrainSettings settings =
-            DemoCommand.demoSettings(
-                recipe,
-                id + "-" + recipe.cliName(),
-                recipeDir,
-                prepared,
-                base,
-                budget,
-                demo.seed,
-                demo.autojunk.autojunk,
-                false);
-        try {
-          ObjectNode summary =
-              TrainCommand.runAndReport(
-                  settings, log, new PrintWriter(PrintWriter.nullWriter()), s -> {});
-          rows.add(
-              row(
-                  recipe.cliName(),
-                  (ObjectNode) summary.path("final"),
-                  summary.path("versions").asLong(),
-                  summary.path("budget").path("minutes").asDouble(),
-                  recipeDir));
-        } catch (Exception e) {
-          failed.add(recipe + ": " + SrlCommand.rootMessage(e));
-          log.printf("srl compare: %s failed: %s%n", recipe, SrlCommand.rootMessage(e));
+        TrainSettings baseSettings =
+            settings(Recipe.SRL, id, dir, prepared, test, base, budget, 0, seed);
+        runs.get("base")
+            .add(
+                new SeedComparison.Run(
+                    seed,
+                    prepared.baseWeights().toString(),
+                    "finished",
+                    0,
+                    evaluate(base, baseSettings)));
+        write(dir, compare, seedList, runs);
+
+        for (Recipe recipe : parsed) {
+          Path recipeDir = dir.resolve("seed-" + seed).resolve(recipe.cliName());
+          log.printf(
+              Locale.ROOT, "srl compare: %s: training %s for %.1f min%n", of, recipe, minutes);
           log.flush();
+          TrainSettings settings =
+              settings(
+                  recipe,
+                  id + "-s" + seed + "-" + recipe.cliName(),
+                  recipeDir,
+                  prepared,
+                  test,
+                  base,
+                  budget,
+                  versionLimit,
+                  seed);
+          SeedComparison.Run run;
+          try {
+            ObjectNode summary =
+                TrainCommand.runAndReport(
+                    settings, log, new PrintWriter(PrintWriter.nullWriter()), s -> {});
+            String status = summary.path("status").asText("finished");
+            run =
+                new SeedComparison.Run(
+                    seed,
+                    recipeDir.toString(),
+                    status,
+                    summary.path("versions").asLong(),
+                    summary.path("final").isObject() ? summary.path("final") : null);
+            if (status.startsWith("failed")) {
+              failed.add(recipe.cliName() + " (seed " + seed + "): " + status);
+            }
+          } catch (Exception e) {
+            String message = SrlCommand.rootMessage(e);
+            failed.add(recipe.cliName() + " (seed " + seed + "): " + message);
+            log.printf("srl compare: %s: %s failed: %s%n", of, recipe, message);
+            log.flush();
+            run = new SeedComparison.Run(seed, recipeDir.toString(), "failed: " + message, 0, null);
+          }
+          runs.get(recipe.cliName()).add(run);
+          write(dir, compare, seedList, runs);
         }
-        write(dir, compare);
       }
-      out.print(CompareReport.markdown(compare));
+      out.print(CompareReport.markdown(CompareReport.read(dir)));
       out.printf(
           Locale.ROOT,
           "%nsrl compare: %s%n",
-          failed.isEmpty() ? "all recipes ran" : "failed: " + failed);
+          failed.isEmpty() ? "all runs finished" : "failed: " + failed);
       out.println("run directory: " + dir);
       out.flush();
       return failed.isEmpty() ? 0 : 1;
     }
   }
 
-  private static ObjectNode row(
-      String recipe, ObjectNode result, long versions, double minutes, Path runDir) {
-    ObjectNode row = JSON.createObjectNode();
-    row.put("recipe", recipe);
-    for (String field : List.of("greedy_accuracy", "avg_at_k", "pass_at_k")) {
-      row.set(field, result == null ? null : result.get(field));
+  /**
+   * The seeds of {@code --seeds}: distinct whole numbers separated by commas, in the order given.
+   *
+   * @throws IllegalArgumentException naming the option and what is wrong
+   */
+  static List<Long> parseSeeds(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException(
+          "--seeds must list at least one seed, e.g. 1,2,3, but was empty");
     }
-    row.put("versions", versions);
-    row.put("minutes", minutes);
-    row.put("run_dir", runDir.toString());
-    return row;
+    List<Long> parsed = new ArrayList<>();
+    for (String part : text.split(",", -1)) {
+      String entry = part.strip();
+      if (entry.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--seeds must be whole numbers separated by commas, but '"
+                + text
+                + "' has an empty"
+                + " entry");
+      }
+      long seed;
+      try {
+        seed = Long.parseLong(entry);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "--seeds must be whole numbers separated by commas, but '" + entry + "' is not one");
+      }
+      if (parsed.contains(seed)) {
+        throw new IllegalArgumentException(
+            "--seeds must be distinct, but " + seed + " is repeated");
+      }
+      parsed.add(seed);
+    }
+    return List.copyOf(parsed);
   }
 
-  private static void write(Path dir, ObjectNode compare) throws Exception {
-    Files.writeString(
-        dir.resolve(CompareReport.COMPARE_FILE),
-        JSON.writerWithDefaultPrettyPrinter().writeValueAsString(compare));
-    CompareReport.write(dir, compare);
+  private TrainSettings settings(
+      Recipe recipe,
+      String runId,
+      Path recipeDir,
+      DemoSetup.Prepared prepared,
+      List<ExpertSolution> test,
+      byte[] base,
+      Duration budget,
+      long versionLimit,
+      long seed)
+      throws Exception {
+    return DemoCommand.demoSettings(
+        recipe,
+        runId,
+        recipeDir,
+        prepared,
+        test,
+        base,
+        budget,
+        versionLimit,
+        seed,
+        demo.autojunk.autojunk,
+        false);
+  }
+
+  /**
+   * The base policy evaluated as a run's final policy is (TrainRun): end to end, then at the step
+   * level with the run's window, k, seed and scorer.
+   */
+  private static ObjectNode evaluate(byte[] weights, TrainSettings settings)
+      throws InterruptedException {
+    Evaluator.Report report =
+        Evaluator.evaluate(weights, settings.test(), settings.eval(), d -> {});
+    ObjectNode node = EvalReports.summary(report);
+    StepEvaluator.Report steps =
+        new StepEvaluator(settings.eval(), settings.scorerConfig().autojunk())
+            .evaluate(weights, settings.test(), d -> {});
+    node.set("steps", StepReports.summary(steps));
+    return node;
+  }
+
+  private static void write(
+      Path dir, ObjectNode compare, List<Long> seeds, Map<String, List<SeedComparison.Run>> runs)
+      throws Exception {
+    ArrayNode recipes = compare.putArray("recipes");
+    runs.forEach((name, list) -> recipes.add(SeedComparison.recipe(name, seeds, list)));
+    Path file = dir.resolve(CompareReport.COMPARE_FILE);
+    Path temp = dir.resolve(CompareReport.COMPARE_FILE + ".tmp");
+    Files.writeString(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(compare));
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    // The page from the file as written, exactly what srl report --run-dir DIR rebuilds.
+    CompareReport.write(dir);
   }
 }

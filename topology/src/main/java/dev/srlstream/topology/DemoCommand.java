@@ -59,6 +59,13 @@ final class DemoCommand implements Callable<Integer> {
       description = "Where the run goes; must not exist or be empty (default: runs/<run id>).")
   Path runDir;
 
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      paramLabel = "N",
+      description = "Seed of task order, sampling and training (default: ${DEFAULT-VALUE}).")
+  long seed;
+
   @Mixin DemoOptions demo;
 
   @Override
@@ -82,7 +89,7 @@ final class DemoCommand implements Callable<Integer> {
               prepared,
               Files.readAllBytes(prepared.baseWeights()),
               Duration.ofMillis(Math.round(minutes * 60_000)),
-              demo.seed,
+              seed,
               demo.autojunk.autojunk,
               true);
       ObjectNode summary =
@@ -156,7 +163,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** The demo's training settings, shared with {@code srl compare}. */
+  /** The demo's training settings: all the test problems, no limit on versions. */
   static TrainSettings demoSettings(
       Recipe recipe,
       String runId,
@@ -168,18 +175,50 @@ final class DemoCommand implements Callable<Integer> {
       boolean autojunk,
       boolean evaluateBase)
       throws Exception {
+    return demoSettings(
+        recipe,
+        runId,
+        dir,
+        prepared,
+        prepared.hard().test(),
+        base,
+        budget,
+        0,
+        seed,
+        autojunk,
+        evaluateBase);
+  }
+
+  /**
+   * The demo's training settings, shared with {@code srl compare}: evaluated on {@code test},
+   * stopping after {@code maxVersions} versions (0 for no limit) if the budget has not ended
+   * before.
+   */
+  static TrainSettings demoSettings(
+      Recipe recipe,
+      String runId,
+      Path dir,
+      DemoSetup.Prepared prepared,
+      List<ExpertSolution> test,
+      byte[] base,
+      Duration budget,
+      long maxVersions,
+      long seed,
+      boolean autojunk,
+      boolean evaluateBase)
+      throws Exception {
     return new TrainSettings(
         recipe,
         runId,
         dir,
         prepared.hard().train(),
         prepared.hard().validation(),
-        prepared.hard().test(),
+        test,
         evaluateBase,
         base,
         dev.srlstream.policy.WeightsCodec.decode(base).config(),
         budget,
-        0,
+        maxVersions,
         null,
         null,
         new TaskSettings(8, 1.0f, 96),

@@ -7,8 +7,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * What {@code srl demo} and {@code srl compare} share: the base policy's cache, the seed and the
- * reward's autojunk.
+ * What {@code srl demo} and {@code srl compare} share: the base policy's cache and the reward's
+ * autojunk. (The seed is not shared: the demo has one, {@code --seed}; a comparison runs several,
+ * {@code --seeds}.)
  */
 final class DemoOptions {
 
@@ -18,13 +19,6 @@ final class DemoOptions {
       paramLabel = "DIR",
       description = "Where the warmed base policy is cached (default: ${DEFAULT-VALUE}).")
   Path cacheDir;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "1",
-      paramLabel = "N",
-      description = "Seed of task order, sampling and training (default: ${DEFAULT-VALUE}).")
-  long seed;
 
   @Mixin AutojunkOption autojunk;
 

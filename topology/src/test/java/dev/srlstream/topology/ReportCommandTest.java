@@ -44,6 +44,21 @@ class ReportCommandTest {
             dir.resolve("compare.html").toString());
   }
 
+  /** The single-seed comparison kept in docs/compare, written before comparisons over seeds. */
+  @Test
+  void rebuildsTheSingleSeedComparisonInDocs() throws Exception {
+    Files.copy(Path.of("..", "docs", "compare", "compare.json"), dir.resolve("compare.json"));
+    CommandRun run = CommandRun.of("report", "--run-dir", dir.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out().split("\n"))
+        .contains(
+            "| Recipe | Greedy accuracy | avg@4 | pass@4 | Versions trained | Minutes |",
+            "| base | 0.025 | 0.026 | 0.100 | 0 | 0.0 |",
+            "| holistic | 0.010 | 0.011 | 0.040 | 61 | 2.0 |");
+    assertThat(run.out()).endsWith(dir.resolve("compare.html") + "\n");
+    assertThat(Files.readString(dir.resolve("compare.html"))).contains("<tr><th>srl-rlvr</th>");
+  }
+
   @Test
   void aDirectoryWithoutEitherFileFailsNamingIt() {
     CommandRun run = CommandRun.of("report", "--run-dir", dir.toString());

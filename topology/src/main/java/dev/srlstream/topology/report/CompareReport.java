@@ -12,14 +12,24 @@ import java.util.List;
 
 /**
  * The comparison of recipes trained on one budget, from a {@code compare.json}: a table in the
- * shape of the paper's Table 1, one row per recipe in the order given, with columns greedy
- * accuracy, avg@k, pass@k, versions trained and minutes. The best value of each accuracy column is
- * in bold. As a self-contained {@code compare.html} ({@link #write}) and as a Markdown table
- * ({@link #markdown}).
+ * shape of the paper's Table 1, one row per recipe in the order given. The best value of each
+ * accuracy column is in bold. As a self-contained {@code compare.html} ({@link #write}) and as a
+ * Markdown table ({@link #markdown}). Two forms of compare.json are read:
  *
- * <p>compare.json: {@code {"budget": {"minutes": M}, "seeds": {...}, "k": K, "problems": N, "rows":
- * [{"recipe", "greedy_accuracy", "avg_at_k", "pass_at_k", "versions", "minutes", "run_dir"},
- * ...]}}; any field may be missing or null (shown as "–").
+ * <ul>
+ *   <li>over seeds (written by {@code srl compare --seeds}), told by its {@code recipes} array:
+ *       {@code {"budget": {"minutes": M}, "seeds": [1, 2, 3], "data_seed": 1, "k": K, "problems":
+ *       N, "recipes": [...]}}, each recipe as {@link SeedComparison} writes it. Each cell shows the
+ *       mean over seeds ± the half-width of its 95% confidence interval, then the per-seed values:
+ *       end to end (greedy accuracy, avg@k, pass@k) and step level (greedy exact rate, well-formed
+ *       rate, mean reward). Below the table, per metric, whether each recipe's interval overlaps
+ *       SRL's.
+ *   <li>one seed (earlier comparisons, e.g. docs/compare/compare.json): {@code {"budget":
+ *       {"minutes": M}, "seeds": {...}, "k": K, "problems": N, "rows": [{"recipe",
+ *       "greedy_accuracy", "avg_at_k", "pass_at_k", "versions", "minutes", "run_dir"}, ...]}}.
+ * </ul>
+ *
+ * Any field may be missing or null (shown as "–").
  */
 public final class CompareReport {
 
@@ -82,9 +92,14 @@ public final class CompareReport {
 
   /**
    * The comparison as a GitHub Markdown table: a header, then one row per recipe in the order of
-   * {@code rows}. Best accuracies are {@code **bold**}; a {@code |} in a recipe name is escaped.
+   * {@code rows} (or {@code recipes}). Best accuracies are {@code **bold**}; a {@code |} in a
+   * recipe name is escaped. Over seeds, a line before the table says how to read the cells and a
+   * list after it compares each recipe's intervals with SRL's.
    */
   public static String markdown(JsonNode compare) {
+    if (overSeeds(compare)) {
+      return SeedTable.markdown(compare);
+    }
     List<JsonNode> rows = ReportJson.array(compare, "rows");
     StringBuilder md = new StringBuilder();
     md.append("| ").append(String.join(" | ", headings(compare))).append(" |\n");
@@ -103,6 +118,9 @@ public final class CompareReport {
 
   /** The page: the shared settings, the table, and compare.json in full. */
   static String html(JsonNode compare) {
+    if (overSeeds(compare)) {
+      return SeedTable.html(compare);
+    }
     List<JsonNode> rows = ReportJson.array(compare, "rows");
     StringBuilder page = new StringBuilder(4096);
     page.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -142,6 +160,12 @@ public final class CompareReport {
         .append(escape(ReportJson.pretty(compare)))
         .append("</pre>\n</details>\n</body>\n</html>\n");
     return page.toString();
+  }
+
+  /** Whether {@code compare} is a comparison over seeds (it has a {@code recipes} array). */
+  static boolean overSeeds(JsonNode compare) {
+    JsonNode recipes = compare == null ? null : compare.get("recipes");
+    return recipes != null && recipes.isArray();
   }
 
   private static List<String> headings(JsonNode compare) {
