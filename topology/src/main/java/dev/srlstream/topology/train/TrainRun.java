@@ -342,13 +342,31 @@ public final class TrainRun {
                     .reasonToSwitch(trainingTime(), settings.budget(), validator.accuracies());
             if (reason != null) {
               mode.set(TrainingMode.RLVR);
-              summary
-                  .putObject("switch")
-                  .put("to", "rlvr")
-                  .put("reason", reason)
-                  .put("version", learner.version())
-                  .put("elapsed_seconds", record.elapsedSeconds());
+              ObjectNode switched =
+                  summary
+                      .putObject("switch")
+                      .put("to", "rlvr")
+                      .put("reason", reason)
+                      .put("version", learner.version())
+                      .put("elapsed_seconds", record.elapsedSeconds());
               record.say("switching from SRL to RLVR at version %d: %s", learner.version(), reason);
+              // RLVR starts from the best-validation SRL checkpoint, as the paper's SRL -> RLVR
+              // does, with a fresh optimiser. The trainer is synchronized, so the restore falls
+              // between two updates; SRL groups still in flight are trained on it as any stale
+              // group is (their ratios are against the policy that sampled them).
+              Validator.Point best = validator.best();
+              byte[] bestWeights = validator.bestWeights();
+              if (best != null && bestWeights != null) {
+                trainer.restore(bestWeights, new byte[0]);
+                trainer.setPromptSettings(settings.promptSettings());
+                switched.put("from_best_validation_version", best.version());
+                record.say(
+                    "RLVR starts from the best-validation SRL policy (version %d, greedy %.1f%%)",
+                    best.version(), 100 * best.greedyAccuracy());
+              } else {
+                switched.putNull("from_best_validation_version");
+                record.say("no validation yet: RLVR continues from the current policy");
+              }
             }
           }
           if (validator.enabled()

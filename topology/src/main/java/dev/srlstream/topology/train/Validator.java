@@ -42,6 +42,7 @@ final class Validator implements AutoCloseable {
   private volatile Throwable failure;
   private long lastSubmitted = -1;
   private Point best;
+  private byte[] bestWeights;
 
   Validator(
       List<ExpertSolution> problems,
@@ -110,6 +111,7 @@ final class Validator implements AutoCloseable {
     points.add(point);
     if (best == null || point.greedyAccuracy() > best.greedyAccuracy()) {
       best = point;
+      bestWeights = weights;
       files.writeWeights(RunFiles.BEST_WEIGHTS, weights);
     }
   }
@@ -124,6 +126,11 @@ final class Validator implements AutoCloseable {
 
   synchronized Point best() {
     return best;
+  }
+
+  /** The weights of {@link #best()}, or null before the first validation. */
+  synchronized byte[] bestWeights() {
+    return bestWeights;
   }
 
   Throwable failure() {
