@@ -47,7 +47,10 @@ final class DemoSetup {
   static final int MAX_VALUE = 20;
 
   static final ArithmeticProblems.Config EASY =
-      ArithmeticProblems.Config.defaults().withSteps(1, 2).withNumbers(9, MAX_VALUE).withSizes(8000, 0, 0);
+      ArithmeticProblems.Config.defaults()
+          .withSteps(1, 2)
+          .withNumbers(9, MAX_VALUE)
+          .withSizes(8000, 0, 0);
   static final ArithmeticProblems.Config HARD =
       ArithmeticProblems.Config.defaults()
           .withSteps(3, 4)
@@ -59,7 +62,10 @@ final class DemoSetup {
    * carry over to longer chains? Test split only, from the same generator and number ranges.
    */
   static final ArithmeticProblems.Config LONGER =
-      ArithmeticProblems.Config.defaults().withSteps(5, 5).withNumbers(9, MAX_VALUE).withSizes(0, 0, 100);
+      ArithmeticProblems.Config.defaults()
+          .withSteps(5, 5)
+          .withNumbers(9, MAX_VALUE)
+          .withSizes(0, 0, 100);
 
   /** The files of the demo data and the base policy. */
   record Prepared(
