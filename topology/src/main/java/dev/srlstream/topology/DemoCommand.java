@@ -228,6 +228,7 @@ final class DemoCommand implements Callable<Integer> {
         // 3e-4 let the policy drift away from its greedy competence within minutes here; 1e-4
         // drifts slower. SFT gets the rate that trained the base.
         recipe == Recipe.SFT ? 1e-3 : 1e-4,
+        0,
         16,
         1,
         12,

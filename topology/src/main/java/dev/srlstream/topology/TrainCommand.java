@@ -173,6 +173,15 @@ final class TrainCommand implements Callable<Integer> {
   Double learningRate;
 
   @Option(
+      names = "--kl",
+      defaultValue = "0",
+      paramLabel = "COEF",
+      description =
+          "Weight of a KL penalty to the base policy in the GRPO updates (k3 estimator); 0, the"
+              + " paper's setting, for none (default: ${DEFAULT-VALUE}).")
+  double kl;
+
+  @Option(
       names = "--sft-batch",
       defaultValue = "16",
       paramLabel = "N",
@@ -270,6 +279,9 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--context-window must be >= 0 (0 for all), but was " + contextWindow);
     }
+    if (!(kl >= 0) || Double.isInfinite(kl)) {
+      throw new IllegalArgumentException("--kl must be finite and >= 0, but was " + kl);
+    }
     if (testProblems < 1) {
       throw new IllegalArgumentException("--test-problems must be >= 1, but was " + testProblems);
     }
@@ -331,6 +343,7 @@ final class TrainCommand implements Callable<Integer> {
         window,
         batchGroups,
         learningRate != null ? learningRate : parsed == Recipe.SFT ? 1e-3 : 3e-4,
+        kl,
         sftBatch,
         actors,
         taskWindow,

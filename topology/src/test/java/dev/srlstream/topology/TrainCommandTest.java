@@ -136,6 +136,11 @@ class TrainCommandTest {
   }
 
   @Test
+  void aNegativeKlCoefficientIsRejected() {
+    assertFails(run(sft("--kl", "-0.5")), 1, "--kl must be finite and >= 0, but was -0.5");
+  }
+
+  @Test
   void aModelWhoseContextCannotHoldThePromptsIsRefused() throws Exception {
     // SMALL's context is 256 tokens: 250 new tokens leave too little room for any step prompt.
     assertFails(

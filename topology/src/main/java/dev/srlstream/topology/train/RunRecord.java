@@ -77,6 +77,7 @@ final class RunRecord {
             settings.contextWindow() == Integer.MAX_VALUE ? -1 : settings.contextWindow())
         .put("batch_groups", settings.batchGroups())
         .put("learning_rate", settings.learningRate())
+        .put("kl_coef", settings.klCoef())
         .put("actors", settings.actors())
         .put("task_window", settings.taskWindow())
         .put("model_parameters", settings.model().toJson());

@@ -229,6 +229,7 @@ public final class TrainRun {
               settings.model(),
               TrainerConfig.defaults().toBuilder()
                   .learningRate(settings.learningRate())
+                  .klCoef(settings.klCoef())
                   // The ratio pi_theta / pi_behaviour needs both at the sampling temperature.
                   .temperature(settings.tasks().temperature())
                   .seed(settings.seed())
@@ -242,6 +243,10 @@ public final class TrainRun {
         trainer.restore(settings.baseWeights(), new byte[0]);
         // Every version this run publishes records the prompt format it trains with.
         trainer.setPromptSettings(settings.promptSettings());
+        if (settings.klCoef() > 0) {
+          // The KL penalty keeps the policy near the base it started from.
+          trainer.setReference(settings.baseWeights());
+        }
         learner =
             LearnerService.start(
                 new LearnerService.Settings(

@@ -36,6 +36,8 @@ import java.util.Objects;
  *     and the policy's own actions in whole-solution rollouts and evaluation alike
  * @param batchGroups groups per policy update
  * @param learningRate the learner's AdamW learning rate (SFT's too)
+ * @param klCoef the weight of the KL penalty to the base policy in GRPO updates; 0 (the paper's)
+ *     for none
  * @param sftBatch examples per SFT update
  * @param actors actor instances in this process
  * @param taskWindow tasks in flight at most (sent, not yet rewarded)
@@ -64,6 +66,7 @@ public record TrainSettings(
     int contextWindow,
     int batchGroups,
     double learningRate,
+    double klCoef,
     int sftBatch,
     int actors,
     int taskWindow,
@@ -104,6 +107,9 @@ public record TrainSettings(
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw new IllegalArgumentException(
           "learningRate must be finite and > 0, but was " + learningRate);
+    }
+    if (!(klCoef >= 0) || Double.isInfinite(klCoef)) {
+      throw new IllegalArgumentException("klCoef must be finite and >= 0, but was " + klCoef);
     }
     requirePositive("sftBatch", sftBatch);
     requirePositive("actors", actors);

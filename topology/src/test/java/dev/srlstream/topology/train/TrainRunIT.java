@@ -87,6 +87,7 @@ class TrainRunIT {
             Integer.MAX_VALUE,
             1,
             3e-4,
+            0.01, // a KL penalty to the base, so the reference policy is set up and used too
             8,
             1,
             4,
@@ -102,6 +103,7 @@ class TrainRunIT {
     assertThat(summary.path("status").asText()).as(log.toString()).isEqualTo("finished");
     assertThat(summary.path("settings").path("autojunk").isBoolean()).isTrue();
     assertThat(summary.path("settings").path("autojunk").asBoolean()).isFalse();
+    assertThat(summary.path("settings").path("kl_coef").asDouble()).isEqualTo(0.01);
     // Versions were published: with one group per update, version 4 exists.
     assertThat(summary.path("versions").asLong()).isGreaterThanOrEqualTo(4);
     // Rewards arrived, per policy version.
