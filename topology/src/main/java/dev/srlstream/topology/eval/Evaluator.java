@@ -1,16 +1,8 @@
 package dev.srlstream.topology.eval;
 
-import dev.srlstream.policy.Policy;
-import dev.srlstream.policy.SessionThreads;
 import dev.srlstream.scorer.reward.BoxedAnswerVerifier;
 import dev.srlstream.topology.data.ExpertSolution;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -138,48 +130,20 @@ public final class Evaluator {
       }
     }
     ProblemScore[] scores = new ProblemScore[problems.size()];
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger done = new AtomicInteger();
-    int workers = Math.min(settings.threads(), problems.size());
-    ExecutorService pool = Executors.newFixedThreadPool(workers, Evaluator::thread);
-    long version;
-    try (Policy first = Policy.load(weights, SessionThreads.SINGLE)) {
-      version = first.version();
-      List<Future<?>> futures = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        Policy policy = w == 0 ? first : null;
-        futures.add(
-            pool.submit(
-                () -> {
-                  try (Policy own =
-                      policy == null ? Policy.load(weights, SessionThreads.SINGLE) : null) {
-                    StepwiseSolver solver =
+    long version =
+        ProblemWorkers.run(
+            weights,
+            problems.size(),
+            settings.threads(),
+            (policy, i) ->
+                scores[i] =
+                    score(
                         new StepwiseSolver(
-                            policy == null ? own : policy,
-                            settings.maxNewTokens(),
-                            settings.contextWindow());
-                    for (int i = next.getAndIncrement();
-                        i < scores.length && !Thread.currentThread().isInterrupted();
-                        i = next.getAndIncrement()) {
-                      scores[i] = score(solver, problems.get(i), i, settings);
-                      progress.accept(done.incrementAndGet());
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> future : futures) {
-        try {
-          future.get();
-        } catch (ExecutionException e) {
-          throw e.getCause() instanceof RuntimeException r
-              ? r
-              : new IllegalStateException("evaluation failed", e.getCause());
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+                            policy, settings.maxNewTokens(), settings.contextWindow()),
+                        problems.get(i),
+                        i,
+                        settings),
+            progress);
     return report(version, settings.k(), List.of(scores));
   }
 
@@ -224,11 +188,5 @@ public final class Evaluator {
             ? Double.NaN
             : scores.stream().filter(s -> s.correctSamples() > 0).count() / (double) n;
     return new Report(version, k, n, greedy, avg, pass, scores);
-  }
-
-  private static Thread thread(Runnable r) {
-    Thread t = new Thread(r, "srl-eval");
-    t.setDaemon(true);
-    return t;
   }
 }

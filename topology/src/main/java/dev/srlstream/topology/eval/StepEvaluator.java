@@ -5,7 +5,6 @@ import dev.srlstream.policy.PromptFormat;
 import dev.srlstream.policy.SampleResult;
 import dev.srlstream.policy.SamplingParams;
 import dev.srlstream.policy.Seeds;
-import dev.srlstream.policy.SessionThreads;
 import dev.srlstream.policy.Tokenizer;
 import dev.srlstream.scorer.reward.Reward;
 import dev.srlstream.scorer.reward.StepSimilarityReward;
@@ -18,11 +17,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -242,48 +236,18 @@ public final class StepEvaluator {
       throw new IllegalArgumentException("no problem to evaluate on");
     }
     List<List<StepScore>> perProblem = new ArrayList<>(Collections.nCopies(problems.size(), null));
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger done = new AtomicInteger();
-    int workers = Math.min(settings.threads(), problems.size());
-    ExecutorService pool = Executors.newFixedThreadPool(workers, StepEvaluator::thread);
-    long version;
-    try (Policy first = Policy.load(weights, SessionThreads.SINGLE)) {
-      version = first.version();
-      List<Future<?>> futures = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        Policy shared = w == 0 ? first : null;
-        futures.add(
-            pool.submit(
-                () -> {
-                  // Each worker its own policy: a policy samples one group at a time.
-                  try (Policy own =
-                      shared == null ? Policy.load(weights, SessionThreads.SINGLE) : null) {
-                    Policy policy = shared == null ? own : shared;
-                    for (int i = next.getAndIncrement();
-                        i < problems.size() && !Thread.currentThread().isInterrupted();
-                        i = next.getAndIncrement()) {
-                      List<StepScore> scores = scoreProblem(policy, problems.get(i), i);
-                      synchronized (perProblem) {
-                        perProblem.set(i, scores);
-                      }
-                      progress.accept(done.incrementAndGet());
-                    }
-                  }
-                  return null;
-                }));
-      }
-      for (Future<?> future : futures) {
-        try {
-          future.get();
-        } catch (ExecutionException e) {
-          throw e.getCause() instanceof RuntimeException r
-              ? r
-              : new IllegalStateException("step-level evaluation failed", e.getCause());
-        }
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    long version =
+        ProblemWorkers.run(
+            weights,
+            problems.size(),
+            settings.threads(),
+            (policy, i) -> {
+              List<StepScore> scores = scoreProblem(policy, problems.get(i), i);
+              synchronized (perProblem) {
+                perProblem.set(i, scores);
+              }
+            },
+            progress);
     List<StepScore> scores = new ArrayList<>();
     synchronized (perProblem) {
       perProblem.forEach(scores::addAll);
@@ -368,11 +332,5 @@ public final class StepEvaluator {
 
   private static Rates sampledRates(List<StepScore> steps) {
     return Rates.of(steps.stream().flatMap(s -> s.samples().stream()).toList());
-  }
-
-  private static Thread thread(Runnable r) {
-    Thread t = new Thread(r, "srl-step-eval");
-    t.setDaemon(true);
-    return t;
   }
 }
