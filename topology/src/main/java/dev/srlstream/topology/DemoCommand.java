@@ -165,6 +165,14 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The KL penalty to the warm base in every GRPO recipe of the demo and of {@code srl compare}
+   * (the paper uses none). Measured (one seed, 600 versions, lr 1e-4, the demo's data and base):
+   * without it the step exact rate fell 16.7% -> 12.3% while the step reward rose, as the policy
+   * traded its arithmetic for hedged numbers; with 0.1 it rose to 18.8%.
+   */
+  static final double DEMO_KL = 0.1;
+
   /** The demo's training settings: all the test problems, no limit on versions. */
   static TrainSettings demoSettings(
       Recipe recipe,
@@ -230,7 +238,7 @@ final class DemoCommand implements Callable<Integer> {
         // 3e-4 let the policy drift away from its greedy competence within minutes here; 1e-4
         // drifts slower. SFT gets the rate that trained the base.
         recipe == Recipe.SFT ? 1e-3 : 1e-4,
-        0,
+        recipe == Recipe.SFT ? 0 : DEMO_KL,
         16,
         1,
         12,
