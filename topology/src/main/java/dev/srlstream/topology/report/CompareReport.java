@@ -123,10 +123,7 @@ public final class CompareReport {
     }
     List<JsonNode> rows = ReportJson.array(compare, "rows");
     StringBuilder page = new StringBuilder(4096);
-    page.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<title>srl comparison</title>\n<style>\n")
-        .append(Html.STYLE)
-        .append("</style>\n</head>\n<body>\n<h1>Recipes compared on one budget</h1>\n")
+    Html.start(page, "srl comparison", "Recipes compared on one budget")
         .append("<dl class=\"header\">\n");
     Html.item(page, "Budget", RunPage.budget(ReportJson.object(compare, "budget")));
     Html.item(page, "k", Html.field(compare, "k", 0));

@@ -118,6 +118,21 @@ final class Html {
   }
 
   /** Appends one term and its value to a {@code <dl>}, both escaped. */
+  /**
+   * Starts a self-contained page on {@code page}: the document head with {@code title} and the
+   * shared style, then the body's {@code <h1>heading</h1>}; both texts are escaped.
+   */
+  static StringBuilder start(StringBuilder page, String title, String heading) {
+    return page.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<title>")
+        .append(escape(title))
+        .append("</title>\n<style>\n")
+        .append(STYLE)
+        .append("</style>\n</head>\n<body>\n<h1>")
+        .append(escape(heading))
+        .append("</h1>\n");
+  }
+
   static void item(StringBuilder page, String term, String value) {
     page.append("<dt>")
         .append(escape(term))

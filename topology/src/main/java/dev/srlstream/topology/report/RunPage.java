@@ -22,17 +22,7 @@ final class RunPage {
     String recipe = Html.orMissing(ReportJson.text(summary, "recipe"));
     String runId = Html.orMissing(ReportJson.text(summary, "run_id"));
     StringBuilder page = new StringBuilder(8192);
-    page.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<title>srl run ")
-        .append(escape(runId))
-        .append(" (")
-        .append(escape(recipe))
-        .append(")</title>\n<style>\n")
-        .append(Html.STYLE)
-        .append("</style>\n</head>\n<body>\n")
-        .append("<h1>Run report: ")
-        .append(escape(recipe))
-        .append("</h1>\n");
+    Html.start(page, "srl run " + runId + " (" + recipe + ")", "Run report: " + recipe);
     header(page, summary, recipe, runId);
     comparison(page, summary);
     stepComparison(page, summary);

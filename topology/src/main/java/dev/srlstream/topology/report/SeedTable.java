@@ -45,10 +45,7 @@ final class SeedTable {
   static String html(JsonNode compare) {
     List<JsonNode> recipes = ReportJson.array(compare, "recipes");
     StringBuilder page = new StringBuilder(8192);
-    page.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<title>srl comparison</title>\n<style>\n")
-        .append(Html.STYLE)
-        .append("</style>\n</head>\n<body>\n<h1>Recipes compared on one budget, over seeds</h1>\n")
+    Html.start(page, "srl comparison", "Recipes compared on one budget, over seeds")
         .append("<dl class=\"header\">\n");
     Html.item(page, "Budget", RunPage.budget(ReportJson.object(compare, "budget")));
     Html.item(page, "k", Html.field(compare, "k", 0));
