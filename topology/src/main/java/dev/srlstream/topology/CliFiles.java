@@ -3,6 +3,7 @@ package dev.srlstream.topology;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Checks on the files a command is given, made before any work so that a wrong path fails at once
@@ -11,6 +12,16 @@ import java.nio.file.Path;
 final class CliFiles {
 
   private CliFiles() {}
+
+  /**
+   * Writes {@code bytes} to {@code file} through a temporary sibling and an atomic rename, so a
+   * reader (or a crash) never sees a half-written file.
+   */
+  static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.write(temp, bytes);
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
 
   /** Requires an existing, readable regular file, and returns its path. */
   static Path requireInputFile(Path path, String option) {

@@ -15,7 +15,6 @@ import dev.srlstream.topology.train.TrainSettings;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -331,10 +330,9 @@ final class CompareCommand implements Callable<Integer> {
       throws Exception {
     ArrayNode recipes = compare.putArray("recipes");
     runs.forEach((name, list) -> recipes.add(SeedComparison.recipe(name, seeds, list)));
-    Path file = dir.resolve(CompareReport.COMPARE_FILE);
-    Path temp = dir.resolve(CompareReport.COMPARE_FILE + ".tmp");
-    Files.writeString(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(compare));
-    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    CliFiles.writeAtomically(
+        dir.resolve(CompareReport.COMPARE_FILE),
+        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(compare));
     // The page from the file as written, exactly what srl report --run-dir DIR rebuilds.
     CompareReport.write(dir);
   }

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -149,14 +148,9 @@ final class DemoCommand implements Callable<Integer> {
             100 * steps.greedy().exactRate());
         log.flush();
       }
-      Path temp = dir.resolve(".summary.json.longer.tmp");
-      Files.write(
-          temp, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
-      Files.move(
-          temp,
+      CliFiles.writeAtomically(
           dir.resolve("summary.json"),
-          StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+          new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
     } catch (IOException | RuntimeException e) {
       log.println("srl demo: warning: the longer problems were not evaluated: " + e.getMessage());
       log.flush();

@@ -17,7 +17,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -206,9 +205,7 @@ final class DemoSetup {
               log.flush();
             }
           });
-      Path temp = out.resolveSibling(out.getFileName() + ".tmp");
-      Files.write(temp, trainer.exportWeights(0));
-      Files.move(temp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      CliFiles.writeAtomically(out, trainer.exportWeights(0));
     }
     log.printf("srl demo: base policy in %s%n", out);
     log.flush();
