@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Train a policy with SRL end to end on this machine: generate the bundled arithmetic data,"
-          + " warm a base policy by SFT on easy problems (cached for the next run), start the"
+          + " warm a base policy by SFT on easy problems and a few longer ones (cached for the next run), start the"
           + " embedded Kafka broker and schema registry, run actors, scorer and learner on Kafka"
           + " on hard problems, evaluate the base and the trained policy on held-out hard"
           + " problems, and write the report.",

@@ -64,9 +64,9 @@ class DemoSetupTest {
         .contains("base policy from the cache: " + cached)
         .doesNotContain("warming");
     // the data: every split of its size, test disjoint from the others
-    assertThat(ids(prepared.easyTrain())).hasSize(8000);
     Set<String> test = ids(prepared.hardTest());
     assertThat(test).hasSize(200);
+    assertThat(ids(prepared.warmupTrain())).hasSize(8400).doesNotContainAnyElementsOf(test);
     assertThat(ids(prepared.hardValidation())).hasSize(100).doesNotContainAnyElementsOf(test);
     assertThat(ids(prepared.hardTrain())).hasSize(4000).doesNotContainAnyElementsOf(test);
   }
