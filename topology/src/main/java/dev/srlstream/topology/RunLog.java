@@ -51,8 +51,21 @@ public final class RunLog implements AutoCloseable {
   /** The open log that receives events now, or null when no run log is open. */
   private static RunLog current;
 
+  /**
+   * What the console shows of the Kafka loggers (the broker, the clients, Kafka Streams) during a
+   * run unless {@code SRL_LOG_LEVEL} says otherwise. Their warnings in a run are retried, passing
+   * conditions (a leader not yet elected when the embedded broker starts, a metadata refresh) or
+   * configuration advice, a dozen lines at every start; the run watches the cluster itself and
+   * stops with its reason in summary.json when it does not answer for 30 s. So the console shows
+   * their errors only; the run's file keeps the warnings.
+   */
+  static final Level KAFKA_CONSOLE_LEVEL = Level.ERROR;
+
   /** The console's threshold while a run log is open; null when none is (console as configured). */
   private static volatile Level consoleThreshold;
+
+  /** The same for the Kafka loggers; null when no run log is open. */
+  private static volatile Level kafkaConsoleThreshold;
 
   private final Path dir;
   private final Path file;
@@ -61,6 +74,7 @@ public final class RunLog implements AutoCloseable {
   private final FileAppender<ILoggingEvent> appender;
   private final Map<String, Level> savedLevels = new HashMap<>();
   private final Level savedConsoleThreshold;
+  private final Level savedKafkaConsoleThreshold;
   private boolean closed;
 
   private RunLog(
@@ -75,6 +89,7 @@ public final class RunLog implements AutoCloseable {
     this.context = context;
     this.appender = appender;
     this.savedConsoleThreshold = consoleThreshold;
+    this.savedKafkaConsoleThreshold = kafkaConsoleThreshold;
   }
 
   /**
@@ -122,6 +137,7 @@ public final class RunLog implements AutoCloseable {
       log.setLevel(name, Level.INFO);
     }
     consoleThreshold = console == null ? CONSOLE_LEVEL : console;
+    kafkaConsoleThreshold = console == null ? KAFKA_CONSOLE_LEVEL : console;
     current = log;
     say.printf(
         "%s: log: %s (%s)%n",
@@ -155,6 +171,7 @@ public final class RunLog implements AutoCloseable {
         root.addAppender(outer.appender);
       }
       consoleThreshold = savedConsoleThreshold;
+      kafkaConsoleThreshold = savedKafkaConsoleThreshold;
       current = outer;
     }
   }
@@ -177,16 +194,22 @@ public final class RunLog implements AutoCloseable {
 
   /**
    * The console appender's filter (logback.xml): while a run log is open, events below the
-   * console's threshold are dropped from the console (the file has them); otherwise it lets
-   * everything through.
+   * console's threshold (for the Kafka loggers, {@link #KAFKA_CONSOLE_LEVEL}'s) are dropped from
+   * the console (the file has them); otherwise it lets everything through.
    */
   public static final class ConsoleFilter extends Filter<ILoggingEvent> {
     @Override
     public FilterReply decide(ILoggingEvent event) {
-      Level threshold = consoleThreshold;
+      Level threshold = isKafka(event.getLoggerName()) ? kafkaConsoleThreshold : consoleThreshold;
       return threshold == null || event.getLevel().isGreaterOrEqual(threshold)
           ? FilterReply.NEUTRAL
           : FilterReply.DENY;
+    }
+
+    private static boolean isKafka(String logger) {
+      return logger.startsWith("org.apache.kafka")
+          || logger.startsWith("kafka")
+          || logger.startsWith("state.change.logger");
     }
   }
 }

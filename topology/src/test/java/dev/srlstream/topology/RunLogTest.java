@@ -60,6 +60,8 @@ class RunLogTest {
         try (RunLog same = RunLog.open(recipeDir, "srl train", say)) {
           assertThat(same.file()).isEqualTo(recipe.file());
           LOG.warn("recipe warning");
+          KAFKA.warn("a kafka client's warning");
+          KAFKA.error("a kafka client's error");
         }
         LOG.info("recipe after the nested open");
       }
@@ -90,12 +92,16 @@ class RunLogTest {
     String recipe = Files.readString(recipeLog);
     assertThat(recipe)
         .containsPattern(" WARN .* - recipe warning")
+        .containsPattern(" WARN .* - a kafka client's warning")
+        .containsPattern(" ERROR .* - a kafka client's error")
         .contains("recipe training", "recipe after the nested open")
         .doesNotContain("comparison", "before any run", "after every run");
 
     String shown = console.toString(StandardCharsets.UTF_8);
     assertThat(shown)
-        .contains("before any run", "recipe warning", "after every run")
+        .contains("before any run", "recipe warning", "a kafka client's error", "after every run")
+        // During a run the console shows the Kafka loggers' errors only (the file has the rest).
+        .doesNotContain("a kafka client's warning")
         .doesNotContain("comparison setup", "a kafka client's info line", "recipe training")
         .doesNotContain("comparison after the recipe")
         // Outside a run, the Kafka loggers are back at WARN.
