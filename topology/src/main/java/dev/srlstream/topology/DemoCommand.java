@@ -35,9 +35,9 @@ import picocli.CommandLine.Spec;
           + " embedded Kafka broker and schema registry, run actors, scorer and learner on Kafka"
           + " on hard problems, evaluate the base and the trained policy on held-out hard"
           + " problems, and write the report.",
-      "Measured on 2 cores with the defaults: 10 min 07 s the first time (the build about 1 min,"
+      "Measured on 2 cores with the defaults: 11 min 26 s the first time (the build about 1 min,"
           + " the SFT warm-up about 2.5, the base and final evaluations end to end and step by"
-          + " step about 1 each), about --minutes plus 3.5 afterwards. Base and final are also"
+          + " step about 1 each), about --minutes plus 4 afterwards. Base and final are also"
           + " evaluated on 100 longer problems (5 operations). Progress shows as a status line"
           + " every 2 s. The last line printed names the run directory.",
       "The services' log goes to logs/srl.log in the run directory, named by the first line"
