@@ -9,5 +9,10 @@ public enum DeadLetterReason {
   /** A rollout id seen before: the record is a duplicate. */
   DUPLICATE_ROLLOUT,
   /** No expert step for the rollout's instance arrived within the grace period. */
-  UNKNOWN_INSTANCE
+  UNKNOWN_INSTANCE,
+  /**
+   * A rollout of a task whose group was already decided (trained on or filtered) under another
+   * group id: a second sampling of the task, e.g. a redo under a newer version after a rebalance.
+   */
+  DUPLICATE_TASK
 }

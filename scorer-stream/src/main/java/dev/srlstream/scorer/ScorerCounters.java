@@ -17,6 +17,7 @@ public final class ScorerCounters {
   final AtomicLong groupsFiltered = new AtomicLong();
   final AtomicLong partialGroupsEmitted = new AtomicLong();
   final AtomicLong partialGroupsDropped = new AtomicLong();
+  final AtomicLong duplicateTaskGroups = new AtomicLong();
   private final Map<DeadLetterReason, AtomicLong> deadLetters =
       new EnumMap<>(DeadLetterReason.class);
 
@@ -54,6 +55,14 @@ public final class ScorerCounters {
     return partialGroupsDropped.get();
   }
 
+  /**
+   * Groups dropped on completion because another group of their task was decided first (two
+   * samplings of one task in flight at once); their rollouts were rewarded, not trained on.
+   */
+  public long duplicateTaskGroups() {
+    return duplicateTaskGroups.get();
+  }
+
   public long deadLetters(DeadLetterReason reason) {
     return deadLetters.get(reason).get();
   }
@@ -83,6 +92,7 @@ public final class ScorerCounters {
     snapshot.put("groups_filtered", groupsFiltered());
     snapshot.put("partial_groups_emitted", partialGroupsEmitted());
     snapshot.put("partial_groups_dropped", partialGroupsDropped());
+    snapshot.put("duplicate_task_groups", duplicateTaskGroups());
     deadLetters.forEach(
         (reason, count) ->
             snapshot.put("dead_letters_" + reason.name().toLowerCase(Locale.ROOT), count.get()));

@@ -46,6 +46,7 @@ public final class ScorerTopology {
   static final String GROUP_PROGRESS_STORE = "scorer-group-progress";
   static final String PENDING_ROLLOUT_STORE = "scorer-pending-rollouts";
   static final String SEEN_STORE = "scorer-seen-rollouts";
+  static final String TASK_LEDGER_STORE = "scorer-task-ledger";
 
   private ScorerTopology() {}
 
@@ -119,6 +120,14 @@ public final class ScorerTopology {
             Stores.persistentWindowStore(SEEN_STORE, retention, Duration.ofMillis(1), false),
             Serdes.String(),
             Serdes.Long()),
+        SCORER);
+    // task id -> the group id that decided it, for as long as rollout ids are remembered: a task
+    // is trained at most once, whatever version a redo of it is sampled under.
+    topology.addStateStore(
+        Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(TASK_LEDGER_STORE, retention, Duration.ofMillis(1), false),
+            Serdes.String(),
+            Serdes.String()),
         SCORER);
     topology.addSink(
         REWARDS_SINK,

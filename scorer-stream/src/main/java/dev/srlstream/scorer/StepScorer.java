@@ -42,14 +42,26 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * <ol>
  *   <li>decode it, check its fields, and check its rollout id was not seen before;
  *   <li>find the expert step of its instance, or wait for a late one (up to the grace period);
+ *   <li>check that no other group of its task was decided already (the task ledger);
  *   <li>reward it and emit a StepReward;
  *   <li>add it to its group; a full group gets GRPO advantages and is emitted if it passes dynamic
  *       sampling. A group still incomplete after the timeout is emitted partial or dropped.
  * </ol>
  *
  * Any record that fails a step goes to the dead letters with its reason and source coordinates, and
- * processing goes on. Every decision depends only on the stores, which Kafka Streams restores from
- * their changelogs, so a restarted scorer continues where the last commit left it.
+ * processing goes on.
+ *
+ * <p><b>At most one trained group per task.</b> A rollout id names its version ({@code
+ * task/v<version>/i}), so a task sampled twice (an actor that crashed or lost its partition before
+ * committing the task's offset, and a redo under a newer version) gives two sets of fresh ids that
+ * the duplicate check cannot see. The task ledger closes that gap: the first group of a task to be
+ * decided (emitted, or filtered as all alike) is recorded under the task id, in the same
+ * exactly-once transaction as its output; a rollout of any other group of that task is then
+ * dead-lettered as {@code DUPLICATE_TASK}, and another group of it still pending when it completes
+ * is dropped and counted. A group dropped incomplete after the timeout decides nothing, so its redo
+ * is trained: nothing lost, nothing twice. Every decision depends only on the stores, which Kafka
+ * Streams restores from their changelogs, so a restarted scorer continues where the last commit
+ * left it.
  */
 final class StepScorer implements Processor<byte[], byte[], String, Object> {
   static final String SERVICE = "scorer-stream";
@@ -69,6 +81,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
   private KeyValueStore<String, GroupProgress> groupProgress;
   private KeyValueStore<String, GroupRollout> pendingRollouts;
   private WindowStore<String, Long> seen;
+  private WindowStore<String, String> taskLedger;
 
   StepScorer(
       ScorerConfig config, ScorerTopics topics, SchemaRegistry registry, ScorerCounters counters) {
@@ -89,6 +102,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     this.groupProgress = context.getStateStore(ScorerTopology.GROUP_PROGRESS_STORE);
     this.pendingRollouts = context.getStateStore(ScorerTopology.PENDING_ROLLOUT_STORE);
     this.seen = context.getStateStore(ScorerTopology.SEEN_STORE);
+    this.taskLedger = context.getStateStore(ScorerTopology.TASK_LEDGER_STORE);
     // Timeouts are in wall-clock time: a straggler is late in real time, whatever the records say.
     context.schedule(
         config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireTimeouts);
@@ -222,6 +236,13 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     return false;
   }
 
+  /** The group that decided {@code taskId}, or null while none has. */
+  private String decidedGroup(String taskId) {
+    try (WindowStoreIterator<String> it = taskLedger.fetch(taskId, 0L, Long.MAX_VALUE)) {
+      return it.hasNext() ? it.next().value : null;
+    }
+  }
+
   private void score(
       RolloutStep rollout,
       ExpertStep expert,
@@ -234,6 +255,23 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
       deadLetter(
           DeadLetterReason.INVALID_FIELD,
           problem.get(),
+          source,
+          rollout.getRolloutId(),
+          key,
+          value);
+      return;
+    }
+    String decidedBy = decidedGroup(rollout.getTaskId());
+    if (decidedBy != null && !decidedBy.equals(rollout.getGroupId())) {
+      deadLetter(
+          DeadLetterReason.DUPLICATE_TASK,
+          "task "
+              + rollout.getTaskId()
+              + " was decided as group "
+              + decidedBy
+              + "; group "
+              + rollout.getGroupId()
+              + " samples it again",
           source,
           rollout.getRolloutId(),
           key,
@@ -343,16 +381,26 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     }
   }
 
-  /** Computes the advantages, applies dynamic sampling, emits or counts, and forgets the group. */
-  private void finish(String groupId, boolean complete, long timestamp) {
+  /**
+   * Computes the advantages, applies dynamic sampling, emits or counts, and forgets the group.
+   * Returns false, having emitted nothing, when another group of its task was decided first.
+   */
+  private boolean finish(String groupId, boolean complete, long timestamp) {
     TrainingGroup group = groups.get(groupId);
     List<GroupRollout> rollouts = forget(groupId);
+    String decidedBy = decidedGroup(group.getTaskId());
+    if (decidedBy != null && !decidedBy.equals(groupId)) {
+      // Two samplings of the task were in flight at once and the other one finished first.
+      counters.duplicateTaskGroups.incrementAndGet();
+      return false;
+    }
+    taskLedger.put(group.getTaskId(), groupId, Math.max(0, timestamp));
     rollouts.sort(Comparator.comparingInt(GroupRollout::getRolloutIndex));
     double[] rewardValues = rollouts.stream().mapToDouble(GroupRollout::getReward).toArray();
     GroupAdvantages advantages = GroupAdvantages.of(rewardValues);
     if (!advantages.keep(config.dynamicSamplingEpsilon())) {
       counters.groupsFiltered.incrementAndGet();
-      return;
+      return true;
     }
     for (int i = 0; i < rollouts.size(); i++) {
       rollouts.get(i).setAdvantage(advantages.advantages()[i]);
@@ -366,6 +414,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
         new Record<String, Object>(group.getGroupId(), group, timestamp),
         ScorerTopology.GROUPS_SINK);
     counters.groupsKept.incrementAndGet();
+    return true;
   }
 
   /** Dead-letters rollouts whose expert never came, and closes groups that timed out. */
@@ -403,8 +452,9 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
         continue;
       }
       if (config.partialGroups() == PartialGroupPolicy.EMIT && entry.value.getArrived() >= 2) {
-        counters.partialGroupsEmitted.incrementAndGet();
-        finish(entry.key, false, now);
+        if (finish(entry.key, false, now)) {
+          counters.partialGroupsEmitted.incrementAndGet();
+        }
       } else {
         forget(entry.key);
         counters.partialGroupsDropped.incrementAndGet();

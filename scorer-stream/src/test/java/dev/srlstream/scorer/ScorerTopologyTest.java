@@ -458,6 +458,113 @@ class ScorerTopologyTest {
     assertThat(counters.deadLetters(DeadLetterReason.INVALID_FIELD)).isEqualTo(11);
   }
 
+  // ---- at most one trained group per task ----
+
+  @Test
+  void aRedoOfATrainedTaskUnderANewerVersionIsDeadLetteredNotTrained() {
+    start(ScorerConfig.DEFAULTS);
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    String[] actions = {"6 ÷ 2 = 3", "7"};
+    for (int i = 0; i < 2; i++) {
+      sendRollout(
+          ofTask(
+              "t1", rollout("i1", "t1/v3", "t1/v3/" + i, i, 2, "<think>t</think>" + actions[i])));
+    }
+    // The same task sampled again under version 5 (fresh rollout ids, a second group id).
+    for (int i = 0; i < 2; i++) {
+      sendRollout(
+          ofTask(
+              "t1", rollout("i1", "t1/v5", "t1/v5/" + i, i, 2, "<think>t</think>" + actions[i])));
+    }
+
+    assertThat(groups.readValuesToList())
+        .extracting(TrainingGroup::getGroupId)
+        .containsExactly("t1/v3");
+    assertThat(rewards.readValuesToList())
+        .extracting(StepReward::getRolloutId)
+        .containsExactly("t1/v3/0", "t1/v3/1");
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters)
+        .extracting(DeadLetter::getReason)
+        .containsExactly("DUPLICATE_TASK", "DUPLICATE_TASK");
+    assertThat(letters).extracting(DeadLetter::getRecordId).containsExactly("t1/v5/0", "t1/v5/1");
+    assertThat(letters.get(0).getMessage())
+        .isEqualTo("task t1 was decided as group t1/v3; group t1/v5 samples it again");
+    assertThat(counters.deadLetters(DeadLetterReason.DUPLICATE_TASK)).isEqualTo(2);
+  }
+
+  @Test
+  void aFilteredGroupDecidesItsTaskToo() {
+    start(ScorerConfig.DEFAULTS);
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    for (int i = 0; i < 2; i++) {
+      sendRollout(
+          ofTask("t1", rollout("i1", "t1/v1", "t1/v1/" + i, i, 2, "<think>t</think>6 ÷ 2 = 3")));
+    }
+    sendRollout(ofTask("t1", rollout("i1", "t1/v2", "t1/v2/0", 0, 2, "<think>t</think>7")));
+
+    assertThat(counters.groupsFiltered()).isEqualTo(1);
+    assertThat(deadLetters.readValuesToList())
+        .extracting(DeadLetter::getReason)
+        .containsExactly("DUPLICATE_TASK");
+  }
+
+  @Test
+  void ofTwoSamplingsOfATaskInFlightAtOnceOnlyTheFirstToCompleteIsTrained() {
+    start(ScorerConfig.DEFAULTS.withGroupTimeout(Duration.ofSeconds(10), PartialGroupPolicy.EMIT));
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    String[] actions = {"6 ÷ 2 = 3", "7", "6 ÷ 2 = 4"};
+    // Version 1's sampling is two rollouts in when version 2's arrives whole.
+    for (int i = 0; i < 2; i++) {
+      sendRollout(
+          ofTask(
+              "t1", rollout("i1", "t1/v1", "t1/v1/" + i, i, 3, "<think>t</think>" + actions[i])));
+    }
+    for (int i = 0; i < 3; i++) {
+      sendRollout(
+          ofTask(
+              "t1", rollout("i1", "t1/v2", "t1/v2/" + i, i, 3, "<think>t</think>" + actions[i])));
+    }
+    sendRollout(
+        ofTask("t1", rollout("i1", "t1/v1", "t1/v1/2", 2, 3, "<think>t</think>" + actions[2])));
+    // Version 1's group, pending without its last rollout, times out; emitting it would train the
+    // task twice.
+    driver.advanceWallClockTime(Duration.ofSeconds(11));
+
+    assertThat(groups.readValuesToList())
+        .extracting(TrainingGroup::getGroupId)
+        .containsExactly("t1/v2");
+    assertThat(deadLetters.readValuesToList())
+        .extracting(DeadLetter::getRecordId)
+        .containsExactly("t1/v1/2");
+    assertThat(counters.duplicateTaskGroups()).isEqualTo(1);
+    assertThat(counters.groupsKept()).isEqualTo(1);
+    assertThat(counters.partialGroupsEmitted()).isZero();
+  }
+
+  @Test
+  void aTaskWhoseGroupWasDroppedIncompleteIsTrainedWhenRedone() {
+    start(ScorerConfig.DEFAULTS.withGroupTimeout(Duration.ofSeconds(10), PartialGroupPolicy.DROP));
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    // The actor died after one of the group's two rollouts; the group times out and is dropped.
+    sendRollout(ofTask("t1", rollout("i1", "t1/v1", "t1/v1/0", 0, 2, "<think>t</think>6 ÷ 2 = 3")));
+    driver.advanceWallClockTime(Duration.ofSeconds(11));
+    assertThat(counters.partialGroupsDropped()).isEqualTo(1);
+
+    sendRollout(ofTask("t1", rollout("i1", "t1/v4", "t1/v4/0", 0, 2, "<think>t</think>6 ÷ 2 = 3")));
+    sendRollout(ofTask("t1", rollout("i1", "t1/v4", "t1/v4/1", 1, 2, "<think>t</think>7")));
+
+    assertThat(groups.readValuesToList())
+        .extracting(TrainingGroup::getGroupId)
+        .containsExactly("t1/v4");
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  private static RolloutStep ofTask(String taskId, RolloutStep rollout) {
+    rollout.setTaskId(taskId);
+    return rollout;
+  }
+
   @Test
   void aRepeatedRolloutIdIsADuplicate() {
     start(ScorerConfig.DEFAULTS);
@@ -544,6 +651,7 @@ class ScorerTopologyTest {
       String instanceId, String groupId, String rolloutId, int index, int groupSize, String text) {
     RolloutStep r = SampleRecords.rolloutStep();
     r.setInstanceId(instanceId);
+    r.setTaskId("task-" + groupId); // one task per group unless a test says otherwise
     r.setGroupId(groupId);
     r.setRolloutId(rolloutId);
     r.setRolloutIndex(index);

@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Expand a JSONL data file into step-wise instances and produce, for each, its expert step to"
           + " srl.expert-steps (keyed by instance id, so feeding again replaces it) and --epochs"
-          + " tasks to srl.tasks (task id <instance>/e<epoch>, G rollouts each). Prints how many"
-          + " of each it produced."
+          + " tasks to srl.tasks (task id feed-<millis>:<instance>/e<epoch>, new with every feed, so"
+          + " feeding again trains again; G rollouts each). Prints how many of each it produced."
     })
 final class FeedCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -144,9 +144,12 @@ final class FeedCommand implements Callable<Integer> {
         experts++;
       }
       producer.flush();
+      // Task ids are unique per dispatch (the scorer trains at most one group per task id), so
+      // each feed has its own prefix.
+      String feedId = "feed-" + now.toEpochMilli();
       for (int epoch = 0; epoch < epochs; epoch++) {
         for (StepInstance instance : instances) {
-          String taskId = instance.instanceId() + "/e" + epoch;
+          String taskId = feedId + ":" + instance.instanceId() + "/e" + epoch;
           StepTask task = instance.toStepTask(taskId, settings, seed * 1_000_003L + tasks, now);
           producer.send(
               new ProducerRecord<>(
