@@ -5,12 +5,28 @@ import dev.srlstream.schemas.avro.StepTask;
 import dev.srlstream.schemas.avro.TrainingMode;
 
 /**
- * The checks a decoded task must pass before it is sampled. Each failure names the field and value
- * ("group_size must be in 1..64, but was 0"); the task then goes to the dead letters as
- * INVALID_FIELD and the actor goes on.
+ * The checks a decoded task must pass before it is sampled, as strict as the scorer's checks of a
+ * rollout: the key is the instance id, every index and size is in range. Each failure names the
+ * field and value ("group_size must be in 1..64, but was 0"); the task then goes to the dead
+ * letters as INVALID_FIELD and the actor goes on. A task that passes here yields rollouts the
+ * scorer accepts, so a bad task costs no sampling.
  */
 final class TaskChecks {
   private TaskChecks() {}
+
+  /**
+   * @throws InvalidTaskException if the record's key is not the task's instance id (the scorer keys
+   *     rollouts and expert steps by it, and partitions must agree)
+   */
+  static void checkKey(String key, StepTask task) {
+    if (!task.getInstanceId().equals(key)) {
+      throw new InvalidTaskException(
+          "the record key must be the instance_id '"
+              + task.getInstanceId()
+              + "', but was "
+              + (key == null ? "null" : "'" + key + "'"));
+    }
+  }
 
   /**
    * @throws InvalidTaskException naming the first bad field
@@ -28,6 +44,10 @@ final class TaskChecks {
     if (task.getInstanceId().isBlank()) {
       throw new InvalidTaskException(
           "instance_id must not be blank, but was '" + task.getInstanceId() + "'");
+    }
+    if (task.getProblemId().isBlank()) {
+      throw new InvalidTaskException(
+          "problem_id must not be blank, but was '" + task.getProblemId() + "'");
     }
     int groupSize = task.getGroupSize();
     if (groupSize < 1 || groupSize > limits.maxGroupSize()) {
@@ -53,6 +73,50 @@ final class TaskChecks {
               + task.getMode()
               + " task, but was "
               + task.getTotalSteps());
+    }
+    checkSteps(task);
+  }
+
+  /** The step index, the step count and the context steps agree with the mode and each other. */
+  private static void checkSteps(StepTask task) {
+    int index = task.getStepIndex();
+    int total = task.getTotalSteps();
+    int context = task.getContextSteps().size();
+    if (task.getMode() == TrainingMode.SRL) {
+      if (total < 1) {
+        throw new InvalidTaskException("total_steps must be >= 1, but was " + total);
+      }
+      if (index < 0 || index >= total) {
+        throw new InvalidTaskException(
+            "step_index must be in 0.."
+                + (total - 1)
+                + " (total_steps "
+                + total
+                + "), but was "
+                + index);
+      }
+      if (context > index) {
+        throw new InvalidTaskException(
+            "context_steps must hold at most step_index = "
+                + index
+                + " earlier steps, but held "
+                + context);
+      }
+    } else {
+      if (index != 0) {
+        throw new InvalidTaskException(
+            "step_index must be 0 for a whole-solution "
+                + task.getMode()
+                + " task, but was "
+                + index);
+      }
+      if (context != 0) {
+        throw new InvalidTaskException(
+            "context_steps must be empty for a whole-solution "
+                + task.getMode()
+                + " task, but held "
+                + context);
+      }
     }
   }
 

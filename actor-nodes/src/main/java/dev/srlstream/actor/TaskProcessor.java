@@ -5,6 +5,7 @@ import dev.srlstream.schemas.WarmupRecords;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.RolloutStep;
 import dev.srlstream.schemas.avro.StepTask;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -99,6 +100,8 @@ final class TaskProcessor {
     }
     RolloutGenerator.Group group;
     try {
+      TaskChecks.checkKey(
+          record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8), task);
       group = generator.generate(task, policy, actorId);
     } catch (InvalidTaskException e) {
       return deadLetter(

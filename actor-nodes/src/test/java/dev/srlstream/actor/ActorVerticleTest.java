@@ -278,19 +278,21 @@ class ActorVerticleTest {
             record(P0, 3, noGroup),
             record(P0, 4, noTokens),
             record(P0, 5, tooLong),
-            record(P0, 6, good)));
-    Waits.until("all committed", () -> source.commits().contains(Map.of(P0, 7L)));
+            record(P0, 6, "inst-other", serdes.tasks().serialize(TASKS, TestTasks.srl("keyed"))),
+            record(P0, 7, good)));
+    Waits.until("all committed", () -> source.commits().contains(Map.of(P0, 8L)));
 
     List<DeadLetter> letters = deadLetters();
-    assertThat(letters).hasSize(6);
+    assertThat(letters).hasSize(7);
     assertThat(letters)
         .extracting(DeadLetter::getSourceOffset)
-        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
     assertThat(letters)
         .extracting(DeadLetter::getReason)
         .containsExactly(
             "UNDECODABLE",
             "UNDECODABLE",
+            "INVALID_FIELD",
             "INVALID_FIELD",
             "INVALID_FIELD",
             "INVALID_FIELD",
@@ -303,6 +305,9 @@ class ActorVerticleTest {
     int promptTokens = "Problem: ".length() + 80 + "\nStep 1: 3 + 4 = 7\nStep 2:".length() + 1;
     assertThat(letters.get(5).getMessage())
         .isEqualTo("prompt has " + promptTokens + " tokens, but the context holds 64");
+    assertThat(letters.get(6).getMessage())
+        .isEqualTo("the record key must be the instance_id 'inst-keyed', but was 'inst-other'");
+    assertThat(letters.get(6).getRecordId()).isEqualTo("keyed");
     assertThat(letters)
         .allSatisfy(
             d -> {
@@ -319,7 +324,7 @@ class ActorVerticleTest {
 
     assertThat(rollouts()).extracting(RolloutStep::getTaskId).containsOnly("good");
     assertThat(metrics.deadLetters(DeadLetterReason.UNDECODABLE)).isEqualTo(2);
-    assertThat(metrics.deadLetters(DeadLetterReason.INVALID_FIELD)).isEqualTo(4);
+    assertThat(metrics.deadLetters(DeadLetterReason.INVALID_FIELD)).isEqualTo(5);
     assertThat(metrics.tasksCompleted()).isEqualTo(1);
     assertThat(fatal).isEmpty();
   }

@@ -213,4 +213,63 @@ class RolloutGeneratorTest {
         .hasMessage("group_size must be in 1..8, but was 9");
     assertThat(policy.calls()).isZero();
   }
+
+  @Test
+  void everyIndexAndSizeOfATaskIsCheckedBeforeSampling() {
+    FakePolicy policy = FakePolicy.simple();
+    StepTask srl = TestTasks.srl("x"); // step 2 of 4, one context step
+    assertRejected(
+        policy,
+        StepTask.newBuilder(srl).setStepIndex(4).build(),
+        "step_index must be in 0..3 (total_steps 4), but was 4");
+    assertRejected(
+        policy,
+        StepTask.newBuilder(srl).setStepIndex(-1).build(),
+        "step_index must be in 0..3 (total_steps 4), but was -1");
+    assertRejected(
+        policy,
+        StepTask.newBuilder(srl).setTotalSteps(0).setStepIndex(0).build(),
+        "total_steps must be >= 1, but was 0");
+    assertRejected(
+        policy,
+        StepTask.newBuilder(srl).setStepIndex(0).build(),
+        "context_steps must hold at most step_index = 0 earlier steps, but held 1");
+    assertRejected(
+        policy,
+        StepTask.newBuilder(srl).setProblemId(" ").build(),
+        "problem_id must not be blank, but was ' '");
+    StepTask rlvr = TestTasks.solution("x", TrainingMode.RLVR, 3);
+    assertRejected(
+        policy,
+        StepTask.newBuilder(rlvr).setStepIndex(1).build(),
+        "step_index must be 0 for a whole-solution RLVR task, but was 1");
+    assertRejected(
+        policy,
+        StepTask.newBuilder(rlvr).setContextSteps(List.of("1 + 1 = 2")).build(),
+        "context_steps must be empty for a whole-solution RLVR task, but held 1");
+    assertThat(policy.calls()).isZero();
+    // The boundaries themselves are fine: the last step, with every earlier step as context.
+    generator.generate(
+        StepTask.newBuilder(srl).setStepIndex(3).setContextSteps(List.of("a", "b", "c")).build(),
+        policy,
+        "a");
+    assertThat(policy.calls()).isPositive();
+  }
+
+  @Test
+  void aTaskMustBeKeyedByItsInstanceId() {
+    StepTask task = TestTasks.srl("x");
+    TaskChecks.checkKey("inst-x", task);
+    assertThatThrownBy(() -> TaskChecks.checkKey("inst-y", task))
+        .isInstanceOf(InvalidTaskException.class)
+        .hasMessage("the record key must be the instance_id 'inst-x', but was 'inst-y'");
+    assertThatThrownBy(() -> TaskChecks.checkKey(null, task))
+        .hasMessage("the record key must be the instance_id 'inst-x', but was null");
+  }
+
+  private void assertRejected(FakePolicy policy, StepTask task, String message) {
+    assertThatThrownBy(() -> generator.generate(task, policy, "a"))
+        .isInstanceOf(InvalidTaskException.class)
+        .hasMessage(message);
+  }
 }
