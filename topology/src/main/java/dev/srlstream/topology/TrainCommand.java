@@ -46,7 +46,10 @@ import picocli.CommandLine.Spec;
       "The run directory gets summary.json (base and final held-out accuracy, reward curve,"
           + " validation curve), metrics.jsonl (one line per status tick), base.bin, final.bin,"
           + " best-validation.bin, the learner's checkpoints, report.html and logs/srl.log; the"
-          + " last line printed names it. Ctrl-C stops training and keeps what the run wrote.",
+          + " last line printed names it. Creating the file STOP in the run directory (touch"
+          + " <run dir>/STOP) ends training at once and finishes the run: final evaluation,"
+          + " summary, report. Ctrl-C stops training and keeps what the run wrote, without the"
+          + " final evaluation.",
       "The services' log goes to logs/srl.log in the run directory, named by the first line"
           + " printed; the console shows the status lines, warnings and errors"
           + " (SRL_LOG_LEVEL=INFO shows the INFO lines there too)."

@@ -11,6 +11,7 @@ import dev.srlstream.topology.data.ArithmeticProblem;
 import dev.srlstream.topology.data.ArithmeticProblems;
 import dev.srlstream.topology.data.JsonlWriter;
 import dev.srlstream.topology.data.Split;
+import dev.srlstream.topology.train.TrainRun;
 import dev.srlstream.topology.train.TrainSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -331,6 +334,38 @@ class TrainCommandTest {
     assertThat(runDir.resolve("base.bin")).isRegularFile();
     assertThat(runDir.resolve("final.bin")).isRegularFile();
     assertThat(runDir.resolve("kafka")).doesNotExist();
+  }
+
+  @Test
+  void aStopFileFinishesARunWithoutBudgetCleanlyWithItsFinalEvaluation() throws Exception {
+    List<String> args =
+        with(
+            with(
+                sft("--test", test.toString(), "--k", "1", "--max-new-tokens", "16"),
+                "--minutes",
+                "0"),
+            "--max-versions",
+            "1000000");
+    CompletableFuture<CommandRun> running = CompletableFuture.supplyAsync(() -> run(args));
+    // Training has begun once the first version's loss is on record.
+    Path metrics = runDir.resolve("metrics.jsonl");
+    while (!(Files.isRegularFile(metrics) && Files.size(metrics) > 0) && !running.isDone()) {
+      Thread.sleep(50);
+    }
+    Files.writeString(runDir.resolve(TrainRun.STOP_FILE), "");
+    CommandRun run = running.get(5, TimeUnit.MINUTES);
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.err())
+        .contains("until stopped; touch " + runDir.resolve(TrainRun.STOP_FILE).toAbsolutePath());
+    JsonNode summary = new ObjectMapper().readTree(runDir.resolve("summary.json").toFile());
+    assertThat(summary.path("status").asText())
+        .isEqualTo(
+            "stopped: asked to finish by " + runDir.resolve(TrainRun.STOP_FILE).toAbsolutePath());
+    assertThat(summary.path("versions").asLong()).isBetween(1L, 999_999L);
+    assertThat(summary.path("final").path("greedy_accuracy").isNumber()).isTrue();
+    assertThat(summary.path("final").path("version").asLong())
+        .isEqualTo(summary.path("versions").asLong());
   }
 
   @Test

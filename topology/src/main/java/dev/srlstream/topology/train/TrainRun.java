@@ -29,6 +29,7 @@ import dev.srlstream.topology.eval.Evaluator;
 import dev.srlstream.topology.eval.StepEvaluator;
 import dev.srlstream.topology.eval.StepReports;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -64,13 +65,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>A run that stops early — by {@link #requestStop(String)}, a failed service, or a lost cluster
  * — still leaves its summary (status and reason), metrics, the weights reached so far, and its
- * report.
+ * report. A file named {@value #STOP_FILE} in the run directory asks for a clean finish: training
+ * ends at the next tick and the final evaluation runs, as at the end of the budget (a signal ends
+ * the process, so it skips that evaluation).
  */
 public final class TrainRun {
   private static final Duration TICK = Duration.ofMillis(250);
   private static final Duration STATUS_EVERY = Duration.ofSeconds(2);
   private static final Duration CLUSTER_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The file in the run directory whose appearance asks the run to finish cleanly. */
+  public static final String STOP_FILE = "STOP";
 
   private final TrainSettings settings;
   private final PrintWriter log;
@@ -94,6 +100,25 @@ public final class TrainRun {
     if (stopRequested.compareAndSet(false, true)) {
       stopReason = reason;
     }
+  }
+
+  /** Whether the stop file appeared; it then asks for the stop. */
+  private boolean stopFileAppeared() {
+    Path file = settings.runDir().resolve(STOP_FILE);
+    if (!Files.exists(file)) {
+      return false;
+    }
+    requestStop("asked to finish by " + file);
+    return true;
+  }
+
+  /** What the start of training says about its end. */
+  private String howItEnds() {
+    String stop =
+        "touch " + settings.runDir().resolve(STOP_FILE) + " finishes with the final evaluation";
+    return settings.budget() == null
+        ? "until stopped; " + stop
+        : "for " + RunRecord.minutes(settings.budget()) + "; " + stop;
   }
 
   /**
@@ -302,12 +327,7 @@ public final class TrainRun {
                 runId);
         long experts = feeder.publishExpertSteps();
         record.say(
-            "%d expert steps published; training %s (%s)",
-            experts,
-            settings.recipe(),
-            settings.budget() == null
-                ? "until stopped"
-                : "for " + RunRecord.minutes(settings.budget()));
+            "%d expert steps published; training %s (%s)", experts, settings.recipe(), howItEnds());
         if (validator.enabled()) {
           validator.measureNow(0, settings.baseWeights());
         }
@@ -321,7 +341,7 @@ public final class TrainRun {
           if (settings.budget() != null && trainingTime().compareTo(settings.budget()) >= 0) {
             break;
           }
-          if (stopRequested.get()) {
+          if (stopRequested.get() || stopFileAppeared()) {
             break;
           }
           if (settings.maxVersions() > 0 && learner.version() >= settings.maxVersions()) {
@@ -588,12 +608,7 @@ public final class TrainRun {
       throw new IllegalArgumentException(
           "the training data gives no SFT example (" + examples.tooLong() + " too long)");
     }
-    record.say(
-        "SFT on %d expert steps (%s)",
-        examples.examples().size(),
-        settings.budget() == null
-            ? "until stopped"
-            : "for " + RunRecord.minutes(settings.budget()));
+    record.say("SFT on %d expert steps (%s)", examples.examples().size(), howItEnds());
     if (validator.enabled()) {
       validator.measureNow(0, settings.baseWeights());
     }
@@ -614,6 +629,7 @@ public final class TrainRun {
       trainingStartNanos = System.nanoTime();
       ArrayNode lossCurve = summary.putArray("loss_curve");
       while (!stopRequested.get()
+          && !stopFileAppeared()
           && (settings.budget() == null || trainingTime().compareTo(settings.budget()) < 0)
           && (settings.maxVersions() == 0 || version < settings.maxVersions())) {
         Map<String, Double> metrics =
