@@ -67,6 +67,9 @@ import org.slf4j.LoggerFactory;
  * exit.
  */
 public final class ActorService implements AutoCloseable {
+  /** The task consumer's session timeout: how long a killed actor keeps its partitions. */
+  static final int SESSION_TIMEOUT_MS = 10_000;
+
   private static final Logger log = LoggerFactory.getLogger(ActorService.class);
 
   /**
@@ -293,6 +296,12 @@ public final class ActorService implements AutoCloseable {
     props.put(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
+    // A killed actor holds its partitions until its session expires. Kafka's 45 s default is sized
+    // for long stop-the-world pauses; the consumer heartbeats from its own thread whatever the
+    // sampling thread does, so 10 s only has to outlast a GC pause, and the partitions of a killed
+    // actor move on (or come back to it, restarted) about 10 s after the kill.
+    props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
+    props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MS / 3);
     props.putAll(settings.kafkaOverrides());
     return props;
   }

@@ -72,5 +72,11 @@ class ActorConfigTest {
     var producer = ActorService.producerProperties(s);
     assertThat(producer).containsEntry("enable.idempotence", true).containsEntry("acks", "all");
     assertThat(ActorService.versionConsumerProperties(s)).doesNotContainKey("group.id");
+    // Without an override, a killed actor's partitions move on after 10 s, not Kafka's 45.
+    ActorService.Settings defaults =
+        new ActorService.Settings("h:1", "http://r", c, ActorTopics.LIVE, -1, Map.of());
+    assertThat(ActorService.taskConsumerProperties(defaults, "actor-0"))
+        .containsEntry("session.timeout.ms", 10_000)
+        .containsEntry("heartbeat.interval.ms", 3_333);
   }
 }

@@ -129,10 +129,15 @@ public final class LearnerService implements AutoCloseable {
     return service;
   }
 
-  private static Map<String, Object> consumerConfig(Settings s) {
+  static Map<String, Object> consumerConfig(Settings s) {
     Map<String, Object> c = new HashMap<>();
     c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
     c.put(ConsumerConfig.GROUP_ID_CONFIG, s.learner().clientId());
+    // Static membership under the same stable id as the transactional producer: the learner is its
+    // policy's only member, so a learner restarted after a crash takes the partitions back at once
+    // instead of waiting out the dead member's session (45 s by default), and a second learner of
+    // the same policy fences the first here as its producer does.
+    c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, s.learner().clientId());
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

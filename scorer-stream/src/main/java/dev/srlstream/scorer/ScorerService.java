@@ -15,6 +15,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * partitions (scale-out); a restarted one restores its stores from their changelogs.
  */
 public final class ScorerService implements AutoCloseable {
+  /** The stream threads' session timeout: how long a killed scorer keeps its tasks. */
+  static final int SESSION_TIMEOUT_MS = 10_000;
+
   private static final Logger log = LoggerFactory.getLogger(ScorerService.class);
 
   /**
@@ -139,6 +143,15 @@ public final class ScorerService implements AutoCloseable {
     // throughput this costs is not missed.
     props.put(
         StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
+    // A killed scorer holds its tasks until its session expires. Kafka's 45 s default is sized for
+    // long stop-the-world pauses; the consumer heartbeats from its own thread whatever the stream
+    // thread does, so 10 s only has to outlast a GC pause, and a killed scorer's tasks move on (or
+    // come back to it, restarted) about 10 s after the kill.
+    props.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), SESSION_TIMEOUT_MS);
+    props.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+        SESSION_TIMEOUT_MS / 3);
     props.putAll(settings.kafkaOverrides());
     return props;
   }

@@ -37,6 +37,14 @@ class ScorerServiceTest {
   }
 
   @Test
+  void aKilledScorersTasksMoveOnAfterTenSecondsNotKafkasFortyFive() {
+    Properties props = ScorerService.streamsProperties(settings(Map.of()));
+
+    assertThat(props.get(StreamsConfig.consumerPrefix("session.timeout.ms"))).isEqualTo(10_000);
+    assertThat(props.get(StreamsConfig.consumerPrefix("heartbeat.interval.ms"))).isEqualTo(3_333);
+  }
+
+  @Test
   void overridesWin() {
     Properties props =
         ScorerService.streamsProperties(
