@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
           + " once per seed: its greedy figures (greedy accuracy and the step-level ones) are the"
           + " same for every seed, so their interval is zero wide; its sampled ones (avg@4,"
           + " pass@4) are not.",
-      "Per recipe and metric: the per-seed values, their mean and the 95% confidence interval of"
+      "Per recipe and metric: the per-seed values, their mean and the 95%% confidence interval of"
           + " the mean (Student's t with n - 1 degrees of freedom; one seed gives no interval),"
           + " and which recipes' intervals do not overlap srl's. Writes compare.json and"
           + " compare.html in the run directory, one directory per seed and recipe"

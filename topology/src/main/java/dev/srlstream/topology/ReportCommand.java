@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
           + " say \"no data\".",
       "Else, if DIR holds compare.json: writes DIR/compare.html and prints the comparison as a"
           + " Markdown table. A comparison over seeds (srl compare --seeds) shows each metric as"
-          + " its mean ± the half-width of its 95% confidence interval, then the per-seed values,"
+          + " its mean ± the half-width of its 95%% confidence interval, then the per-seed values,"
           + " and which intervals do not overlap srl's; a single-seed compare.json of earlier"
           + " versions shows as it did.",
       "Existing files are replaced. The last line printed is the path of the HTML file written."

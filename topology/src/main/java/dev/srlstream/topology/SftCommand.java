@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
           + " prompt = the problem and the expert steps before it, target = <think>the step's"
           + " title</think> and the step's action, then EOS.",
       "Writes the weights (the weights codec's file, version 0) to --out, usable as"
-          + " srl learner --base-policy. Prints the loss every 10% of the updates."
+          + " srl learner --base-policy. Prints the loss every 10%% of the updates."
     })
 final class SftCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
