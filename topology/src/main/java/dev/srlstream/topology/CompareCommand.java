@@ -55,16 +55,10 @@ import picocli.CommandLine.Spec;
           + " (seed-<S>/<recipe>) with its own run record and its own logs/srl.log (the"
           + " comparison's own logs/srl.log has the warm-up and the base evaluations; the console"
           + " shows the status lines, warnings and errors), and prints the table as Markdown.",
-      "Time with the defaults on 2 cores, the base cached: about 53 minutes (an estimate, not"
-          + " yet measured): 15 runs x (2 min of training + about 23 s to start and stop the"
-          + " broker and write the run report + about 29 s to evaluate 200 problems end to end"
-          + " at k = 4 + at most about 29 s at the step level) = 15 x 3.35 min = 50 min, plus"
-          + " the base evaluated per seed, 3 x 1 min. The 23 s and 29 s come from two runs"
-          + " measured before the step-level evaluation existed (srl compare --minutes 2 with"
-          + " one seed: 14 min 50 s; srl demo with a cached base: 6 min 21 s); the step level"
-          + " is taken to cost no more than the end-to-end evaluation, which generates as many"
-          + " steps and batches fewer samples. The first run adds about 2 min for the warm-up;"
-          + " --test-problems 100 saves about 9 min."
+      "Time with the defaults on 2 cores, the base cached: 53 min 47 s (measured, 3 seeds x 5"
+          + " recipes of 2 training minutes, each started on a fresh broker and evaluated end"
+          + " to end and step by step on 200 problems, plus the base per seed). The first run"
+          + " adds about 2.5 min for the warm-up; --test-problems 100 saves about 9 min."
     })
 final class CompareCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
