@@ -248,7 +248,7 @@ class CompareReportTest {
   /** The single-seed comparison kept in the repository still renders as it did. */
   @Test
   void theSingleSeedComparisonInDocsStillRenders() throws Exception {
-    Path docs = Path.of("..", "docs", "compare", "compare.json");
+    Path docs = Path.of("..", "docs", "compare", "compare-single-seed.json");
     assertThat(docs).isRegularFile();
     Files.copy(docs, dir.resolve("compare.json"));
 
