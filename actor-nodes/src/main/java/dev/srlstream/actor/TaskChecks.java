@@ -67,13 +67,6 @@ final class TaskChecks {
               + "], but was "
               + temperature);
     }
-    if (task.getMode() != TrainingMode.SRL && task.getTotalSteps() < 1) {
-      throw new InvalidTaskException(
-          "total_steps must be >= 1 for a whole-solution "
-              + task.getMode()
-              + " task, but was "
-              + task.getTotalSteps());
-    }
     checkSteps(task);
   }
 
@@ -82,10 +75,15 @@ final class TaskChecks {
     int index = task.getStepIndex();
     int total = task.getTotalSteps();
     int context = task.getContextSteps().size();
-    if (task.getMode() == TrainingMode.SRL) {
-      if (total < 1) {
-        throw new InvalidTaskException("total_steps must be >= 1, but was " + total);
-      }
+    boolean srl = task.getMode() == TrainingMode.SRL;
+    if (total < 1) {
+      throw new InvalidTaskException(
+          "total_steps must be >= 1"
+              + (srl ? "" : " for a whole-solution " + task.getMode() + " task")
+              + ", but was "
+              + total);
+    }
+    if (srl) {
       if (index < 0 || index >= total) {
         throw new InvalidTaskException(
             "step_index must be in 0.."

@@ -236,10 +236,11 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     return false;
   }
 
-  /** The group that decided {@code taskId}, or null while none has. */
-  private String decidedGroup(String taskId) {
+  /** The group other than {@code groupId} that decided {@code taskId}, or null if none did. */
+  private String decidedByAnother(String taskId, String groupId) {
     try (WindowStoreIterator<String> it = taskLedger.fetch(taskId, 0L, Long.MAX_VALUE)) {
-      return it.hasNext() ? it.next().value : null;
+      String decided = it.hasNext() ? it.next().value : null;
+      return groupId.equals(decided) ? null : decided;
     }
   }
 
@@ -261,8 +262,8 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
           value);
       return;
     }
-    String decidedBy = decidedGroup(rollout.getTaskId());
-    if (decidedBy != null && !decidedBy.equals(rollout.getGroupId())) {
+    String decidedBy = decidedByAnother(rollout.getTaskId(), rollout.getGroupId());
+    if (decidedBy != null) {
       deadLetter(
           DeadLetterReason.DUPLICATE_TASK,
           "task "
@@ -388,8 +389,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
   private boolean finish(String groupId, boolean complete, long timestamp) {
     TrainingGroup group = groups.get(groupId);
     List<GroupRollout> rollouts = forget(groupId);
-    String decidedBy = decidedGroup(group.getTaskId());
-    if (decidedBy != null && !decidedBy.equals(groupId)) {
+    if (decidedByAnother(group.getTaskId(), groupId) != null) {
       // Two samplings of the task were in flight at once and the other one finished first.
       counters.duplicateTaskGroups.incrementAndGet();
       return false;

@@ -45,6 +45,9 @@ public final class RunLog implements AutoCloseable {
   private static final List<String> SERVICE_LOGGERS =
       List.of("org.apache.kafka", "kafka", "state.change.logger", "io.vertx");
 
+  /** The Kafka loggers (broker, clients, Streams) among them, by name prefix. */
+  private static final List<String> KAFKA_LOGGERS = SERVICE_LOGGERS.subList(0, 3);
+
   private static final String PATTERN =
       "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n";
 
@@ -207,9 +210,7 @@ public final class RunLog implements AutoCloseable {
     }
 
     private static boolean isKafka(String logger) {
-      return logger.startsWith("org.apache.kafka")
-          || logger.startsWith("kafka")
-          || logger.startsWith("state.change.logger");
+      return KAFKA_LOGGERS.stream().anyMatch(logger::startsWith);
     }
   }
 }
