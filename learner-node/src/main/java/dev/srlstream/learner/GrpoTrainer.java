@@ -197,7 +197,13 @@ public final class GrpoTrainer implements Trainer {
   @Override
   public synchronized Map<String, Double> train(List<WeightedGroup> batch) {
     requireMode(TrainerConfig.Mode.GRPO, "train(groups)");
-    return step(TokenBatch.ofGroups(batch, model.vocabSize(), model.contextLength()));
+    return step(
+        TokenBatch.ofGroups(
+            batch,
+            model.vocabSize(),
+            model.contextLength(),
+            config.credit(),
+            ByteTokenizer.INSTANCE));
   }
 
   /**
@@ -357,7 +363,13 @@ public final class GrpoTrainer implements Trainer {
    */
   synchronized Evaluation evaluate(List<WeightedGroup> groups, boolean gradients) {
     requireMode(TrainerConfig.Mode.GRPO, "evaluate");
-    TokenBatch batch = TokenBatch.ofGroups(groups, model.vocabSize(), model.contextLength());
+    TokenBatch batch =
+        TokenBatch.ofGroups(
+            groups,
+            model.vocabSize(),
+            model.contextLength(),
+            config.credit(),
+            ByteTokenizer.INSTANCE);
     try (Feeds feeds = new Feeds(batch)) {
       Session.Runner runner = feeds.feed();
       int next = metricFetches.fetch(runner);

@@ -1,5 +1,6 @@
 package dev.srlstream.learner;
 
+import dev.srlstream.policy.Tokenizer;
 import dev.srlstream.schemas.RolloutSegments;
 import dev.srlstream.schemas.avro.GroupRollout;
 import dev.srlstream.schemas.avro.RolloutSegment;
@@ -24,8 +25,9 @@ import java.util.Optional;
  * on {@code targets[t] = s[t + 1]} for {@code t < L - 1}; {@code mask[t] = 1} exactly where that
  * target is a response token ({@code t >= promptLength - 1}). At those positions {@code
  * behaviourLogProbs[t]} is the actor's log-prob of the target and {@code advantages[t]} the
- * rollout's advantage times its group's weight; everywhere else (prompt and padding) all three are
- * 0. Sequences without a response token score nothing and get no row.
+ * rollout's advantage times its group's weight, times the token's share under {@link Credit}
+ * (always 1 for {@link Credit#SEQUENCE}); everywhere else (prompt and padding) all three are 0.
+ * Sequences without a response token score nothing and get no row.
  *
  * @param rows the number of rows B
  * @param length the number of positions per row T (at least 1)
@@ -47,7 +49,8 @@ record TokenBatch(
     int tokenCount) {
 
   /** One sequence before padding. */
-  private record Sequence(int[] prompt, int[] response, float[] behaviour, float advantage) {}
+  private record Sequence(
+      int[] prompt, int[] response, float[] behaviour, float advantage, float[] shares) {}
 
   /**
    * The batch of B groups times G rollouts, one row per segment of each rollout.
@@ -56,7 +59,12 @@ record TokenBatch(
    *     (out-of-vocabulary ids, mismatched behaviour log-probs, a sequence longer than the context,
    *     ...), has an empty prompt, or has a weight that is negative or not finite
    */
-  static TokenBatch ofGroups(List<WeightedGroup> batch, int vocabSize, int contextLength) {
+  static TokenBatch ofGroups(
+      List<WeightedGroup> batch,
+      int vocabSize,
+      int contextLength,
+      Credit credit,
+      Tokenizer tokenizer) {
     List<Sequence> sequences = new ArrayList<>();
     for (int g = 0; g < batch.size(); g++) {
       WeightedGroup weighted = batch.get(g);
@@ -72,13 +80,24 @@ record TokenBatch(
       }
       for (GroupRollout rollout : group.getRollouts()) {
         float advantage = (float) (rollout.getAdvantage() * weighted.weight());
-        for (RolloutSegment segment : RolloutSegments.of(group, rollout)) {
+        List<RolloutSegment> segments = RolloutSegments.of(group, rollout);
+        // An alignment refers to the text of one response: a one-step rollout's only segment.
+        float[] shares =
+            segments.size() == 1
+                ? credit.shares(
+                    ints(segments.get(0).getResponseTokenIds()),
+                    rollout.getAlignment(),
+                    rollout.getAdvantage(),
+                    tokenizer)
+                : null;
+        for (RolloutSegment segment : segments) {
           sequences.add(
               new Sequence(
                   ints(segment.getPromptTokenIds()),
                   ints(segment.getResponseTokenIds()),
                   floats(segment.getBehaviourLogprobs()),
-                  advantage));
+                  advantage,
+                  shares));
         }
       }
     }
@@ -118,7 +137,7 @@ record TokenBatch(
                 + " tokens, but had "
                 + (prompt.length + target.length));
       }
-      sequences.add(new Sequence(prompt, target, new float[target.length], 1f));
+      sequences.add(new Sequence(prompt, target, new float[target.length], 1f, null));
     }
     return assemble(sequences, "promptIds");
   }
@@ -157,7 +176,8 @@ record TokenBatch(
         if (target >= p) {
           mask[i] = 1f;
           behaviour[i] = s.behaviour()[target - p];
-          advantages[i] = s.advantage();
+          advantages[i] =
+              s.shares() == null ? s.advantage() : s.advantage() * s.shares()[target - p];
           tokenCount++;
         }
       }

@@ -45,6 +45,8 @@ import java.util.Objects;
  * @param maxGradNorm the gradients' global norm is scaled down to at most this before AdamW
  * @param temperature the sampling temperature of the behaviour log-probs; the trainer recomputes
  *     log-probabilities at the same temperature so the ratio compares like with like
+ * @param credit how a rollout's advantage is spread over its response tokens ({@link
+ *     Credit#SEQUENCE}, the paper's, gives every token all of it)
  * @param seed the seed of the initial weights ({@code ModelWeights.initial})
  */
 public record TrainerConfig(
@@ -63,6 +65,7 @@ public record TrainerConfig(
     double klCoef,
     double maxGradNorm,
     double temperature,
+    Credit credit,
     long seed) {
 
   /** The default peak learning rate; see the class comment for why. */
@@ -87,6 +90,7 @@ public record TrainerConfig(
   public TrainerConfig {
     Objects.requireNonNull(mode, "mode must be GRPO or SFT, but was null");
     Objects.requireNonNull(schedule, "schedule must be CONSTANT or WARMUP_COSINE, but was null");
+    Objects.requireNonNull(credit, "credit must be SEQUENCE or ALIGNED, but was null");
     requireIn("learningRate", learningRate, 0, false, 1, true);
     requireIn("minLearningRateRatio", minLearningRateRatio, 0, true, 1, true);
     requireIn("beta1", beta1, 0, true, 1, false);
@@ -149,6 +153,7 @@ public record TrainerConfig(
         0.0,
         1.0,
         1.0,
+        Credit.SEQUENCE,
         0L);
   }
 
@@ -191,6 +196,7 @@ public record TrainerConfig(
     private double klCoef;
     private double maxGradNorm;
     private double temperature;
+    private Credit credit;
     private long seed;
 
     private Builder(TrainerConfig c) {
@@ -209,6 +215,7 @@ public record TrainerConfig(
       klCoef = c.klCoef;
       maxGradNorm = c.maxGradNorm;
       temperature = c.temperature;
+      credit = c.credit;
       seed = c.seed;
     }
 
@@ -276,6 +283,11 @@ public record TrainerConfig(
       return this;
     }
 
+    public Builder credit(Credit value) {
+      credit = value;
+      return this;
+    }
+
     public Builder seed(long value) {
       seed = value;
       return this;
@@ -298,6 +310,7 @@ public record TrainerConfig(
           klCoef,
           maxGradNorm,
           temperature,
+          credit,
           seed);
     }
   }

@@ -5,6 +5,8 @@ import static dev.srlstream.learner.TrainerFixtures.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.srlstream.learner.TrainerFixtures.Rollout;
+import dev.srlstream.policy.ByteTokenizer;
+import dev.srlstream.schemas.avro.ActionAlignment;
 import dev.srlstream.schemas.avro.RolloutSegment;
 import dev.srlstream.schemas.avro.TrainingGroup;
 import java.util.List;
@@ -33,7 +35,7 @@ class TokenBatchTest {
                         new Rollout(new int[] {30, 31, 32}, new float[] {-3f, -4f, -5f}, -2.0))),
                 1.0));
 
-    TokenBatch rows = TokenBatch.ofGroups(batch, 263, 32);
+    TokenBatch rows = TokenBatch.ofGroups(batch, 263, 32, Credit.SEQUENCE, ByteTokenizer.INSTANCE);
 
     // The empty response has no row; [1,10,11,20,21] feeds 4 positions, [1,30,31,32] feeds 3.
     assertThat(rows.rows()).isEqualTo(2);
@@ -67,7 +69,9 @@ class TokenBatchTest {
                 new RolloutSegment(List.of(1, 10), List.of(20, 21), List.of(-1f, -2f)),
                 new RolloutSegment(List.of(1, 10, 40), List.of(22), List.of(-3f))));
 
-    TokenBatch rows = TokenBatch.ofGroups(List.of(weighted(group, 2.0)), 263, 32);
+    TokenBatch rows =
+        TokenBatch.ofGroups(
+            List.of(weighted(group, 2.0)), 263, 32, Credit.SEQUENCE, ByteTokenizer.INSTANCE);
 
     // [1,10,20,21] and [1,10,40,22] feed 3 positions each; rollout 1, without segments, is one
     // row of the group's prompt and its response: [1,10,30] feeds 2.
@@ -84,6 +88,36 @@ class TokenBatchTest {
     assertThat(rows.tokenCount())
         .as("every response token once: the token mean keeps its meaning")
         .isEqualTo(4);
+  }
+
+  @Test
+  void alignedCreditScalesTheAdvantageOfAOneStepRolloutsActionTokens() {
+    // Responses "ab" then the stop token; the expert shares "a" only (byte 0 of 2).
+    int a = ByteTokenizer.FIRST_BYTE + 'a';
+    int b = ByteTokenizer.FIRST_BYTE + 'b';
+    TrainingGroup group =
+        group(
+            "c",
+            new int[] {1},
+            List.of(
+                Rollout.of(1.0, a, b, ByteTokenizer.EOS),
+                Rollout.of(-1.0, a, b, ByteTokenizer.EOS)));
+    for (var rollout : group.getRollouts()) {
+      rollout.setAlignment(new ActionAlignment(2, 0, 2, List.of(0, 1)));
+    }
+
+    TokenBatch sequence =
+        TokenBatch.ofGroups(
+            List.of(weighted(group, 1.0)), 263, 32, Credit.SEQUENCE, ByteTokenizer.INSTANCE);
+    TokenBatch aligned =
+        TokenBatch.ofGroups(
+            List.of(weighted(group, 1.0)), 263, 32, Credit.ALIGNED, ByteTokenizer.INSTANCE);
+
+    assertThat(sequence.advantages()).containsExactly(1f, 1f, 1f, /* */ -1f, -1f, -1f);
+    assertThat(aligned.advantages())
+        .as("credit for the shared 'a', blame for the unshared 'b', the stop token in full")
+        .containsExactly(1f, 0f, 1f, /* */ -0f, -1f, -1f);
+    assertThat(aligned.mask()).isEqualTo(sequence.mask());
   }
 
   @Test

@@ -76,7 +76,13 @@ public final class TrainStepBenchmark {
         Map<String, Double> metrics = trainer.train(batch);
         millis[s] = (System.nanoTime() - start) / 1e6;
         responseTokens += metrics.get("tokens").longValue();
-        TokenBatch rows = TokenBatch.ofGroups(batch, model.vocabSize(), model.contextLength());
+        TokenBatch rows =
+            TokenBatch.ofGroups(
+                batch,
+                model.vocabSize(),
+                model.contextLength(),
+                Credit.SEQUENCE,
+                ByteTokenizer.INSTANCE);
         positions += (long) rows.rows() * rows.length();
       }
       double total = Arrays.stream(millis).sum();

@@ -141,6 +141,17 @@ public final class ByteTokenizer implements Tokenizer {
   }
 
   @Override
+  public int utf8Length(int id) {
+    if (id >= FIRST_BYTE && id < VOCAB_SIZE) {
+      return 1;
+    }
+    if (id >= THINK_OPEN && id <= SOLUTION_CLOSE) {
+      return TAGS.get(id - THINK_OPEN).length(); // ASCII
+    }
+    return id >= PAD && id <= EOS ? 0 : REPLACEMENT_UTF8.length;
+  }
+
+  @Override
   public String decode(int[] ids) {
     StringBuilder text = new StringBuilder(ids.length);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

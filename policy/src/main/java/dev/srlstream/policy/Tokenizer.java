@@ -21,6 +21,13 @@ public interface Tokenizer {
   /** The text of {@code ids}; invalid ids or byte sequences become U+FFFD, PAD/BOS/EOS nothing. */
   String decode(int[] ids);
 
+  /**
+   * How many bytes the token adds to the UTF-8 encoding of {@link #decode}'s text when the decoded
+   * bytes are valid UTF-8: 0 for PAD, BOS and EOS. (Invalid bytes decode to U+FFFD, so a response
+   * with them decodes to more bytes than its tokens add up to.)
+   */
+  int utf8Length(int id);
+
   /** Padding, never attended to by a real token when sequences are right-padded. */
   int pad();
 

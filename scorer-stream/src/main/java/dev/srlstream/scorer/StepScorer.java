@@ -14,11 +14,13 @@ import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.serde.AvroSerde;
 import dev.srlstream.scorer.avro.GroupProgress;
 import dev.srlstream.scorer.avro.WaitingRollout;
+import dev.srlstream.scorer.reward.ActionAlignment;
 import dev.srlstream.scorer.reward.Reward;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -320,7 +322,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
         new Record<String, Object>(rollout.getGroupId(), stepReward, timestamp),
         ScorerTopology.REWARDS_SINK);
     counters.rewards.incrementAndGet();
-    addToGroup(progress, rollout, stepReward, timestamp);
+    addToGroup(progress, rollout, stepReward, reward.alignment(), timestamp);
   }
 
   /**
@@ -329,7 +331,11 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
    * rewritten per rollout, so a rollout costs the same whatever the group size.
    */
   private void addToGroup(
-      GroupProgress progress, RolloutStep rollout, StepReward reward, long timestamp) {
+      GroupProgress progress,
+      RolloutStep rollout,
+      StepReward reward,
+      ActionAlignment alignment,
+      long timestamp) {
     String groupId = rollout.getGroupId();
     if (progress == null) {
       groups.put(
@@ -373,6 +379,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
             .setReward(reward.getReward())
             .setAdvantage(0)
             .setFormatOk(reward.getFormatOk())
+            .setAlignment(alignment == null ? null : toRecord(alignment))
             .build());
     progress.setArrived(progress.getArrived() + 1);
     if (progress.getArrived() == progress.getExpectedSize()) {
@@ -380,6 +387,15 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     } else {
       groupProgress.put(groupId, progress);
     }
+  }
+
+  private static dev.srlstream.schemas.avro.ActionAlignment toRecord(ActionAlignment alignment) {
+    return dev.srlstream.schemas.avro.ActionAlignment.newBuilder()
+        .setTextBytes(alignment.textBytes())
+        .setActionStart(alignment.actionStart())
+        .setActionEnd(alignment.actionEnd())
+        .setMatched(Arrays.stream(alignment.matched()).boxed().toList())
+        .build();
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.srlstream.schemas.RolloutSegments;
 import dev.srlstream.schemas.SampleRecords;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.WarmupRecords;
+import dev.srlstream.schemas.avro.ActionAlignment;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.ExpertStep;
 import dev.srlstream.schemas.avro.GroupRollout;
@@ -217,6 +218,13 @@ class ScorerTopologyTest {
       assertThat(g.getReward()).isEqualTo(r[i]);
       assertThat(g.getAdvantage()).isCloseTo((r[i] - mean) / (std + 1e-6), within(1e-12));
     }
+    // The alignment behind each reward travels with it, in UTF-8 bytes of the response: the
+    // action starts after "<think>t</think>" (16 bytes); "÷" is 2 bytes.
+    assertThat(group.getRollouts().get(0).getAlignment())
+        .isEqualTo(new ActionAlignment(26, 16, 26, List.of(16, 26)));
+    assertThat(group.getRollouts().get(1).getAlignment())
+        .as("all of '6 ÷ 2 = 4' but its result")
+        .isEqualTo(new ActionAlignment(26, 16, 26, List.of(16, 25)));
     assertThat(rewards.readValuesToList()).hasSize(4);
     assertThat(counters.groupsKept()).isEqualTo(1);
   }

@@ -3,6 +3,7 @@ package dev.srlstream.topology;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.learner.Credit;
 import dev.srlstream.topology.data.ExpertSolution;
 import dev.srlstream.topology.data.TaskSettings;
 import dev.srlstream.topology.eval.Evaluator;
@@ -168,6 +169,9 @@ final class DemoCommand implements Callable<Integer> {
    */
   static final double DEMO_KL = 0.1;
 
+  /** The learner's credit assignment in the demo's GRPO recipes (README: what was measured). */
+  static final Credit DEMO_CREDIT = Credit.SEQUENCE;
+
   /** The demo's training settings: all the test problems, no limit on versions. */
   static TrainSettings demoSettings(
       Recipe recipe,
@@ -234,6 +238,7 @@ final class DemoCommand implements Callable<Integer> {
         // drifts slower. SFT gets the rate that trained the base.
         recipe == Recipe.SFT ? 1e-3 : 1e-4,
         recipe == Recipe.SFT ? 0 : DEMO_KL,
+        DEMO_CREDIT,
         16,
         1,
         12,

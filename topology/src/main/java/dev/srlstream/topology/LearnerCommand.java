@@ -1,5 +1,6 @@
 package dev.srlstream.topology;
 
+import dev.srlstream.learner.Credit;
 import dev.srlstream.learner.GrpoTrainer;
 import dev.srlstream.learner.LearnerConfig;
 import dev.srlstream.learner.LearnerService;
@@ -114,6 +115,17 @@ final class LearnerCommand implements Callable<Integer> {
   double kl;
 
   @Option(
+      names = "--credit",
+      defaultValue = "sequence",
+      paramLabel = "sequence|aligned",
+      converter = CreditOption.class,
+      description =
+          "How a rollout's advantage is spread over its tokens: sequence, the paper's, or aligned"
+              + " (by the step reward's alignment; see srl train --help) (default:"
+              + " ${DEFAULT-VALUE}).")
+  Credit credit;
+
+  @Option(
       names = "--checkpoint-dir",
       paramLabel = "DIR",
       description = "Where checkpoints go (default: .srl/checkpoints/<policy>).")
@@ -155,6 +167,7 @@ final class LearnerCommand implements Callable<Integer> {
             .learningRate(learningRate)
             .clip(clip, clip)
             .klCoef(kl)
+            .credit(credit)
             .build();
     byte[] base = basePolicy == null ? null : readFile(basePolicy, "--base-policy");
     ModelConfig model =

@@ -1,6 +1,7 @@
 package dev.srlstream.topology;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.learner.Credit;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.Policy;
@@ -185,6 +186,18 @@ final class TrainCommand implements Callable<Integer> {
   double kl;
 
   @Option(
+      names = "--credit",
+      defaultValue = "sequence",
+      paramLabel = "sequence|aligned",
+      converter = CreditOption.class,
+      description =
+          "How the learner spreads a rollout's advantage over its tokens: sequence, the paper's"
+              + " (every token all of it), or aligned (in the action, tokens the expert step"
+              + " shares are only pushed up and the others only down; the step reward's"
+              + " alignment; SRL only) (default: ${DEFAULT-VALUE}).")
+  Credit credit;
+
+  @Option(
       names = "--sft-batch",
       defaultValue = "16",
       paramLabel = "N",
@@ -347,6 +360,7 @@ final class TrainCommand implements Callable<Integer> {
         batchGroups,
         learningRate != null ? learningRate : parsed == Recipe.SFT ? 1e-3 : 3e-4,
         kl,
+        credit,
         sftBatch,
         actors,
         taskWindow,

@@ -9,8 +9,11 @@ package dev.srlstream.scorer.reward;
  * @param similarity the difflib ratio when one was computed, else {@code null}
  * @param formatOk whether the response follows the output format
  * @param reason why the response is malformed; {@code null} when it is well formed
+ * @param alignment for a step similarity, which characters of the action the expert step shares;
+ *     {@code null} for every other reward
  */
-public record Reward(double reward, Double similarity, boolean formatOk, String reason) {
+public record Reward(
+    double reward, Double similarity, boolean formatOk, String reason, ActionAlignment alignment) {
 
   /** The reward of a malformed response. */
   public static final double MALFORMED = -1.0;
@@ -24,6 +27,14 @@ public record Reward(double reward, Double similarity, boolean formatOk, String 
       throw new IllegalArgumentException(
           "a malformed response has reward -1, a reason and no similarity");
     }
+    if (alignment != null && similarity == null) {
+      throw new IllegalArgumentException("only a similarity reward has an alignment");
+    }
+  }
+
+  /** A reward without an alignment. */
+  public Reward(double reward, Double similarity, boolean formatOk, String reason) {
+    this(reward, similarity, formatOk, reason, null);
   }
 
   /** The reward of a malformed response. */
@@ -34,6 +45,11 @@ public record Reward(double reward, Double similarity, boolean formatOk, String 
   /** A similarity used as the reward. */
   public static Reward ofSimilarity(double similarity) {
     return new Reward(similarity, similarity, true, null);
+  }
+
+  /** A step similarity used as the reward, with the alignment it was computed from. */
+  public static Reward ofSimilarity(double similarity, ActionAlignment alignment) {
+    return new Reward(similarity, similarity, true, null, alignment);
   }
 
   /** An outcome reward: 1 if correct, else 0. */

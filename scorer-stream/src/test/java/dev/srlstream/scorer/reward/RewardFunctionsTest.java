@@ -25,15 +25,46 @@ class RewardFunctionsTest {
       Reward r =
           reward.score("<think>hmm</think>Subtract 7 from both sides: 3x = 21.", EXPERT_STEP);
       // CPython: SequenceMatcher(None, "Subtract 7 from both sides: 3x = 21.", EXPERT_STEP).ratio()
-      assertThat(r).isEqualTo(new Reward(0.9722222222222222, 0.9722222222222222, true, null));
+      assertThat(r.reward()).isEqualTo(0.9722222222222222);
+      assertThat(r.similarity()).isEqualTo(0.9722222222222222);
+      assertThat(r.formatOk()).isTrue();
+      assertThat(r.reason()).isNull();
+    }
+
+    /**
+     * The alignment names the action's bytes that the expert step shares. Reference, CPython 3:
+     * {@code get_matching_blocks()} of the two actions is (0,0,10), (11,11,4), (16,16,4): every
+     * character but the two wrong digits; the action starts at byte 18 of the response ("÷" and "→"
+     * and "×" are 2, 3 and 2 bytes in UTF-8).
+     */
+    @Test
+    void theAlignmentMarksTheActionBytesTheExpertShares() {
+      Reward r = reward.score("<think>hmm</think>56 ÷ 2 = 27 → 27 × 3", "56 ÷ 2 = 28 → 28 × 3");
+      assertThat(r.reward()).isEqualTo(0.9);
+      assertThat(r.alignment())
+          .isEqualTo(new ActionAlignment(42, 18, 42, new int[] {18, 29, 30, 36, 37, 42}));
+      assertThat(r.alignment().matchedBytes()).isEqualTo(42 - 18 - 2);
+    }
+
+    @Test
+    void theAlignmentFindsAnActionInsideSolutionTagsAndWhitespace() {
+      Reward r = reward.score("<think>1 + 1</think> <solution> 1 + 1 = 3 </solution>", "1 + 1 = 2");
+      // The action "1 + 1 = 3" is at bytes 32..41; all but its last character match.
+      assertThat(r.alignment()).isEqualTo(new ActionAlignment(53, 32, 41, new int[] {32, 40}));
+    }
+
+    @Test
+    void aMalformedResponseHasNoAlignment() {
+      assertThat(reward.score("no think", EXPERT_STEP).alignment()).isNull();
     }
 
     @Test
     void anExactActionScoresOne() {
       assertThat(
-              reward.score(
-                  "<think>x</think><solution> " + EXPERT_STEP + "\n</solution>", EXPERT_STEP))
-          .isEqualTo(Reward.ofSimilarity(1.0));
+              reward
+                  .score("<think>x</think><solution> " + EXPERT_STEP + "\n</solution>", EXPERT_STEP)
+                  .reward())
+          .isEqualTo(1.0);
     }
 
     @ParameterizedTest

@@ -22,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bit-for-bit agreement with CPython 3.11's difflib on the committed golden vectors (see {@code
@@ -120,6 +122,31 @@ class SequenceSimilarityGoldenTest {
     assertThat(on).isLessThan(0.2);
     assertThat(off).isGreaterThan(0.6);
     assertThat(off - on).isGreaterThan(0.5);
+  }
+
+  /**
+   * The step reward computes its ratio from the matching blocks it also hands out as the alignment;
+   * on every vector that is a valid action (non-empty, stripped, no tags) it equals CPython's.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void theStepRewardComputedFromItsBlocksMatchesCPython(boolean autojunk) {
+    RewardFunction step = new StepSimilarityReward(autojunk);
+    List<String> mismatches = new ArrayList<>();
+    long compared = 0;
+    for (Vector v : vectors) {
+      if (v.a().isEmpty() || !v.a().equals(v.a().strip()) || v.a().contains("<")) {
+        continue;
+      }
+      compared++;
+      double expected = autojunk ? v.withAutojunk() : v.withoutAutojunk();
+      Reward r = step.score("<think></think>" + v.a(), v.b());
+      if (Double.doubleToLongBits(r.reward()) != Double.doubleToLongBits(expected)) {
+        mismatches.add("#" + v.id() + " " + v.category() + ": " + r.reward() + " vs " + expected);
+      }
+    }
+    assertThat(compared).isGreaterThan(2000);
+    assertThat(mismatches).isEmpty();
   }
 
   /** Guards the generator: the file must keep exercising what the heuristics make subtle. */

@@ -78,6 +78,7 @@ final class RunRecord {
         .put("batch_groups", settings.batchGroups())
         .put("learning_rate", settings.learningRate())
         .put("kl_coef", settings.klCoef())
+        .put("credit", settings.credit().name().toLowerCase(java.util.Locale.ROOT))
         .put("actors", settings.actors())
         .put("task_window", settings.taskWindow())
         .put("model_parameters", settings.model().toJson());

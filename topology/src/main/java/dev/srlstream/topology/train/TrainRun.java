@@ -255,6 +255,7 @@ public final class TrainRun {
               TrainerConfig.defaults().toBuilder()
                   .learningRate(settings.learningRate())
                   .klCoef(settings.klCoef())
+                  .credit(settings.credit())
                   // The ratio pi_theta / pi_behaviour needs both at the sampling temperature.
                   .temperature(settings.tasks().temperature())
                   .seed(settings.seed())

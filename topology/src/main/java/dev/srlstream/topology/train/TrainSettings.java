@@ -1,5 +1,6 @@
 package dev.srlstream.topology.train;
 
+import dev.srlstream.learner.Credit;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.PromptSettings;
 import dev.srlstream.scorer.ScorerConfig;
@@ -38,6 +39,7 @@ import java.util.Objects;
  * @param learningRate the learner's AdamW learning rate (SFT's too)
  * @param klCoef the weight of the KL penalty to the base policy in GRPO updates; 0 (the paper's)
  *     for none
+ * @param credit how the learner spreads a rollout's advantage over its tokens
  * @param sftBatch examples per SFT update
  * @param actors actor instances in this process
  * @param taskWindow tasks in flight at most (sent, not yet rewarded)
@@ -67,6 +69,7 @@ public record TrainSettings(
     int batchGroups,
     double learningRate,
     double klCoef,
+    Credit credit,
     int sftBatch,
     int actors,
     int taskWindow,
@@ -111,6 +114,7 @@ public record TrainSettings(
     if (!(klCoef >= 0) || Double.isInfinite(klCoef)) {
       throw new IllegalArgumentException("klCoef must be finite and >= 0, but was " + klCoef);
     }
+    Objects.requireNonNull(credit, "credit");
     requirePositive("sftBatch", sftBatch);
     requirePositive("actors", actors);
     requirePositive("taskWindow", taskWindow);

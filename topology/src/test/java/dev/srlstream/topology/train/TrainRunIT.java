@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.srlstream.learner.Credit;
 import dev.srlstream.learner.GrpoTrainer;
 import dev.srlstream.learner.SftRunner;
 import dev.srlstream.learner.TrainerConfig;
@@ -88,6 +89,7 @@ class TrainRunIT {
             1,
             3e-4,
             0.01, // a KL penalty to the base, so the reference policy is set up and used too
+            Credit.ALIGNED, // the reward's alignment travels to the learner and is used
             8,
             1,
             4,
