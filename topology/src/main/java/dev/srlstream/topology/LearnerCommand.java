@@ -1,6 +1,5 @@
 package dev.srlstream.topology;
 
-import dev.srlstream.learner.Credit;
 import dev.srlstream.learner.GrpoTrainer;
 import dev.srlstream.learner.LearnerConfig;
 import dev.srlstream.learner.LearnerService;
@@ -114,16 +113,7 @@ final class LearnerCommand implements Callable<Integer> {
           "KL coefficient to the initial policy (default: ${DEFAULT-VALUE}, as the paper).")
   double kl;
 
-  @Option(
-      names = "--credit",
-      defaultValue = "sequence",
-      paramLabel = "sequence|aligned",
-      converter = CreditOption.class,
-      description =
-          "How a rollout's advantage is spread over its tokens: sequence, the paper's, or aligned"
-              + " (by the step reward's alignment; see srl train --help) (default:"
-              + " ${DEFAULT-VALUE}).")
-  Credit credit;
+  @Mixin CreditOption credit;
 
   @Option(
       names = "--checkpoint-dir",
@@ -167,7 +157,7 @@ final class LearnerCommand implements Callable<Integer> {
             .learningRate(learningRate)
             .clip(clip, clip)
             .klCoef(kl)
-            .credit(credit)
+            .credit(credit.credit)
             .build();
     byte[] base = basePolicy == null ? null : readFile(basePolicy, "--base-policy");
     ModelConfig model =

@@ -1,7 +1,6 @@
 package dev.srlstream.topology;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.srlstream.learner.Credit;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.Policy;
@@ -185,17 +184,7 @@ final class TrainCommand implements Callable<Integer> {
               + " paper's setting, for none (default: ${DEFAULT-VALUE}).")
   double kl;
 
-  @Option(
-      names = "--credit",
-      defaultValue = "sequence",
-      paramLabel = "sequence|aligned",
-      converter = CreditOption.class,
-      description =
-          "How the learner spreads a rollout's advantage over its tokens: sequence, the paper's"
-              + " (every token all of it), or aligned (in the action, tokens the expert step"
-              + " shares are only pushed up and the others only down; the step reward's"
-              + " alignment; SRL only) (default: ${DEFAULT-VALUE}).")
-  Credit credit;
+  @Mixin CreditOption credit;
 
   @Option(
       names = "--sft-batch",
@@ -360,7 +349,7 @@ final class TrainCommand implements Callable<Integer> {
         batchGroups,
         learningRate != null ? learningRate : parsed == Recipe.SFT ? 1e-3 : 3e-4,
         kl,
-        credit,
+        credit.credit,
         sftBatch,
         actors,
         taskWindow,
