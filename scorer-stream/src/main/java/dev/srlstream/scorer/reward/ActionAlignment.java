@@ -119,8 +119,20 @@ public record ActionAlignment(int textBytes, int actionStart, int actionEnd, int
     return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
-  /** An unpaired surrogate encodes as one replacement byte ('?') in Java's UTF-8 encoder. */
+  /**
+   * The UTF-8 length of one code point as {@link String#getBytes} encodes it: an unpaired surrogate
+   * becomes one replacement byte ('?').
+   */
   private static int utf8Length(int codePoint) {
-    return utf8Length(new String(Character.toChars(codePoint)));
+    if (codePoint < 0x80) {
+      return 1;
+    }
+    if (codePoint < 0x800) {
+      return 2;
+    }
+    if (Character.isSurrogate((char) codePoint) && codePoint < 0x10000) {
+      return 1;
+    }
+    return codePoint < 0x10000 ? 3 : 4;
   }
 }

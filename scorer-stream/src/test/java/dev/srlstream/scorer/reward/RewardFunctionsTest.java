@@ -54,6 +54,18 @@ class RewardFunctionsTest {
     }
 
     @Test
+    void theAlignmentCountsBytesAsUtf8DoesForEveryKindOfCharacter() {
+      // 1-, 2-, 3- and 4-byte characters and an unpaired surrogate (encoded as one '?').
+      String action = "a é → \uD83D\uDE00 \uD800 z";
+      String response = "<think></think>" + action;
+      Reward r = reward.score(response, action);
+      int start = "<think></think>".length();
+      int total = response.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      assertThat(r.alignment())
+          .isEqualTo(new ActionAlignment(total, start, total, new int[] {start, total}));
+    }
+
+    @Test
     void aMalformedResponseHasNoAlignment() {
       assertThat(reward.score("no think", EXPERT_STEP).alignment()).isNull();
     }
