@@ -81,20 +81,17 @@ record TokenBatch(
       for (GroupRollout rollout : group.getRollouts()) {
         float advantage = (float) (rollout.getAdvantage() * weighted.weight());
         List<RolloutSegment> segments = RolloutSegments.of(group, rollout);
-        // An alignment refers to the text of one response: a one-step rollout's only segment.
-        float[] shares =
-            segments.size() == 1
-                ? credit.shares(
-                    ints(segments.get(0).getResponseTokenIds()),
-                    rollout.getAlignment(),
-                    rollout.getAdvantage(),
-                    tokenizer)
-                : null;
         for (RolloutSegment segment : segments) {
+          int[] response = ints(segment.getResponseTokenIds());
+          // An alignment refers to the text of one response: a one-step rollout's only segment.
+          float[] shares =
+              segments.size() == 1
+                  ? credit.shares(response, rollout.getAlignment(), advantage, tokenizer)
+                  : null;
           sequences.add(
               new Sequence(
                   ints(segment.getPromptTokenIds()),
-                  ints(segment.getResponseTokenIds()),
+                  response,
                   floats(segment.getBehaviourLogprobs()),
                   advantage,
                   shares));

@@ -474,15 +474,11 @@ class ScorerTopologyTest {
     sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
     String[] actions = {"6 ÷ 2 = 3", "7"};
     for (int i = 0; i < 2; i++) {
-      sendRollout(
-          ofTask(
-              "t1", rollout("i1", "t1/v3", "t1/v3/" + i, i, 2, "<think>t</think>" + actions[i])));
+      sendSampling(3, i, 2, actions[i]);
     }
     // The same task sampled again under version 5 (fresh rollout ids, a second group id).
     for (int i = 0; i < 2; i++) {
-      sendRollout(
-          ofTask(
-              "t1", rollout("i1", "t1/v5", "t1/v5/" + i, i, 2, "<think>t</think>" + actions[i])));
+      sendSampling(5, i, 2, actions[i]);
     }
 
     assertThat(groups.readValuesToList())
@@ -506,10 +502,9 @@ class ScorerTopologyTest {
     start(ScorerConfig.DEFAULTS);
     sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
     for (int i = 0; i < 2; i++) {
-      sendRollout(
-          ofTask("t1", rollout("i1", "t1/v1", "t1/v1/" + i, i, 2, "<think>t</think>6 ÷ 2 = 3")));
+      sendSampling(1, i, 2, "6 ÷ 2 = 3");
     }
-    sendRollout(ofTask("t1", rollout("i1", "t1/v2", "t1/v2/0", 0, 2, "<think>t</think>7")));
+    sendSampling(2, 0, 2, "7");
 
     assertThat(counters.groupsFiltered()).isEqualTo(1);
     assertThat(deadLetters.readValuesToList())
@@ -524,17 +519,12 @@ class ScorerTopologyTest {
     String[] actions = {"6 ÷ 2 = 3", "7", "6 ÷ 2 = 4"};
     // Version 1's sampling is two rollouts in when version 2's arrives whole.
     for (int i = 0; i < 2; i++) {
-      sendRollout(
-          ofTask(
-              "t1", rollout("i1", "t1/v1", "t1/v1/" + i, i, 3, "<think>t</think>" + actions[i])));
+      sendSampling(1, i, 3, actions[i]);
     }
     for (int i = 0; i < 3; i++) {
-      sendRollout(
-          ofTask(
-              "t1", rollout("i1", "t1/v2", "t1/v2/" + i, i, 3, "<think>t</think>" + actions[i])));
+      sendSampling(2, i, 3, actions[i]);
     }
-    sendRollout(
-        ofTask("t1", rollout("i1", "t1/v1", "t1/v1/2", 2, 3, "<think>t</think>" + actions[2])));
+    sendSampling(1, 2, 3, actions[2]);
     // Version 1's group, pending without its last rollout, times out; emitting it would train the
     // task twice.
     driver.advanceWallClockTime(Duration.ofSeconds(11));
@@ -555,12 +545,12 @@ class ScorerTopologyTest {
     start(ScorerConfig.DEFAULTS.withGroupTimeout(Duration.ofSeconds(10), PartialGroupPolicy.DROP));
     sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
     // The actor died after one of the group's two rollouts; the group times out and is dropped.
-    sendRollout(ofTask("t1", rollout("i1", "t1/v1", "t1/v1/0", 0, 2, "<think>t</think>6 ÷ 2 = 3")));
+    sendSampling(1, 0, 2, "6 ÷ 2 = 3");
     driver.advanceWallClockTime(Duration.ofSeconds(11));
     assertThat(counters.partialGroupsDropped()).isEqualTo(1);
 
-    sendRollout(ofTask("t1", rollout("i1", "t1/v4", "t1/v4/0", 0, 2, "<think>t</think>6 ÷ 2 = 3")));
-    sendRollout(ofTask("t1", rollout("i1", "t1/v4", "t1/v4/1", 1, 2, "<think>t</think>7")));
+    sendSampling(4, 0, 2, "6 ÷ 2 = 3");
+    sendSampling(4, 1, 2, "7");
 
     assertThat(groups.readValuesToList())
         .extracting(TrainingGroup::getGroupId)
@@ -568,9 +558,16 @@ class ScorerTopologyTest {
     assertThat(deadLetters.isEmpty()).isTrue();
   }
 
-  private static RolloutStep ofTask(String taskId, RolloutStep rollout) {
-    rollout.setTaskId(taskId);
-    return rollout;
+  /**
+   * Sends rollout {@code index} of task t1 (instance i1) as sampled under {@code version}: group
+   * {@code t1/v<version>}, rollout id {@code t1/v<version>/<index>}, the action after a monologue.
+   */
+  private void sendSampling(int version, int index, int groupSize, String action) {
+    String group = "t1/v" + version;
+    RolloutStep rollout =
+        rollout("i1", group, group + "/" + index, index, groupSize, "<think>t</think>" + action);
+    rollout.setTaskId("t1");
+    sendRollout(rollout);
   }
 
   @Test
