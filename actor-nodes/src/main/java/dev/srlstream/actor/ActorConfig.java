@@ -2,6 +2,7 @@ package dev.srlstream.actor;
 
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.SessionThreads;
+import dev.srlstream.schemas.PolicyNames;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -13,10 +14,13 @@ import java.util.Objects;
  * How an actor process samples. Immutable and validated: a bad value fails here with "X must be
  * ..., but was ...". Build one with {@link #builder()}, which starts from the defaults.
  *
- * @param policyName the policy whose versions the actors follow (the key of {@code
- *     srl.policy-versions}); default {@value #DEFAULT_POLICY_NAME}
+ * @param policyName the policy the actors sample for: they follow its versions (the key of {@code
+ *     srl.policy-versions}), take only tasks that name it, skip and count the others, and name it
+ *     on every rollout; default {@value #DEFAULT_POLICY_NAME}
  * @param groupId the consumer group of the fleet: every actor process of one fleet uses the same
- *     one, so the task partitions are shared among them; default {@value #DEFAULT_GROUP_ID}
+ *     one, so the task partitions are shared among them; default {@link #defaultGroupId(String)} of
+ *     the policy. Each policy's fleet needs a group of its own: a fleet skips the tasks of other
+ *     policies and commits past them, so a group shared by two policies would lose tasks
  * @param instances actor instances in this process ({@code --count}): each has its own consumer in
  *     the group, its own policy (TensorFlow session) and its own sampling thread
  * @param maxGroupsInFlight per instance, the most groups being sampled or awaiting their acks; when
@@ -60,13 +64,13 @@ public record ActorConfig(
     String actorId,
     Duration statusInterval) {
 
-  public static final String DEFAULT_POLICY_NAME = "srl";
+  public static final String DEFAULT_POLICY_NAME = PolicyNames.DEFAULT;
   public static final String DEFAULT_GROUP_ID = "srl-actors";
 
   private static final String ID_PATTERN = "[a-zA-Z0-9._-]{1,100}";
 
   public ActorConfig {
-    requireId("policyName", policyName);
+    PolicyNames.requireValid("policyName", policyName);
     requireId("groupId", groupId);
     requireId("actorId", actorId);
     requireRange("instances", instances, 1, 64);
@@ -94,6 +98,16 @@ public record ActorConfig(
   /** A builder starting from this configuration. */
   public Builder toBuilder() {
     return new Builder(this);
+  }
+
+  /**
+   * The consumer group of a policy's fleet unless one is given: {@value #DEFAULT_GROUP_ID} for the
+   * default policy (as before policies were named), {@code srl-actors-<policy>} for any other.
+   */
+  public static String defaultGroupId(String policyName) {
+    return PolicyNames.DEFAULT.equals(policyName)
+        ? DEFAULT_GROUP_ID
+        : DEFAULT_GROUP_ID + "-" + policyName;
   }
 
   /** The id of instance {@code index} of this process. */
@@ -146,7 +160,7 @@ public record ActorConfig(
   /** Builds an {@link ActorConfig}; every setter is optional. */
   public static final class Builder {
     private String policyName = DEFAULT_POLICY_NAME;
-    private String groupId = DEFAULT_GROUP_ID;
+    private String groupId; // null: the policy's default group
     private int instances = 1;
     private int maxGroupsInFlight = 2;
     private int maxStaleness = 1;
@@ -269,7 +283,7 @@ public record ActorConfig(
     public ActorConfig build() {
       return new ActorConfig(
           policyName,
-          groupId,
+          groupId == null ? defaultGroupId(policyName) : groupId,
           instances,
           maxGroupsInFlight,
           maxStaleness,

@@ -17,6 +17,7 @@ public final class ActorMetrics {
   private final LongAdder responseTokens = new LongAdder();
   private final LongAdder tasksCompleted = new LongAdder();
   private final LongAdder tasksReleased = new LongAdder();
+  private final LongAdder foreignTasks = new LongAdder();
   private final LongAdder samplingNanos = new LongAdder();
   private final LongAdder versionSwaps = new LongAdder();
   private final Map<DeadLetterReason, LongAdder> deadLetters =
@@ -40,6 +41,11 @@ public final class ActorMetrics {
   /** A task's dead letter was acknowledged. */
   void deadLettered(DeadLetterReason reason) {
     deadLetters.get(reason).increment();
+  }
+
+  /** A task of another policy was skipped (and committed past). */
+  void foreignTask() {
+    foreignTasks.increment();
   }
 
   /** A task was given back uncommitted (revoked, or still running at shutdown). */
@@ -77,6 +83,11 @@ public final class ActorMetrics {
 
   public long tasksReleased() {
     return tasksReleased.sum();
+  }
+
+  /** Tasks of other policies skipped. */
+  public long foreignTasks() {
+    return foreignTasks.sum();
   }
 
   /** Seconds the sampling threads spent on tasks (decode, sample, serialize, send). */
@@ -119,6 +130,11 @@ public final class ActorMetrics {
             .append('\n');
       }
     }
+    counter(
+        text,
+        "tasks_foreign_total",
+        "Tasks of other policies skipped: their own fleets sample them.",
+        foreignTasks.sum());
     counter(
         text,
         "tasks_released_total",

@@ -137,6 +137,7 @@ final class ActorVerticle extends VerticleBase
     this.maxInFlight = shared.config().maxGroupsInFlight();
     this.processor =
         new TaskProcessor(
+            shared.config().policyName(),
             shared.topics(),
             shared.serdes(),
             new RolloutGenerator(shared.config(), shared.clock()),
@@ -383,6 +384,7 @@ final class ActorVerticle extends VerticleBase
       case ROLLOUTS ->
           shared.metrics().groupDelivered(outcome.rollouts(), outcome.responseTokens());
       case DEAD_LETTER -> shared.metrics().deadLettered(outcome.deadLetterReason());
+      case FOREIGN -> shared.metrics().foreignTask();
       case SKIPPED -> {}
     }
     if (!crashed) {

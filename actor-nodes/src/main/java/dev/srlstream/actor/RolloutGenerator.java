@@ -5,6 +5,7 @@ import dev.srlstream.policy.SampleResult;
 import dev.srlstream.policy.SamplingParams;
 import dev.srlstream.policy.Seeds;
 import dev.srlstream.policy.Tokenizer;
+import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.RolloutSegments;
 import dev.srlstream.schemas.avro.FinishReason;
 import dev.srlstream.schemas.avro.RolloutSegment;
@@ -238,7 +239,9 @@ final class RolloutGenerator {
         .setResponseTokenIds(flat.response())
         .setBehaviourLogprobs(flat.behaviour())
         .setSegments(segments)
-        .setTemperature(task.getTemperature());
+        .setTemperature(task.getTemperature())
+        // The task's policy, named even when the task names none (the default policy's).
+        .setPolicyName(PolicyNames.of(task.getPolicyName()));
   }
 
   static FinishReason finishReason(dev.srlstream.policy.FinishReason reason) {

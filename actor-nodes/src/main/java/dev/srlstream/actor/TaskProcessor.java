@@ -1,6 +1,7 @@
 package dev.srlstream.actor;
 
 import dev.srlstream.schemas.DeadLetters;
+import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.WarmupRecords;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.RolloutStep;
@@ -8,6 +9,7 @@ import dev.srlstream.schemas.avro.StepTask;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -35,7 +37,9 @@ final class TaskProcessor {
     /** A dead letter. */
     DEAD_LETTER,
     /** Nothing: a warm-up record. */
-    SKIPPED
+    SKIPPED,
+    /** Nothing: a task of another policy, which that policy's own fleet samples. */
+    FOREIGN
   }
 
   /**
@@ -52,18 +56,26 @@ final class TaskProcessor {
       long responseTokens,
       long version) {}
 
+  private final String policyName;
   private final ActorTopics topics;
   private final ActorSerdes serdes;
   private final RolloutGenerator generator;
   private final RecordSender sender;
   private final LongSupplier clock;
 
+  private final AtomicBoolean foreignLogged = new AtomicBoolean();
+
+  /**
+   * @param policyName the policy this actor samples for: tasks naming another are skipped
+   */
   TaskProcessor(
+      String policyName,
       ActorTopics topics,
       ActorSerdes serdes,
       RolloutGenerator generator,
       RecordSender sender,
       LongSupplier clock) {
+    this.policyName = policyName;
     this.topics = topics;
     this.serdes = serdes;
     this.generator = generator;
@@ -97,6 +109,21 @@ final class TaskProcessor {
       }
     } catch (SerializationException e) {
       return deadLetter(record, null, DeadLetterReason.UNDECODABLE, e.getMessage(), delivered);
+    }
+    if (!PolicyNames.belongsTo(task.getPolicyName(), policyName)) {
+      // Another policy's fleet (its own consumer group) samples it; checking it is its job too.
+      if (foreignLogged.compareAndSet(false, true)) {
+        log.info(
+            "skipping tasks of other policies (first: {} at {}-{}@{}); this fleet samples for {}."
+                + " They are counted in srl_actor_tasks_foreign_total.",
+            PolicyNames.of(task.getPolicyName()),
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            policyName);
+      }
+      delivered.accept(null);
+      return new Outcome(Kind.FOREIGN, null, 0, 0, -1);
     }
     RolloutGenerator.Group group;
     try {

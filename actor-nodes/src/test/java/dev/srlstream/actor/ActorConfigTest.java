@@ -23,6 +23,17 @@ class ActorConfigTest {
   }
 
   @Test
+  void eachPolicysFleetHasItsOwnConsumerGroupUnlessOneIsGiven() {
+    assertThat(ActorConfig.builder().policyName("srl").build().groupId()).isEqualTo("srl-actors");
+    assertThat(ActorConfig.builder().policyName("beta").build().groupId())
+        .isEqualTo("srl-actors-beta");
+    assertThat(ActorConfig.builder().policyName("beta").groupId("mine").build().groupId())
+        .isEqualTo("mine");
+    assertThatThrownBy(() -> ActorConfig.builder().policyName("a b").build())
+        .hasMessage("policyName must be 1-100 letters, digits, '.', '_' or '-', but was 'a b'");
+  }
+
+  @Test
   void badValuesNameTheFieldAndTheValue() {
     assertThatThrownBy(() -> ActorConfig.builder().instances(0).build())
         .hasMessage("instances must be in 1..64, but was 0");

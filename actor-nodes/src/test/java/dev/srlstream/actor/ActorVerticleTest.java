@@ -330,6 +330,44 @@ class ActorVerticleTest {
   }
 
   @Test
+  void tasksOfAnotherPolicyAreSkippedCountedAndCommittedPast() throws Exception {
+    policy = new FakePolicy(64, prompt -> " <think>m</think>a");
+    deploy(2, 1, true); // the default policy, srl
+    source.assign(P0);
+    StepTask other = StepTask.newBuilder(TestTasks.srl("other")).setPolicyName("beta").build();
+    // Another policy's task is not this fleet's to check: even a bad one is skipped, not refused.
+    StepTask otherBad =
+        StepTask.newBuilder(TestTasks.srl("other-bad"))
+            .setPolicyName("beta")
+            .setGroupSize(0)
+            .build();
+    StepTask named = StepTask.newBuilder(TestTasks.srl("named")).setPolicyName("srl").build();
+    StepTask unnamed = TestTasks.srl("unnamed"); // written before tasks named their policy
+    source.deliver(
+        List.of(
+            record(P0, 0, other),
+            record(P0, 1, otherBad),
+            record(P0, 2, named),
+            record(P0, 3, unnamed)));
+    Waits.until("all committed", () -> source.commits().contains(Map.of(P0, 4L)));
+
+    assertThat(rollouts())
+        .extracting(RolloutStep::getTaskId)
+        .containsOnly("named", "unnamed")
+        .contains("named", "unnamed");
+    assertThat(rollouts())
+        .as("every rollout names its policy, even one of a task that named none")
+        .extracting(RolloutStep::getPolicyName)
+        .containsOnly("srl");
+    assertThat(deadLetters()).isEmpty();
+    assertThat(metrics.foreignTasks()).isEqualTo(2);
+    assertThat(metrics.tasksCompleted()).isEqualTo(2);
+    assertThat(metrics.prometheusText(new ActorStatus(List.of(actor.status()), 0, false)))
+        .contains("srl_actor_tasks_foreign_total 2");
+    assertThat(fatal).isEmpty();
+  }
+
+  @Test
   void aRevokedPartitionsTasksAreFinishedButNotCommittedAndWaitingOnesDropped() throws Exception {
     deploy(2, 1, false);
     source.assign(P0, P1);

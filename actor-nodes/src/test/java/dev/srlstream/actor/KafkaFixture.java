@@ -116,7 +116,10 @@ final class KafkaFixture implements AutoCloseable {
     return Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
   }
 
-  /** SRL task {@code task-<i>} of instance {@code inst-<i>}, G = {@link #GROUP_SIZE}. */
+  /**
+   * SRL task {@code task-<i>} of instance {@code inst-<i>}, G = {@link #GROUP_SIZE}, for policy
+   * {@code it} (the one the ITs' actors sample for).
+   */
   static StepTask task(int i, int maxNewTokens) {
     return StepTask.newBuilder()
         .setTaskId("task-" + i)
@@ -133,6 +136,7 @@ final class KafkaFixture implements AutoCloseable {
         .setMaxNewTokens(maxNewTokens)
         .setSeed(i)
         .setCreatedAt(Instant.now())
+        .setPolicyName("it")
         .build();
   }
 

@@ -12,6 +12,7 @@ public final class LearnerCounters {
   final AtomicLong tokensTrained = new AtomicLong();
   final AtomicLong groupsDroppedStale = new AtomicLong();
   final AtomicLong deadLetters = new AtomicLong();
+  final AtomicLong foreignGroups = new AtomicLong();
   private final Map<Long, AtomicLong> staleness = new ConcurrentHashMap<>();
   private volatile Map<String, Double> lastMetrics = Map.of();
 
@@ -49,6 +50,11 @@ public final class LearnerCounters {
     return deadLetters.get();
   }
 
+  /** Training groups of other policies, skipped: their own learners train on them. */
+  public long foreignGroups() {
+    return foreignGroups.get();
+  }
+
   /** Groups trained, by how many versions behind the learner their sampling policy was. */
   public Map<Long, Long> stalenessHistogram() {
     Map<Long, Long> histogram = new TreeMap<>();
@@ -64,6 +70,7 @@ public final class LearnerCounters {
     counter(text, "tokens_trained", tokensTrained());
     counter(text, "groups_dropped_stale", groupsDroppedStale());
     counter(text, "dead_letters", deadLetters());
+    counter(text, "foreign_groups", foreignGroups());
     text.append("# TYPE srl_learner_groups_by_staleness_total counter\n");
     stalenessHistogram()
         .forEach(

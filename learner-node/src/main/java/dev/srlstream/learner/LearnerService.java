@@ -3,6 +3,7 @@ package dev.srlstream.learner;
 import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.schemas.AvroBytes;
 import dev.srlstream.schemas.DeadLetters;
+import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.PolicyVersion;
@@ -228,6 +229,20 @@ public final class LearnerService implements AutoCloseable {
     }
     if (group == null) {
       return; // a tombstone carries no group
+    }
+    if (!PolicyNames.belongsTo(group.getPolicyName(), policy())) {
+      // Another policy's group: its own learner (its own consumer group) trains on it.
+      counters.foreignGroups.incrementAndGet();
+      if (counters.foreignGroups.get() == 1) {
+        log.warn(
+            "skipping training groups of other policies on {} (first: {} of policy {}); this"
+                + " learner trains {}. They are counted in srl_learner_foreign_groups_total.",
+            record.topic(),
+            group.getGroupId(),
+            PolicyNames.of(group.getPolicyName()),
+            policy());
+      }
+      return;
     }
     GroupBatcher.Outcome outcome = batcher.offer(group, version);
     if (outcome instanceof GroupBatcher.Outcome.DroppedStale) {

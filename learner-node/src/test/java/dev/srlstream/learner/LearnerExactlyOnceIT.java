@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.srlstream.infra.LocalInfrastructure;
+import dev.srlstream.schemas.CommittedRecords;
 import dev.srlstream.schemas.SampleRecords;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
@@ -16,14 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +62,7 @@ class LearnerExactlyOnceIT {
     try (KafkaProducer<String, byte[]> raw = rawProducer()) {
       raw.send(new ProducerRecord<>(Topics.TRAINING_GROUPS.name(), "x", new byte[] {1, 2, 3}))
           .get();
-      TrainingGroup bad = group(policy + "-bad", 0);
+      TrainingGroup bad = group(policy, policy + "-bad", 0);
       bad.getRollouts().get(0).setResponseTokenIds(List.of(5, 99, 7));
       raw.send(
               new ProducerRecord<>(
@@ -98,6 +95,66 @@ class LearnerExactlyOnceIT {
     assertThat(deadLetterReasons()).containsExactlyInAnyOrder("UNDECODABLE", "INVALID_FIELD");
   }
 
+  /**
+   * Two learners of two policies on one topic at once, with groups of a third policy (the default
+   * one, named by no field: written before groups named their policy) in between: each trains on
+   * exactly its own groups, and counts the others.
+   */
+  @Test
+  void twoPoliciesOnOneTopicEachTrainOnlyTheirOwnGroups() throws Exception {
+    List<String> alpha = new ArrayList<>();
+    List<String> beta = new ArrayList<>();
+    List<TrainingGroup> groups = new ArrayList<>();
+    for (int i = 0; i < 2 * BATCH; i++) {
+      groups.add(group("alpha", "alpha-" + i, 0));
+      groups.add(group(null, "unnamed-" + i, 0));
+      groups.add(group("beta", "beta-" + i, 0));
+      alpha.add("alpha-" + i);
+      beta.add("beta-" + i);
+    }
+    produce(groups);
+
+    Map<String, LearnerService> learners = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (String policy : List.of("alpha", "beta")) {
+      Thread t =
+          new Thread(
+              () -> {
+                try (LearnerService learner =
+                    LearnerService.start(
+                        settings(policy, 2),
+                        new LedgerTrainer(LedgerTrainer.CrashPoint.NONE, 0),
+                        registry)) {
+                  learners.put(policy, learner);
+                  long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                  learner.run(() -> System.nanoTime() < deadline);
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              },
+              "learner-" + policy);
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      t.join(Duration.ofSeconds(90).toMillis());
+    }
+
+    assertThat(failures).isEmpty();
+    assertThat(LedgerTrainer.ledgerOf(toBytes(lastCommittedVersion("alpha"))))
+        .containsExactlyInAnyOrderElementsOf(alpha);
+    assertThat(LedgerTrainer.ledgerOf(toBytes(lastCommittedVersion("beta"))))
+        .containsExactlyInAnyOrderElementsOf(beta);
+    for (LearnerService learner : learners.values()) {
+      // Up to its last trained group it passed the other named policy's groups and the unnamed
+      // ones (and any other test's on the shared topic).
+      assertThat(learner.counters().foreignGroups()).isGreaterThanOrEqualTo(2L * (2 * BATCH - 1));
+      assertThat(learner.counters().prometheusText())
+          .contains("srl_learner_foreign_groups_total " + learner.counters().foreignGroups());
+    }
+  }
+
   private void runUntilCrash(String policy, LedgerTrainer trainer) {
     try (LearnerService learner = LearnerService.start(settings(policy, 0), trainer, registry)) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -116,25 +173,32 @@ class LearnerExactlyOnceIT {
   }
 
   private List<String> produceGroups(String policy, String prefix) throws Exception {
-    List<String> ids = new ArrayList<>();
+    List<TrainingGroup> groups = new ArrayList<>();
+    for (int i = 0; i < GROUPS; i++) {
+      groups.add(group(policy, policy + "-" + prefix + i, 0));
+    }
+    produce(groups);
+    return groups.stream().map(TrainingGroup::getGroupId).toList();
+  }
+
+  private static void produce(List<TrainingGroup> groups) {
     AvroSerde<TrainingGroup> serde = AvroSerde.forTopic(Topics.TRAINING_GROUPS, registry);
     try (KafkaProducer<String, TrainingGroup> producer =
         new KafkaProducer<>(
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()),
             new StringSerializer(),
             serde.serializer())) {
-      for (int i = 0; i < GROUPS; i++) {
-        TrainingGroup g = group(policy + "-" + prefix + i, 0);
+      for (TrainingGroup g : groups) {
         producer.send(new ProducerRecord<>(Topics.TRAINING_GROUPS.name(), g.getGroupId(), g));
-        ids.add(g.getGroupId());
       }
       producer.flush();
     }
-    return ids;
   }
 
-  private static TrainingGroup group(String id, long policyVersion) {
+  /** A valid group of {@code policy} (null: naming none, so the default policy's). */
+  private static TrainingGroup group(String policy, String id, long policyVersion) {
     TrainingGroup g = SampleRecords.trainingGroup();
+    g.setPolicyName(policy);
     g.setGroupId(id);
     g.setPolicyVersion(policyVersion);
     return g;
@@ -160,25 +224,8 @@ class LearnerExactlyOnceIT {
   }
 
   private static List<String> deadLetterReasons() {
-    AvroSerde<DeadLetter> serde = AvroSerde.forTopic(Topics.DEAD_LETTERS, registry);
-    List<String> reasons = new ArrayList<>();
-    TopicPartition tp = new TopicPartition(Topics.DEAD_LETTERS.name(), 0);
-    try (KafkaConsumer<String, DeadLetter> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                infra.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            serde.deserializer())) {
-      consumer.assign(List.of(tp));
-      consumer.seekToBeginning(List.of(tp));
-      long end = consumer.endOffsets(List.of(tp)).get(tp);
-      while (consumer.position(tp) < end) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> reasons.add(r.value().getReason()));
-      }
-    }
-    return reasons;
+    return CommittedRecords.of(infra.bootstrapServers(), registry, Topics.DEAD_LETTERS).stream()
+        .map(DeadLetter::getReason)
+        .toList();
   }
 }

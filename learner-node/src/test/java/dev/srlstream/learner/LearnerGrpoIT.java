@@ -137,6 +137,7 @@ class LearnerGrpoIT {
         }
         TrainingGroup group = SampleRecords.trainingGroup();
         group.setGroupId("grpo-it-" + g);
+        group.setPolicyName("grpo-it");
         group.setPolicyVersion(0);
         List<Integer> promptIds = new ArrayList<>();
         for (int id : prompt) {

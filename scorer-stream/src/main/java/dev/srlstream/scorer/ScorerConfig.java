@@ -1,5 +1,6 @@
 package dev.srlstream.scorer;
 
+import dev.srlstream.schemas.PolicyNames;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -7,6 +8,9 @@ import java.util.Objects;
  * The scorer's settings. Immutable and validated: a bad value fails here with "X must be ..., but
  * was ...".
  *
+ * @param policyName the policy whose rollouts this scorer rewards: rollouts naming another are
+ *     skipped and counted (that policy's own scorer rewards them), so several policies can share
+ *     the topics; default {@link PolicyNames#DEFAULT}
  * @param autojunk difflib's autojunk heuristic for the similarity; {@link #DEFAULT_AUTOJUNK} unless
  *     replicating the paper exactly
  * @param dynamicSamplingEpsilon a group is trained on only if the std of its rewards exceeds this
@@ -18,6 +22,7 @@ import java.util.Objects;
  * @param punctuateInterval how often timeouts are checked (wall clock)
  */
 public record ScorerConfig(
+    String policyName,
     boolean autojunk,
     double dynamicSamplingEpsilon,
     Duration groupTimeout,
@@ -38,6 +43,7 @@ public record ScorerConfig(
   /** The defaults: DESIGN.md's epsilon 1e-3, {@link #DEFAULT_AUTOJUNK}. */
   public static final ScorerConfig DEFAULTS =
       new ScorerConfig(
+          PolicyNames.DEFAULT,
           DEFAULT_AUTOJUNK,
           1e-3,
           Duration.ofSeconds(60),
@@ -48,6 +54,7 @@ public record ScorerConfig(
           Duration.ofSeconds(1));
 
   public ScorerConfig {
+    PolicyNames.requireValid("policyName", policyName);
     Objects.requireNonNull(partialGroups, "partialGroups must be EMIT or DROP, but was null");
     if (!(dynamicSamplingEpsilon >= 0) || Double.isInfinite(dynamicSamplingEpsilon)) {
       throw new IllegalArgumentException(
@@ -69,8 +76,22 @@ public record ScorerConfig(
     }
   }
 
+  public ScorerConfig withPolicyName(String value) {
+    return new ScorerConfig(
+        value,
+        autojunk,
+        dynamicSamplingEpsilon,
+        groupTimeout,
+        partialGroups,
+        unknownInstanceGrace,
+        duplicateRetention,
+        maxResponseChars,
+        punctuateInterval);
+  }
+
   public ScorerConfig withAutojunk(boolean value) {
     return new ScorerConfig(
+        policyName,
         value,
         dynamicSamplingEpsilon,
         groupTimeout,
@@ -83,6 +104,7 @@ public record ScorerConfig(
 
   public ScorerConfig withGroupTimeout(Duration value, PartialGroupPolicy policy) {
     return new ScorerConfig(
+        policyName,
         autojunk,
         dynamicSamplingEpsilon,
         value,
@@ -95,6 +117,7 @@ public record ScorerConfig(
 
   public ScorerConfig withUnknownInstanceGrace(Duration value) {
     return new ScorerConfig(
+        policyName,
         autojunk,
         dynamicSamplingEpsilon,
         groupTimeout,
@@ -107,6 +130,7 @@ public record ScorerConfig(
 
   public ScorerConfig withMaxResponseChars(int value) {
     return new ScorerConfig(
+        policyName,
         autojunk,
         dynamicSamplingEpsilon,
         groupTimeout,
@@ -119,6 +143,7 @@ public record ScorerConfig(
 
   public ScorerConfig withDynamicSamplingEpsilon(double value) {
     return new ScorerConfig(
+        policyName,
         autojunk,
         value,
         groupTimeout,

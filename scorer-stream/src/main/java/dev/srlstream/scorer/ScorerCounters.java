@@ -18,6 +18,7 @@ public final class ScorerCounters {
   final AtomicLong partialGroupsEmitted = new AtomicLong();
   final AtomicLong partialGroupsDropped = new AtomicLong();
   final AtomicLong duplicateTaskGroups = new AtomicLong();
+  final AtomicLong foreignRollouts = new AtomicLong();
   private final Map<DeadLetterReason, AtomicLong> deadLetters =
       new EnumMap<>(DeadLetterReason.class);
 
@@ -63,6 +64,11 @@ public final class ScorerCounters {
     return duplicateTaskGroups.get();
   }
 
+  /** Rollout steps of other policies, skipped: their own scorers reward them. */
+  public long foreignRollouts() {
+    return foreignRollouts.get();
+  }
+
   public long deadLetters(DeadLetterReason reason) {
     return deadLetters.get(reason).get();
   }
@@ -93,6 +99,7 @@ public final class ScorerCounters {
     snapshot.put("partial_groups_emitted", partialGroupsEmitted());
     snapshot.put("partial_groups_dropped", partialGroupsDropped());
     snapshot.put("duplicate_task_groups", duplicateTaskGroups());
+    snapshot.put("foreign_rollouts", foreignRollouts());
     deadLetters.forEach(
         (reason, count) ->
             snapshot.put("dead_letters_" + reason.name().toLowerCase(Locale.ROOT), count.get()));

@@ -1,5 +1,6 @@
 package dev.srlstream.scorer;
 
+import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import java.nio.file.Path;
@@ -34,6 +35,21 @@ public final class ScorerService implements AutoCloseable {
   static final int SESSION_TIMEOUT_MS = 10_000;
 
   private static final Logger log = LoggerFactory.getLogger(ScorerService.class);
+
+  /** The application id of the default policy's scorer. */
+  public static final String DEFAULT_APPLICATION_ID = "srl-scorer";
+
+  /**
+   * The application id of a policy's scorer unless one is given: {@value #DEFAULT_APPLICATION_ID}
+   * for the default policy (as before policies were named), {@code srl-scorer-<policy>} for any
+   * other. Each policy's scorer needs its own: a scorer skips other policies' rollouts and commits
+   * past them, so an application id shared by two policies would leave rollouts unrewarded.
+   */
+  public static String defaultApplicationId(String policyName) {
+    return PolicyNames.DEFAULT.equals(policyName)
+        ? DEFAULT_APPLICATION_ID
+        : DEFAULT_APPLICATION_ID + "-" + policyName;
+  }
 
   /**
    * Where and how the scorer runs.

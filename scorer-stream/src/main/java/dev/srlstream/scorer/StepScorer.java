@@ -3,6 +3,7 @@ package dev.srlstream.scorer;
 import dev.srlstream.schemas.AvroBytes;
 import dev.srlstream.schemas.DeadLetters;
 import dev.srlstream.schemas.DeadLetters.Source;
+import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.WarmupRecords;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.ExpertStep;
@@ -191,6 +192,11 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
       deadLetter(DeadLetterReason.UNDECODABLE, e.getMessage(), source, null, record);
       return;
     }
+    if (!PolicyNames.belongsTo(rollout.getPolicyName(), config.policyName())) {
+      // Another policy's scorer (its own application id) rewards it, and checks it.
+      counters.foreignRollouts.incrementAndGet();
+      return;
+    }
     Optional<String> problem = RolloutChecks.problem(key, rollout, config.maxResponseChars());
     if (problem.isPresent()) {
       deadLetter(
@@ -317,6 +323,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
             .setRewardConfig(rewards.forMode(rollout.getMode()).config())
             .setRolloutSampledAt(rollout.getSampledAt())
             .setScoredAt(Instant.ofEpochMilli(now))
+            .setPolicyName(config.policyName())
             .build();
     context.forward(
         new Record<String, Object>(rollout.getGroupId(), stepReward, timestamp),
@@ -356,6 +363,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
               .setRewardStd(0)
               .setRewardConfig(reward.getRewardConfig())
               .setAssembledAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+              .setPolicyName(config.policyName())
               .build());
       progress =
           GroupProgress.newBuilder()

@@ -1,6 +1,7 @@
 package dev.srlstream.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.srlstream.schemas.RolloutSegments;
@@ -630,6 +631,51 @@ class ScorerTopologyTest {
 
     assertThat(rewards.isEmpty()).isTrue();
     assertThat(deadLetters.readValue().getReason()).isEqualTo("UNKNOWN_INSTANCE");
+  }
+
+  // ---- policies ----
+
+  @Test
+  void onlyTheScorersOwnPolicyIsRewardedAndItsNameTravelsToTheLearner() {
+    start(ScorerConfig.DEFAULTS.withPolicyName("alpha"));
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    String[] actions = {"6 ÷ 2 = 3", "6 ÷ 2 = 4"};
+    for (String policy : new String[] {"beta", null, "alpha"}) {
+      for (int i = 0; i < 2; i++) {
+        RolloutStep r =
+            rollout("i1", "g-" + policy, "r-" + policy + i, i, 2, "<think>t</think>" + actions[i]);
+        r.setPolicyName(policy);
+        sendRollout(r);
+      }
+    }
+
+    assertThat(rewards.readValuesToList())
+        .extracting(StepReward::getRolloutId, StepReward::getPolicyName)
+        .containsExactly(tuple("r-alpha0", "alpha"), tuple("r-alpha1", "alpha"));
+    assertThat(groups.readValuesToList())
+        .extracting(TrainingGroup::getGroupId, TrainingGroup::getPolicyName)
+        .containsExactly(tuple("g-alpha", "alpha"));
+    assertThat(deadLetters.isEmpty())
+        .as("another policy's records are not ours to refuse")
+        .isTrue();
+    assertThat(counters.foreignRollouts()).isEqualTo(4);
+    assertThat(counters.snapshot()).containsEntry("foreign_rollouts", 4L);
+  }
+
+  @Test
+  void aRolloutNamingNoPolicyBelongsToTheDefaultPolicy() {
+    start(ScorerConfig.DEFAULTS);
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    RolloutStep named = rollout("i1", "g2", "r-named", 0, 2, "<think>t</think>6 ÷ 2 = 3");
+    named.setPolicyName("alpha");
+    sendRollout(named);
+    sendRollout(rollout("i1", "g1", "r-unnamed", 0, 2, "<think>t</think>6 ÷ 2 = 3"));
+
+    StepReward reward = rewards.readValue();
+    assertThat(reward.getRolloutId()).isEqualTo("r-unnamed");
+    assertThat(reward.getPolicyName()).as("named on the way out").isEqualTo("srl");
+    assertThat(rewards.isEmpty()).isTrue();
+    assertThat(counters.foreignRollouts()).isEqualTo(1);
   }
 
   // ---- helpers ----

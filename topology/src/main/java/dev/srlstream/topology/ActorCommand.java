@@ -40,7 +40,10 @@ final class ActorCommand implements Callable<Integer> {
       names = "--policy",
       defaultValue = ActorConfig.DEFAULT_POLICY_NAME,
       paramLabel = "NAME",
-      description = "Policy whose versions to follow (default: ${DEFAULT-VALUE}, as srl learner).")
+      description =
+          "Policy to sample for: the actors follow its versions and take only the tasks that name"
+              + " it (others are skipped and counted) (default: ${DEFAULT-VALUE}, as srl learner"
+              + " and srl scorer).")
   String policy;
 
   @Option(
@@ -54,9 +57,15 @@ final class ActorCommand implements Callable<Integer> {
 
   @Option(
       names = "--group-id",
-      defaultValue = ActorConfig.DEFAULT_GROUP_ID,
       paramLabel = "ID",
-      description = "Consumer group of the fleet (default: ${DEFAULT-VALUE}).")
+      description =
+          "Consumer group of the fleet; each policy's fleet needs its own (default: "
+              + ActorConfig.DEFAULT_GROUP_ID
+              + " for the policy "
+              + ActorConfig.DEFAULT_POLICY_NAME
+              + ", "
+              + ActorConfig.DEFAULT_GROUP_ID
+              + "-<policy> for any other).")
   String groupId;
 
   @Option(
@@ -141,12 +150,13 @@ final class ActorCommand implements Callable<Integer> {
       CliFiles.requireInputFile(modelConfig, "--model-config");
       config.model(ModelConfig.fromJson(Files.readString(modelConfig)));
     }
+    ActorConfig actorConfig = config.build();
     ActorService actors =
         ActorService.start(
             new ActorService.Settings(
                 cluster.bootstrapServers,
                 cluster.schemaRegistry,
-                config.build(),
+                actorConfig,
                 ActorTopics.LIVE,
                 metricsPort,
                 Map.of()));
@@ -157,8 +167,8 @@ final class ActorCommand implements Callable<Integer> {
             "srl actor: "
                 + count
                 + " actor(s) in group "
-                + groupId
-                + " following policy "
+                + actorConfig.groupId()
+                + " sampling for policy "
                 + policy
                 + (metricsPort < 0 ? "" : "; health and metrics at " + actors.url()));
     spec.commandLine().getErr().flush();

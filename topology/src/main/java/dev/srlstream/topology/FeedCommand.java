@@ -1,5 +1,6 @@
 package dev.srlstream.topology;
 
+import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.ExpertStep;
 import dev.srlstream.schemas.avro.StepTask;
@@ -93,6 +94,15 @@ final class FeedCommand implements Callable<Integer> {
   int epochs;
 
   @Option(
+      names = "--policy",
+      defaultValue = PolicyNames.DEFAULT,
+      paramLabel = "NAME",
+      description =
+          "Policy to train on the tasks: only its actors sample them (a srl train run's policy is"
+              + " its run id) (default: ${DEFAULT-VALUE}).")
+  String policy;
+
+  @Option(
       names = "--seed",
       defaultValue = "1",
       paramLabel = "N",
@@ -108,6 +118,7 @@ final class FeedCommand implements Callable<Integer> {
     if (epochs < 1) {
       throw new IllegalArgumentException("--epochs must be >= 1, but was " + epochs);
     }
+    PolicyNames.requireValid("--policy", policy);
     TaskSettings settings = new TaskSettings(groupSize, temperature, maxNewTokens);
     CliFiles.requireInputFile(data, "--data");
     ReadResult read = new JsonlSolutionReader().read(data);
@@ -150,7 +161,8 @@ final class FeedCommand implements Callable<Integer> {
       for (int epoch = 0; epoch < epochs; epoch++) {
         for (StepInstance instance : instances) {
           String taskId = feedId + ":" + instance.instanceId() + "/e" + epoch;
-          StepTask task = instance.toStepTask(taskId, settings, seed * 1_000_003L + tasks, now);
+          StepTask task =
+              instance.toStepTask(taskId, policy, settings, seed * 1_000_003L + tasks, now);
           producer.send(
               new ProducerRecord<>(
                   Topics.TASKS.name(),
@@ -163,8 +175,8 @@ final class FeedCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
-        "srl feed: %d expert steps to %s, %d tasks to %s (%s)%n",
-        experts, Topics.EXPERT_STEPS.name(), tasks, Topics.TASKS.name(), read.summary());
+        "srl feed: %d expert steps to %s, %d tasks of policy %s to %s (%s)%n",
+        experts, Topics.EXPERT_STEPS.name(), tasks, policy, Topics.TASKS.name(), read.summary());
     out.flush();
     return 0;
   }

@@ -7,6 +7,7 @@ import dev.srlstream.learner.StalenessPolicy;
 import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.WeightsCodec;
+import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,9 +49,11 @@ final class LearnerCommand implements Callable<Integer> {
 
   @Option(
       names = "--policy",
-      defaultValue = "srl",
+      defaultValue = PolicyNames.DEFAULT,
       paramLabel = "NAME",
-      description = "Policy name: the key of its versions (default: ${DEFAULT-VALUE}).")
+      description =
+          "Policy to train: the key of its versions; only training groups that name it are"
+              + " trained on, others are skipped and counted (default: ${DEFAULT-VALUE}).")
   String policy;
 
   @Option(

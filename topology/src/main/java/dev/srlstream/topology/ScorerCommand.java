@@ -1,5 +1,6 @@
 package dev.srlstream.topology;
 
+import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.scorer.PartialGroupPolicy;
 import dev.srlstream.scorer.ScorerConfig;
 import dev.srlstream.scorer.ScorerService;
@@ -38,12 +39,26 @@ final class ScorerCommand implements Callable<Integer> {
   @Mixin ClusterOptions cluster;
 
   @Option(
+      names = "--policy",
+      defaultValue = PolicyNames.DEFAULT,
+      paramLabel = "NAME",
+      description =
+          "Policy whose rollouts to reward; rollouts of other policies are skipped and counted"
+              + " (default: ${DEFAULT-VALUE}, as srl actor and srl learner).")
+  String policy;
+
+  @Option(
       names = "--application-id",
-      defaultValue = "srl-scorer",
       paramLabel = "ID",
       description =
-          "Kafka Streams application id: instances with the same id share the work"
-              + " (default: ${DEFAULT-VALUE}).")
+          "Kafka Streams application id: instances with the same id share the work; each"
+              + " policy's scorer needs its own (default: "
+              + ScorerService.DEFAULT_APPLICATION_ID
+              + " for the policy "
+              + PolicyNames.DEFAULT
+              + ", "
+              + ScorerService.DEFAULT_APPLICATION_ID
+              + "-<policy> for any other).")
   String applicationId;
 
   @Option(
@@ -147,8 +162,13 @@ final class ScorerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    PolicyNames.requireValid("--policy", policy);
+    if (applicationId == null) {
+      applicationId = ScorerService.defaultApplicationId(policy);
+    }
     ScorerConfig config =
         new ScorerConfig(
+            policy,
             autojunk.autojunk,
             epsilon,
             groupTimeout,
@@ -185,6 +205,8 @@ final class ScorerCommand implements Callable<Integer> {
     err.println(
         "srl scorer: running as "
             + applicationId
+            + " for policy "
+            + policy
             + " on "
             + cluster.bootstrapServers
             + (metrics == null ? "" : "; metrics at " + metrics.url() + "/metrics"));

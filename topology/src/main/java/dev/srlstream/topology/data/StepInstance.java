@@ -1,5 +1,6 @@
 package dev.srlstream.topology.data;
 
+import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.avro.ExpertStep;
 import dev.srlstream.schemas.avro.StepTask;
 import dev.srlstream.schemas.avro.TrainingMode;
@@ -111,12 +112,15 @@ public record StepInstance(
    * side only: an actor never sees the target.
    *
    * @param taskId unique per dispatch (the same instance is dispatched again in a later epoch)
+   * @param policyName the policy to sample it for: only that policy's actors take it
    * @param settings group size, temperature and token budget
    * @param seed the sampling seed of the group
    * @param createdAt when the record is produced
    */
-  public StepTask toStepTask(String taskId, TaskSettings settings, long seed, Instant createdAt) {
+  public StepTask toStepTask(
+      String taskId, String policyName, TaskSettings settings, long seed, Instant createdAt) {
     Texts.requireNonBlank(taskId, "taskId");
+    PolicyNames.requireValid("policyName", policyName);
     return StepTask.newBuilder()
         .setTaskId(taskId)
         .setInstanceId(instanceId)
@@ -132,6 +136,7 @@ public record StepInstance(
         .setMaxNewTokens(settings.maxNewTokens())
         .setSeed(seed)
         .setCreatedAt(Objects.requireNonNull(createdAt, "createdAt"))
+        .setPolicyName(policyName)
         .build();
   }
 }

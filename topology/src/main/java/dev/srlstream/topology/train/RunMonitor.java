@@ -1,6 +1,7 @@
 package dev.srlstream.topology.train;
 
 import dev.srlstream.schemas.AvroBytes;
+import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.PolicyVersion;
 import dev.srlstream.schemas.avro.StepReward;
@@ -161,7 +162,8 @@ final class RunMonitor implements AutoCloseable {
 
   private synchronized void onReward(StepReward reward) {
     String groupId = reward.getGroupId();
-    if (!TaskFeeder.isOfRun(groupId, runId)) {
+    if (!PolicyNames.belongsTo(reward.getPolicyName(), policyName)
+        || !TaskFeeder.isOfRun(groupId, runId)) {
       return;
     }
     recent[(int) (rewards % RECENT)] = reward.getReward();

@@ -97,7 +97,7 @@ final class TaskFeeder {
     while (sent - done < window) {
       StepInstance instance = cursor.next();
       String taskId = taskId(runId, instance.instanceId(), cursor.epoch);
-      StepTask task = instance.toStepTask(taskId, settings, seed * 1_000_003L + sent, now);
+      StepTask task = instance.toStepTask(taskId, runId, settings, seed * 1_000_003L + sent, now);
       // Not flushed: the run's loop must stay responsive (a flush waits out the delivery timeout
       // when the cluster is gone); a failed delivery is kept and fails the run instead.
       producer.send(

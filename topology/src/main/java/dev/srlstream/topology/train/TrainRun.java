@@ -3,6 +3,7 @@ package dev.srlstream.topology.train;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srlstream.actor.ActorConfig;
+import dev.srlstream.actor.ActorMetrics;
 import dev.srlstream.actor.ActorService;
 import dev.srlstream.infra.LocalInfrastructure;
 import dev.srlstream.infra.kafka.TopicProvisioner;
@@ -223,8 +224,10 @@ public final class TrainRun {
       // hold earlier runs' tasks, rollouts and groups, which its new consumer groups would
       // otherwise read from the beginning (the expert steps are the exception: the scorer needs
       // them all, and has no committed offset there).
-      String scorerApplication = "srl-scorer-" + runId;
-      String actorGroup = "srl-actors-" + runId;
+      // The run's policy is its id: its tasks, rollouts, rewards and groups name it, and its
+      // services, in their own consumer groups, skip every other policy's records.
+      String scorerApplication = ScorerService.defaultApplicationId(runId);
+      String actorGroup = ActorConfig.defaultGroupId(runId);
       LearnerConfig learnerConfig =
           new LearnerConfig(
               runId,
@@ -245,7 +248,7 @@ public final class TrainRun {
                   scorerApplication,
                   settings.runDir().resolve("scorer-state"),
                   1,
-                  settings.scorerConfig(),
+                  settings.scorerConfig().withPolicyName(runId),
                   ScorerTopics.LIVE,
                   Map.of()),
               Duration.ofSeconds(120));
@@ -412,6 +415,7 @@ public final class TrainRun {
         }
         summary.put("training_seconds", RunRecord.round(trainingTime().toNanos() / 1e9));
         record.say("training ends at version %d; stopping the services", learner.version());
+        ActorMetrics actorMetrics = actors.metrics(); // counts on after the actors close
         actors.close();
         actors = null;
         learnerRunning.set(false);
@@ -432,6 +436,11 @@ public final class TrainRun {
         summary.put("versions", version);
         summary.put("groups_trained", learner.counters().groupsTrained());
         summary.put("groups_dropped_stale", learner.counters().groupsDroppedStale());
+        // Records of other policies on a shared cluster, which this run's services skipped.
+        ObjectNode foreign = summary.putObject("other_policies_skipped");
+        foreign.put("tasks", actorMetrics.foreignTasks());
+        foreign.put("rollouts", scorer.counters().foreignRollouts());
+        foreign.put("groups", learner.counters().foreignGroups());
         summary.put("tasks_sent", feeder.sent());
         return last;
       } finally {

@@ -78,7 +78,7 @@ class StepInstanceTest {
 
     StepTask task =
         roundTrip(
-            instance.toStepTask("p-9/k1/SRL/e0", new TaskSettings(4, 0.7f, 64), 99L, NOW),
+            instance.toStepTask("p-9/k1/SRL/e0", "pol-1", new TaskSettings(4, 0.7f, 64), 99L, NOW),
             StepTask.class);
 
     assertThat(task.getTaskId()).isEqualTo("p-9/k1/SRL/e0");
@@ -95,6 +95,7 @@ class StepInstanceTest {
     assertThat(task.getMaxNewTokens()).isEqualTo(64);
     assertThat(task.getSeed()).isEqualTo(99L);
     assertThat(task.getCreatedAt()).isEqualTo(NOW);
+    assertThat(task.getPolicyName()).isEqualTo("pol-1");
   }
 
   @Test
@@ -104,7 +105,7 @@ class StepInstanceTest {
             .expand(SOLUTION, Split.TRAIN)
             .get(0);
 
-    assertThat(first.toStepTask("t", TaskSettings.DEFAULTS, 1, NOW).getHint())
+    assertThat(first.toStepTask("t", "srl", TaskSettings.DEFAULTS, 1, NOW).getHint())
         .isEqualTo("brackets first");
   }
 
@@ -133,7 +134,7 @@ class StepInstanceTest {
         .hasMessage("temperature must be finite and > 0, but was NaN");
     assertThatThrownBy(() -> new TaskSettings(8, 1f, 0))
         .hasMessage("maxNewTokens must be >= 1, but was 0");
-    assertThatThrownBy(() -> srlInstance().toStepTask(" ", TaskSettings.DEFAULTS, 1, NOW))
+    assertThatThrownBy(() -> srlInstance().toStepTask(" ", "srl", TaskSettings.DEFAULTS, 1, NOW))
         .hasMessage("taskId must be a non-blank string, but was \" \"");
     assertThatThrownBy(
             () ->

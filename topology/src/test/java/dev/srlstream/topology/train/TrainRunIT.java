@@ -5,18 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.srlstream.learner.Credit;
-import dev.srlstream.learner.GrpoTrainer;
-import dev.srlstream.learner.SftRunner;
-import dev.srlstream.learner.TrainerConfig;
-import dev.srlstream.policy.ByteTokenizer;
-import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.WeightsCodec;
-import dev.srlstream.topology.data.ArithmeticProblem;
 import dev.srlstream.topology.data.ArithmeticProblems;
-import dev.srlstream.topology.data.ExpertSolution;
 import dev.srlstream.topology.data.Split;
-import dev.srlstream.topology.data.TaskSettings;
-import dev.srlstream.topology.eval.Evaluator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -34,70 +25,27 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainRunIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ModelConfig TINY =
-      new ModelConfig(ByteTokenizer.VOCAB_SIZE, 32, 1, 2, 256, 64, true);
 
   @TempDir Path dir;
 
   @Test
   void aTinySrlRunRewardsPublishesFollowsVersionsAndEvaluates() throws Exception {
-    ArithmeticProblems.DataSet data =
-        ArithmeticProblems.generate(
-            ArithmeticProblems.Config.defaults()
-                .withSteps(1, 2)
-                .withNumbers(9, 99)
-                .withSizes(30, 4, 4));
-    // A random policy writes no well-formed response, so every group would be filtered: a short
-    // SFT teaches it the format first, as the demo's warm-up does.
-    byte[] base;
-    try (GrpoTrainer trainer =
-        GrpoTrainer.create(
-            TINY,
-            TrainerConfig.defaults().toBuilder()
-                .mode(TrainerConfig.Mode.SFT)
-                .learningRate(3e-3)
-                .seed(7)
-                .build())) {
-      SftRunner.run(
-          trainer,
-          SftExamples.of(solutions(data, Split.TRAIN), TINY, null).examples(),
-          150,
-          16,
-          7,
-          p -> {});
-      base = trainer.exportWeights(0);
-    }
+    ArithmeticProblems.DataSet data = TinyRuns.data();
+    byte[] base = TinyRuns.warmBase(data);
     Path runDir = dir.resolve("run");
     TrainSettings settings =
-        new TrainSettings(
-            Recipe.SRL,
+        TinyRuns.srl(
             "it-srl",
             runDir,
-            solutions(data, Split.TRAIN),
-            solutions(data, Split.VALIDATION),
-            solutions(data, Split.TEST),
-            true,
+            data,
             base,
-            TINY,
+            true,
             Duration.ofMinutes(3), // a bound; the run ends at max versions long before
             4,
             null,
             null,
-            new TaskSettings(4, 1.0f, 24),
-            false,
-            Integer.MAX_VALUE,
-            1,
-            3e-4,
             0.01, // a KL penalty to the base, so the reference policy is set up and used too
-            Credit.ALIGNED, // the reward's alignment travels to the learner and is used
-            8,
-            1,
-            4,
-            1,
-            new Evaluator.Settings(2, 1.0f, 24, 1, 2),
-            4,
-            Duration.ofSeconds(2),
-            SwitchCriterion.DEFAULT);
+            Credit.ALIGNED); // the reward's alignment travels to the learner and is used
     StringWriter log = new StringWriter();
 
     JsonNode summary = new TrainRun(settings, new PrintWriter(log, true)).run();
@@ -132,7 +80,8 @@ class TrainRunIT {
       // ... step by step too, on all 4 problems' steps, with the run's k
       JsonNode steps = eval.path("steps");
       assertThat(steps.path("problems").asInt()).as(which).isEqualTo(4);
-      int stepCount = solutions(data, Split.TEST).stream().mapToInt(s -> s.steps().size()).sum();
+      int stepCount =
+          TinyRuns.solutions(data, Split.TEST).stream().mapToInt(s -> s.steps().size()).sum();
       assertThat(steps.path("steps").asInt()).as(which).isEqualTo(stepCount);
       assertThat(steps.path("exact_rate").asDouble()).isBetween(0.0, 1.0);
       assertThat(steps.path("well_formed_rate").asDouble()).isBetween(0.0, 1.0);
@@ -142,6 +91,10 @@ class TrainRunIT {
       assertThat(steps.path("sampled").path("k").asInt()).isEqualTo(2);
     }
     assertThat(summary.path("final").path("version").asLong()).isGreaterThanOrEqualTo(4);
+    // Alone on its cluster, the run met no other policy's records.
+    for (String kind : List.of("tasks", "rollouts", "groups")) {
+      assertThat(summary.path("other_policies_skipped").path(kind).asLong(-1)).as(kind).isZero();
+    }
     assertThat(summary.path("validation").size()).isGreaterThanOrEqualTo(2);
     // The status line shows the last validation's step exact rate.
     assertThat(log.toString())
@@ -155,10 +108,6 @@ class TrainRunIT {
         .isEqualTo(JSON.readTree(JSON.writeValueAsString(summary)));
     assertThat(Files.readAllLines(runDir.resolve("metrics.jsonl"))).isNotEmpty();
     assertThat(WeightsCodec.decode(Files.readAllBytes(runDir.resolve("final.bin"))).config())
-        .isEqualTo(TINY);
-  }
-
-  private static List<ExpertSolution> solutions(ArithmeticProblems.DataSet data, Split split) {
-    return data.get(split).stream().map(ArithmeticProblem::toExpertSolution).toList();
+        .isEqualTo(TinyRuns.TINY);
   }
 }

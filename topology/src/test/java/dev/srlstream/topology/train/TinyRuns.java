@@ -1,0 +1,109 @@
+package dev.srlstream.topology.train;
+
+import dev.srlstream.learner.Credit;
+import dev.srlstream.learner.GrpoTrainer;
+import dev.srlstream.learner.SftRunner;
+import dev.srlstream.learner.TrainerConfig;
+import dev.srlstream.policy.ByteTokenizer;
+import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.topology.data.ArithmeticProblem;
+import dev.srlstream.topology.data.ArithmeticProblems;
+import dev.srlstream.topology.data.ExpertSolution;
+import dev.srlstream.topology.data.Split;
+import dev.srlstream.topology.data.TaskSettings;
+import dev.srlstream.topology.eval.Evaluator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Tiny SRL runs for the integration tests: a tiny model, a few problems, a warm base. */
+final class TinyRuns {
+  static final ModelConfig TINY =
+      new ModelConfig(ByteTokenizer.VOCAB_SIZE, 32, 1, 2, 256, 64, true);
+
+  private TinyRuns() {}
+
+  /** 30 training, 4 validation and 4 test problems of one or two operations. */
+  static ArithmeticProblems.DataSet data() {
+    return ArithmeticProblems.generate(
+        ArithmeticProblems.Config.defaults()
+            .withSteps(1, 2)
+            .withNumbers(9, 99)
+            .withSizes(30, 4, 4));
+  }
+
+  static List<ExpertSolution> solutions(ArithmeticProblems.DataSet data, Split split) {
+    return data.get(split).stream().map(ArithmeticProblem::toExpertSolution).toList();
+  }
+
+  /**
+   * A random policy writes no well-formed response, so every group would be filtered: a short SFT
+   * teaches it the format first, as the demo's warm-up does.
+   */
+  static byte[] warmBase(ArithmeticProblems.DataSet data) throws Exception {
+    try (GrpoTrainer trainer =
+        GrpoTrainer.create(
+            TINY,
+            TrainerConfig.defaults().toBuilder()
+                .mode(TrainerConfig.Mode.SFT)
+                .learningRate(3e-3)
+                .seed(7)
+                .build())) {
+      SftRunner.run(
+          trainer,
+          SftExamples.of(solutions(data, Split.TRAIN), TINY, null).examples(),
+          150,
+          16,
+          7,
+          p -> {});
+      return trainer.exportWeights(0);
+    }
+  }
+
+  /**
+   * An SRL run of the tiny model: one group of 4 rollouts per update, at most {@code maxVersions}
+   * versions or {@code budget}, on the given cluster (null, null: the embedded one).
+   */
+  static TrainSettings srl(
+      String runId,
+      Path runDir,
+      ArithmeticProblems.DataSet data,
+      byte[] base,
+      boolean evaluateBase,
+      Duration budget,
+      long maxVersions,
+      String bootstrapServers,
+      String schemaRegistryUrl,
+      double klCoef,
+      Credit credit) {
+    return new TrainSettings(
+        Recipe.SRL,
+        runId,
+        runDir,
+        solutions(data, Split.TRAIN),
+        solutions(data, Split.VALIDATION),
+        solutions(data, Split.TEST),
+        evaluateBase,
+        base,
+        TINY,
+        budget,
+        maxVersions,
+        bootstrapServers,
+        schemaRegistryUrl,
+        new TaskSettings(4, 1.0f, 24),
+        false,
+        Integer.MAX_VALUE,
+        1,
+        3e-4,
+        klCoef,
+        credit,
+        8,
+        1,
+        4,
+        1,
+        new Evaluator.Settings(2, 1.0f, 24, 1, 2),
+        4,
+        Duration.ofSeconds(2),
+        SwitchCriterion.DEFAULT);
+  }
+}
