@@ -70,6 +70,9 @@ public final class ActorService implements AutoCloseable {
   /** The task consumer's session timeout: how long a killed actor keeps its partitions. */
   static final int SESSION_TIMEOUT_MS = 10_000;
 
+  /** The task consumer's fetch size per partition: a backlog is taken from each in turn. */
+  static final int TASK_FETCH_BYTES = 16 * 1024;
+
   private static final Logger log = LoggerFactory.getLogger(ActorService.class);
 
   /**
@@ -292,6 +295,14 @@ public final class ActorService implements AutoCloseable {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     // A poll never hands over much more than the instance has room for.
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.actor().maxGroupsInFlight());
+    // Small fetches, so that a backlog is taken from every partition in turn. The consumer hands
+    // out one partition's fetched records before the next partition's; with the default 1 MiB per
+    // partition that is thousands of tasks, so an actor drained a partition (an instance's every
+    // epoch) before it started the next, and a process joining later was given partitions that
+    // held all the work left while the first kept its drained ones. A task is a few hundred
+    // bytes: 16 KiB is about the producer's batch, tens of tasks per partition per turn. (A larger
+    // first batch is still returned whole, so the consumer always makes progress.)
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, TASK_FETCH_BYTES);
     // Cooperative: a joining or leaving actor moves only the partitions that change owner.
     props.put(
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,

@@ -24,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -268,6 +269,66 @@ class ActorIT {
 
   private static Set<String> ids(List<StepTask> tasks) {
     return tasks.stream().map(StepTask::getTaskId).collect(Collectors.toSet());
+  }
+
+  /**
+   * A backlog written partition after partition (the worst order) is taken from every partition in
+   * turn: by the time half of it is sampled, every partition has been started. Draining one
+   * partition before the next would leave a process that joins later the partitions holding all the
+   * remaining work, and the first process idle.
+   */
+  @Test
+  void aBacklogIsTakenFromEveryPartitionInTurn() throws Exception {
+    ActorTopics topics = kafka.topics("interleave");
+    // A turn takes at most one producer batch of a partition (16 KiB, about 160 of these small
+    // tasks), so a round over the 6 partitions is under 1,000 tasks: half of 2,400 holds one.
+    int perPartition = 400;
+    AvroSerde<StepTask> serde = new AvroSerde<>(StepTask.class, kafka.registry);
+    Map<String, Integer> partitionOf = new HashMap<>();
+    try (KafkaProducer<String, byte[]> producer = kafka.producer()) {
+      for (int p = 0; p < Topics.DATA_PARTITIONS; p++) {
+        for (int i = 0; i < perPartition; i++) {
+          StepTask task = KafkaFixture.task(p * 1000 + i, 4);
+          partitionOf.put(task.getTaskId(), p);
+          producer.send(
+              new ProducerRecord<>(
+                  topics.tasks(), p, task.getInstanceId(), serde.serialize(topics.tasks(), task)));
+        }
+        producer.flush();
+      }
+    }
+    int total = Topics.DATA_PARTITIONS * perPartition;
+    ActorService service = start(topics, "it-interleave", "i", 1, -1);
+    try {
+      Waits.until(
+          "the backlog sampled",
+          Duration.ofSeconds(120),
+          () -> service.metrics().tasksCompleted() == total);
+    } finally {
+      service.close();
+    }
+
+    List<RolloutStep> steps =
+        kafka.rollouts(
+            topics.rolloutSteps(), s -> KafkaFixture.completeTasks(s, x -> true).size() == total);
+    // The order the tasks were sampled in: by their first rollout's sampling time.
+    List<String> order =
+        steps.stream()
+            .collect(
+                Collectors.toMap(
+                    RolloutStep::getTaskId, r -> r.getSampledAt().toEpochMilli(), Math::min))
+            .entrySet()
+            .stream()
+            .sorted(Map.Entry.comparingByValue())
+            .map(Map.Entry::getKey)
+            .toList();
+    assertThat(order).hasSize(total);
+    Set<Integer> startedInFirstHalf =
+        order.subList(0, total / 2).stream().map(partitionOf::get).collect(Collectors.toSet());
+    assertThat(startedInFirstHalf)
+        .as("partitions with tasks among the first half sampled")
+        .hasSize(Topics.DATA_PARTITIONS);
+    assertAllCommitted("it-interleave", topics.tasks());
   }
 
   @Test
