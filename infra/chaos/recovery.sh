@@ -5,7 +5,13 @@
 # (from its own /metrics: the actor's first acknowledged rollout, the scorer's first reward, the
 # learner's first published version). Prints one line per service and a summary table.
 #
-# Usage: infra/chaos/recovery.sh [WORK_DIR]   (default: a new temporary directory, kept)
+# With OUTAGE_SECONDS > 0 each service stays down that long before its restart, and the drill
+# counts what became of the work sampled meanwhile: the groups the actor completed while the
+# scorer or the learner was down, and how many groups the learner dropped as stale from the kill
+# until 30 s after the restart (the rest of them were trained, or filtered by dynamic sampling).
+#
+# Usage: infra/chaos/recovery.sh [WORK_DIR] [OUTAGE_SECONDS]   (default: a new temporary
+# directory, kept; no outage)
 # Loopback only (every server binds 127.0.0.1); stops every process it started, by PID.
 set -euo pipefail
 
@@ -17,6 +23,7 @@ jar="$here/topology/target/srl.jar"
 export TF_CPP_MIN_LOG_LEVEL=2
 java_opts=(-Xmx512m -Djava.awt.headless=true)
 limit=120 # seconds to wait for a restarted service before calling it failed
+outage="${2:-0}"
 
 pids=()
 # Services first, newest first, and the broker last: a service stopped after its broker would
@@ -36,7 +43,7 @@ free_port() {
 
 # metric NAME PORT: the value of a metric (summed over its labels), or -1 when not served
 metric() {
-  curl -fs "http://127.0.0.1:$2/metrics" 2>/dev/null \
+  { curl -fs "http://127.0.0.1:$2/metrics" 2>/dev/null || true; } \
     | awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $2; found = 1 } END { print found ? s : -1 }'
 }
 
@@ -94,13 +101,25 @@ declare -A progress=(
   [learner]=srl_learner_versions_published_total
 )
 declare -A recovered
+declare -A sampled
+declare -A dropped
 for name in actor scorer learner; do
   port_var="port_$name"
   pid_var="pid_$name"
   args_var="args_${name}[@]"
+  groups_at_kill=$(metric srl_actor_groups_total "$port_actor")
+  dropped_at_kill=$(metric srl_learner_groups_dropped_stale_total "$port_learner")
   kill -9 "${!pid_var}"
   wait "${!pid_var}" 2>/dev/null || true
   killed=$(date +%s.%N)
+  if [[ "$outage" -gt 0 ]]; then
+    sleep "$outage"
+    if [[ "$name" == actor ]]; then
+      sampled[$name]=0
+    else
+      sampled[$name]=$(($(metric srl_actor_groups_total "$port_actor") - groups_at_kill))
+    fi
+  fi
   start "$name" "${!args_var}"
   took=""
   while true; do
@@ -115,13 +134,33 @@ for name in actor scorer learner; do
     sleep 0.25
   done
   recovered[$name]="${took:-not within ${limit} s}"
-  echo "$name: killed with kill -9, restarted at once; working again after ${recovered[$name]} s"
+  if [[ "$outage" -gt 0 ]]; then
+    echo "$name: killed with kill -9, down ${outage} s; working again $(awk -v a="${took:-0}" -v o="$outage" 'BEGIN { printf "%.1f", a - o }') s after its restart"
+    sleep 30 # the backlog reaches the learner
+    dropped_now=$(metric srl_learner_groups_dropped_stale_total "$port_learner")
+    # A restarted learner counts from 0.
+    if [[ "$name" == learner ]]; then
+      dropped_at_kill=0
+    fi
+    dropped[$name]=$((dropped_now - dropped_at_kill))
+    echo "$name: ${sampled[$name]} groups sampled while it was down; ${dropped[$name]} groups dropped as stale from the kill until 30 s after the restart"
+  else
+    echo "$name: killed with kill -9, restarted at once; working again after ${recovered[$name]} s"
+  fi
   sleep 5 # let the run settle before the next fault
 done
 
 echo
-echo "| service | working again after kill -9 and an immediate restart |"
-echo "|---|---|"
-for name in actor scorer learner; do
-  echo "| $name | ${recovered[$name]} s |"
-done
+if [[ "$outage" -gt 0 ]]; then
+  echo "| service down ${outage} s | groups sampled meanwhile | dropped as stale after | trained or filtered |"
+  echo "|---|---:|---:|---:|"
+  for name in scorer learner; do
+    echo "| $name | ${sampled[$name]} | ${dropped[$name]} | $(awk -v s="${sampled[$name]}" -v d="${dropped[$name]}" 'BEGIN { if (s > 0 && d <= s) printf "%.0f%%", 100 * (s - d) / s; else printf "-" }') |"
+  done
+else
+  echo "| service | working again after kill -9 and an immediate restart |"
+  echo "|---|---|"
+  for name in actor scorer learner; do
+    echo "| $name | ${recovered[$name]} s |"
+  done
+fi

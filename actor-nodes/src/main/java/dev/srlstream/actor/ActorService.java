@@ -1,6 +1,7 @@
 package dev.srlstream.actor;
 
 import dev.srlstream.policy.InvalidWeightsException;
+import dev.srlstream.schemas.BrokerProbe;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import io.vertx.core.DeploymentOptions;
@@ -122,6 +123,7 @@ public final class ActorService implements AutoCloseable {
   private final Vertx vertx;
   private final KafkaProducer<String, byte[]> producer;
   private final PolicyVersionFeed feed;
+  private final BrokerProbe probe;
   private final ActorMetrics metrics;
   private final List<ActorVerticle> actors;
   private final List<String> deployments;
@@ -136,6 +138,7 @@ public final class ActorService implements AutoCloseable {
       Vertx vertx,
       KafkaProducer<String, byte[]> producer,
       PolicyVersionFeed feed,
+      BrokerProbe probe,
       ActorMetrics metrics,
       List<ActorVerticle> actors,
       List<String> deployments,
@@ -145,6 +148,7 @@ public final class ActorService implements AutoCloseable {
     this.vertx = vertx;
     this.producer = producer;
     this.feed = feed;
+    this.probe = probe;
     this.metrics = metrics;
     this.actors = actors;
     this.deployments = deployments;
@@ -187,6 +191,7 @@ public final class ActorService implements AutoCloseable {
             settings.topics().deadLetters(),
             clock);
     Vertx vertx = null;
+    BrokerProbe probe = BrokerProbe.start(settings.bootstrapServers(), Map.of(), config.actorId());
     try {
       InitialWeights initial = InitialWeights.choose(feed.catchUp(Duration.ofSeconds(60)), config);
       log.info(
@@ -249,7 +254,7 @@ public final class ActorService implements AutoCloseable {
           v.setPeriodic(
               config.statusInterval().toMillis(), new StatusLine(() -> self[0].status(), metrics));
       ActorService service =
-          new ActorService(settings, v, producer, feed, metrics, actors, ids, http, timer);
+          new ActorService(settings, v, producer, feed, probe, metrics, actors, ids, http, timer);
       self[0] = service;
       fatal.thenAccept(service::stopAfterFatal);
       log.info(
@@ -263,6 +268,7 @@ public final class ActorService implements AutoCloseable {
         vertx.close();
       }
       feed.close();
+      probe.close();
       producer.close(Duration.ofSeconds(5));
       throw e;
     }
@@ -337,7 +343,7 @@ public final class ActorService implements AutoCloseable {
     for (ActorVerticle actor : actors) {
       instances.add(actor.status());
     }
-    return new ActorStatus(instances, feed.newestSeen(), closing.get());
+    return new ActorStatus(instances, feed.newestSeen(), closing.get(), probe.reachable());
   }
 
   /** The counters. */
@@ -449,6 +455,7 @@ public final class ActorService implements AutoCloseable {
 
   private void closeRest(Duration producerTimeout) {
     feed.close();
+    probe.close();
     producer.close(producerTimeout);
     if (http != null) {
       try {

@@ -8,8 +8,15 @@ import java.util.List;
  * @param instances each actor instance
  * @param newestVersionSeen the newest policy version published (valid or not); -1 if none
  * @param closing whether a shutdown has begun
+ * @param brokerReachable whether the cluster answered recently ({@link
+ *     dev.srlstream.schemas.BrokerProbe}): the clients retry on their own while it is gone, so
+ *     nothing else shows an outage
  */
-public record ActorStatus(List<InstanceStatus> instances, long newestVersionSeen, boolean closing) {
+public record ActorStatus(
+    List<InstanceStatus> instances,
+    long newestVersionSeen,
+    boolean closing,
+    boolean brokerReachable) {
 
   public ActorStatus {
     instances = List.copyOf(instances);
@@ -21,11 +28,13 @@ public record ActorStatus(List<InstanceStatus> instances, long newestVersionSeen
   }
 
   /**
-   * Ready: live, every instance has its policy loaded, and the process owns task partitions (an
-   * instance without partitions, in a fleet larger than the partition count, is idle but healthy).
+   * Ready: live, the cluster answers, every instance has its policy loaded, and the process owns
+   * task partitions (an instance without partitions, in a fleet larger than the partition count, is
+   * idle but healthy).
    */
   public boolean ready() {
     return live()
+        && brokerReachable
         && instances.stream().allMatch(InstanceStatus::policyLoaded)
         && instances.stream().anyMatch(i -> !i.assigned().isEmpty());
   }

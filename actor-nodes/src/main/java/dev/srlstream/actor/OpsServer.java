@@ -18,8 +18,8 @@ import java.util.function.Supplier;
  *       state); 200 when ready, 503 when not;
  *   <li>{@code GET /health/live}: 200 while the process is live (no instance failed, not stopping),
  *       else 503;
- *   <li>{@code GET /health/ready}: 200 when ready (live, every policy loaded, partitions assigned),
- *       else 503;
+ *   <li>{@code GET /health/ready}: 200 when ready (live, the cluster answering, every policy
+ *       loaded, partitions assigned), else 503;
  *   <li>{@code GET /metrics}: the Prometheus text format.
  * </ul>
  */
@@ -83,6 +83,7 @@ final class OpsServer {
     return new JsonObject()
         .put("live", status.live())
         .put("ready", status.ready())
+        .put("broker_reachable", status.brokerReachable())
         .put("newest_version_seen", status.newestVersionSeen())
         .put("version_lag", status.versionLag())
         .put("instances", instances);

@@ -362,7 +362,7 @@ class ActorVerticleTest {
     assertThat(deadLetters()).isEmpty();
     assertThat(metrics.foreignTasks()).isEqualTo(2);
     assertThat(metrics.tasksCompleted()).isEqualTo(2);
-    assertThat(metrics.prometheusText(new ActorStatus(List.of(actor.status()), 0, false)))
+    assertThat(metrics.prometheusText(new ActorStatus(List.of(actor.status()), 0, false, true)))
         .contains("srl_actor_tasks_foreign_total 2");
     assertThat(fatal).isEmpty();
   }

@@ -9,7 +9,9 @@ import java.util.Objects;
  * @param policyName the policy trained (key of its versions; part of the group and transactional
  *     ids, so one learner runs per policy)
  * @param batchGroups B: training groups per update
- * @param maxStaleness groups up to this many versions behind train at full weight
+ * @param maxStaleness groups up to this many versions behind the freshest data trained on (the
+ *     newest sampling version among the groups trained so far) train at full weight; see {@link
+ *     GroupBatcher}
  * @param stalenessPolicy what happens to staler groups
  * @param checkpointDir where checkpoints go
  * @param keepCheckpoints how many checkpoints to keep (>= 2)

@@ -348,7 +348,7 @@ public final class LearnerService implements AutoCloseable {
     pendingDeadLetters.clear();
     unprocessed.clear();
     nextOffsets.clear();
-    batcher.take();
+    batcher.reset();
     Optional<PolicyVersion> committed =
         PolicyVersions.latest(settings.bootstrapServers(), policy(), versionSerde);
     version = committed.map(PolicyVersion::getVersion).orElse(0L);

@@ -7,6 +7,7 @@ import dev.srlstream.learner.StalenessPolicy;
 import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.WeightsCodec;
+import dev.srlstream.schemas.BrokerProbe;
 import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
@@ -84,7 +85,10 @@ final class LearnerCommand implements Callable<Integer> {
       defaultValue = "2",
       paramLabel = "N",
       description =
-          "Groups up to N versions behind train at full weight (default: ${DEFAULT-VALUE}).")
+          "Groups up to N versions behind the freshest data trained on (the newest sampling"
+              + " version among the groups trained so far) train at full weight; a backlog built up"
+              + " while the learner or scorer was down is as fresh as it gets (default:"
+              + " ${DEFAULT-VALUE}).")
   int maxStaleness;
 
   @Option(
@@ -179,11 +183,19 @@ final class LearnerCommand implements Callable<Integer> {
               new LearnerService.Settings(cluster.bootstrapServers, config, groupsTopic, Map.of()),
               trainer,
               new SchemaRegistryClient(cluster.schemaRegistry));
+      // /health: not ready while the cluster does not answer (the clients retry on their own).
+      BrokerProbe probe = BrokerProbe.start(cluster.bootstrapServers, Map.of(), "srl-learner");
       MetricsHttpServer metrics =
           metricsPort == null
               ? null
               : MetricsHttpServer.start(
-                  metricsPort, () -> learner.counters().prometheusText(), () -> true);
+                  metricsPort,
+                  () ->
+                      learner.counters().prometheusText()
+                          + "srl_learner_broker_reachable "
+                          + (probe.reachable() ? 1 : 0)
+                          + "\n",
+                  probe::reachable);
       err.println(
           "srl learner: training policy "
               + policy
@@ -231,6 +243,7 @@ final class LearnerCommand implements Callable<Integer> {
         if (metrics != null) {
           metrics.close();
         }
+        probe.close();
         learner.close();
         err.println("srl learner: stopped at version " + learner.version());
         err.flush();

@@ -1,5 +1,6 @@
 package dev.srlstream.topology;
 
+import dev.srlstream.schemas.BrokerProbe;
 import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.scorer.PartialGroupPolicy;
 import dev.srlstream.scorer.ScorerConfig;
@@ -190,6 +191,8 @@ final class ScorerCommand implements Callable<Integer> {
             topics,
             Map.of());
     ScorerService scorer = ScorerService.start(settings, Duration.ofSeconds(120));
+    // /health: not ready while the cluster does not answer, though Kafka Streams stays RUNNING.
+    BrokerProbe probe = BrokerProbe.start(cluster.bootstrapServers, Map.of(), applicationId);
     MetricsHttpServer metrics =
         metricsPort == null
             ? null
@@ -199,8 +202,10 @@ final class ScorerCommand implements Callable<Integer> {
                     scorer.counters().prometheusText()
                         + "srl_scorer_running "
                         + (scorer.state().isRunningOrRebalancing() ? 1 : 0)
+                        + "\nsrl_scorer_broker_reachable "
+                        + (probe.reachable() ? 1 : 0)
                         + "\n",
-                () -> scorer.state().isRunningOrRebalancing());
+                () -> scorer.state().isRunningOrRebalancing() && probe.reachable());
     var err = spec.commandLine().getErr();
     err.println(
         "srl scorer: running as "
@@ -228,6 +233,7 @@ final class ScorerCommand implements Callable<Integer> {
           if (metrics != null) {
             metrics.close();
           }
+          probe.close();
           scorer.close();
         });
     return 0;

@@ -66,8 +66,8 @@ class TrainRunIT {
     }
     assertThat(rewards).isGreaterThan(0);
     // The actors picked up a published version: some rollouts were sampled under version >= 1.
-    // (The learner keeps groups at most 2 versions stale, so version 4 could not be trained
-    // without such rollouts.)
+    // (An actor stops taking tasks while more than one version behind the newest, so once version
+    // 2 is out, the groups for the versions after it come from rollouts sampled under 1 or later.)
     assertThat(
             StreamSupport.stream(curve.spliterator(), false).map(p -> p.path("version").asLong()))
         .anyMatch(v -> v >= 1);
