@@ -46,8 +46,13 @@ public record SamplingParams(
     return new SamplingParams(1f, maxNewTokens, stopTokenId, true, 0L);
   }
 
-  /** The seed of row {@code row} of a group: the group's rows are independent streams. */
+  /**
+   * The seed of row {@code row} of a group: the group's rows are independent streams. It lies in
+   * [0, 2^53): it is recorded on every rollout step ({@code RolloutStep.seed}), and clients that
+   * read Avro longs as doubles (JavaScript's avsc) read such a value exactly, where a full 64-bit
+   * one made them refuse every record.
+   */
   public long rowSeed(int row) {
-    return Seeds.mix(seed, row);
+    return Seeds.mix(seed, row) >>> (Long.SIZE - 53);
   }
 }

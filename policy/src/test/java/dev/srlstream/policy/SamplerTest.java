@@ -330,4 +330,20 @@ class SamplerTest {
     }
     return Arrays.copyOfRange(logProbs, prompt.length - 1, length);
   }
+
+  @Test
+  void rowSeedsStayWithinTheDoublesExactIntegers() {
+    long limit = 1L << 53;
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    for (long seed : new long[] {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, 1_000_003L}) {
+      SamplingParams params = SamplingParams.sampling(1f, 8, 0, seed);
+      for (int row = 0; row < 64; row++) {
+        long rowSeed = params.rowSeed(row);
+        assertThat(rowSeed).isBetween(0L, limit - 1);
+        assertThat((long) (double) rowSeed).isEqualTo(rowSeed);
+        seen.add(rowSeed);
+      }
+    }
+    assertThat(seen).as("distinct streams").hasSize(6 * 64);
+  }
 }

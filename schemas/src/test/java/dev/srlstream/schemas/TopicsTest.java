@@ -68,6 +68,24 @@ class TopicsTest {
   }
 
   @Test
+  void compactedTopicsRollSegmentsThatHoldTheirLargestRecord() {
+    // Compaction cleans closed segments only: a 1 GiB default segment would never close.
+    assertThat(Topics.POLICY_VERSIONS.topicConfig())
+        .containsEntry(
+            "segment.bytes", Integer.toString(Topics.POLICY_VERSION_MAX_BYTES + 1024 * 1024))
+        .containsEntry("segment.ms", "600000")
+        .containsEntry("min.cleanable.dirty.ratio", "0.1");
+    for (TopicSpec<?> topic : Topics.ALL) {
+      String segment = topic.topicConfig().get("segment.bytes");
+      if (topic.cleanupPolicy() == CleanupPolicy.COMPACT) {
+        assertThat(Integer.parseInt(segment)).isGreaterThan(topic.maxMessageBytes());
+      } else {
+        assertThat(segment).as(topic.name()).isNull();
+      }
+    }
+  }
+
+  @Test
   void policyVersionsAreOrderedAndFitTheirWeights() {
     assertThat(Topics.POLICY_VERSIONS.partitions()).isEqualTo(1);
     assertThat(Topics.POLICY_VERSIONS.topicConfig())

@@ -255,4 +255,52 @@ class TopicProvisionerIT {
     return admin.listOffsets(request).all().get().entrySet().stream()
         .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
   }
+
+  /**
+   * The policy versions stay bounded: every version supersedes the last, and with segments sized
+   * for one record, compaction removes the superseded ones (with Kafka's 1 GiB segments they all
+   * stayed in the active segment, and the topic only grew).
+   */
+  @Test
+  void policyVersionsAreCompactedToAboutTheNewest() throws Exception {
+    String topic = Topics.POLICY_VERSIONS.name();
+    TopicPartition partition = new TopicPartition(topic, 0);
+    byte[] version = new byte[8 * 1024 * 1024];
+    int versions = 20; // 160 MiB: more than two segments
+    try (Producer<String, byte[]> producer =
+        TestClients.producer(
+            broker,
+            Map.of(
+                "max.request.size",
+                Topics.POLICY_VERSION_MAX_BYTES,
+                "buffer.memory",
+                2L * Topics.POLICY_VERSION_MAX_BYTES))) {
+      for (int i = 0; i < versions; i++) {
+        version[0] = (byte) i;
+        producer.send(new ProducerRecord<>(topic, "policy-a", version)).get();
+      }
+    }
+    long written = (long) versions * version.length;
+    long segment = Integer.parseInt(Topics.POLICY_VERSIONS.topicConfig().get("segment.bytes"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    long size;
+    do {
+      Thread.sleep(500);
+      size =
+          admin
+              .describeLogDirs(List.of(EmbeddedKafkaBroker.NODE_ID))
+              .allDescriptions()
+              .get()
+              .get(EmbeddedKafkaBroker.NODE_ID)
+              .values()
+              .stream()
+              .mapToLong(
+                  d -> {
+                    var info = d.replicaInfos().get(partition);
+                    return info == null ? 0 : info.size();
+                  })
+              .sum();
+    } while (size > segment && System.nanoTime() < deadline);
+    assertThat(size).as("bytes on disk of %d written", written).isLessThanOrEqualTo(segment);
+  }
 }
