@@ -78,10 +78,13 @@ cluster=(--bootstrap-servers "$bootstrap" --schema-registry "$registry")
 port_scorer=$(free_port)
 port_learner=$(free_port)
 port_actor=$(free_port)
-args_scorer=(scorer "${cluster[@]}" --state-dir "$work/scorer-state" --metrics-port "$port_scorer")
+# Stable ids: the restarted actor and scorer rejoin their groups as the same static members.
+args_scorer=(scorer "${cluster[@]}" --state-dir "$work/scorer-state" --instance-id drill-scorer
+  --metrics-port "$port_scorer")
 args_learner=(learner "${cluster[@]}" --base-policy "$work/base.bin" --batch-groups 4
   --checkpoint-dir "$work/checkpoints" --metrics-port "$port_learner")
-args_actor=(actor "${cluster[@]}" --base-policy "$work/base.bin" --metrics-port "$port_actor")
+args_actor=(actor "${cluster[@]}" --base-policy "$work/base.bin" --actor-id drill-actor
+  --metrics-port "$port_actor")
 start scorer "${args_scorer[@]}"
 start learner "${args_learner[@]}"
 start actor "${args_actor[@]}"

@@ -44,6 +44,11 @@ import java.util.Objects;
  *     them (uncommitted, so another actor redoes them)
  * @param actorId the prefix of this process's actor ids: instance {@code i} is {@code
  *     <actorId>-<i>}; default {@code actor-<host>-<pid>}
+ * @param staticMembership whether the task consumers join as static members, with their actor ids
+ *     as {@code group.instance.id}: a process restarted with the same actor id gets its partitions
+ *     back at once, instead of after the dead member's session timeout. Only for an actor id that
+ *     stays the same across restarts and is not shared by two running processes (a second member
+ *     with the same instance id fences the first); default false
  * @param statusInterval how often a status line is logged
  */
 public record ActorConfig(
@@ -62,6 +67,7 @@ public record ActorConfig(
     SessionThreads sessionThreads,
     Duration shutdownTimeout,
     String actorId,
+    boolean staticMembership,
     Duration statusInterval) {
 
   public static final String DEFAULT_POLICY_NAME = PolicyNames.DEFAULT;
@@ -174,6 +180,7 @@ public record ActorConfig(
     private SessionThreads sessionThreads = SessionThreads.TENSORFLOW_DEFAULT;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private String actorId;
+    private boolean staticMembership;
     private Duration statusInterval = Duration.ofSeconds(10);
 
     private Builder() {}
@@ -194,6 +201,7 @@ public record ActorConfig(
       sessionThreads = c.sessionThreads;
       shutdownTimeout = c.shutdownTimeout;
       actorId = c.actorId;
+      staticMembership = c.staticMembership;
       statusInterval = c.statusInterval;
     }
 
@@ -272,6 +280,11 @@ public record ActorConfig(
       return this;
     }
 
+    public Builder staticMembership(boolean value) {
+      staticMembership = value;
+      return this;
+    }
+
     public Builder statusInterval(Duration value) {
       statusInterval = value;
       return this;
@@ -297,6 +310,7 @@ public record ActorConfig(
           sessionThreads,
           shutdownTimeout,
           actorId == null ? defaultActorId() : actorId,
+          staticMembership,
           statusInterval);
     }
   }

@@ -318,6 +318,10 @@ public final class ActorService implements AutoCloseable {
     // sampling thread does, so 10 s only has to outlast a GC pause, and the partitions of a killed
     // actor move on (or come back to it, restarted) about 10 s after the kill.
     props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
+    if (settings.actor().staticMembership()) {
+      // A restarted process with the same actor id rejoins as the same member, at once.
+      props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, actorId);
+    }
     props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MS / 3);
     props.putAll(settings.kafkaOverrides());
     return props;

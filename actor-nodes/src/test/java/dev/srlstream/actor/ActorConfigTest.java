@@ -88,6 +88,21 @@ class ActorConfigTest {
         new ActorService.Settings("h:1", "http://r", c, ActorTopics.LIVE, -1, Map.of());
     assertThat(ActorService.taskConsumerProperties(defaults, "actor-0"))
         .containsEntry("session.timeout.ms", 10_000)
-        .containsEntry("heartbeat.interval.ms", 3_333);
+        .containsEntry(
+            "heartbeat.interval.ms",
+            3_333); // Dynamic members unless asked; a backlog is fetched a little of each partition
+    // at a time.
+    assertThat(ActorService.taskConsumerProperties(defaults, "actor-0"))
+        .doesNotContainKey("group.instance.id")
+        .containsEntry("max.partition.fetch.bytes", 16 * 1024);
+  }
+
+  @Test
+  void aStableActorIdMakesStaticMembers() {
+    ActorConfig c = ActorConfig.builder().actorId("gpu-3").staticMembership(true).build();
+    ActorService.Settings s =
+        new ActorService.Settings("h:1", "http://r", c, ActorTopics.LIVE, -1, Map.of());
+    assertThat(ActorService.taskConsumerProperties(s, c.instanceId(1)))
+        .containsEntry("group.instance.id", "gpu-3-1");
   }
 }

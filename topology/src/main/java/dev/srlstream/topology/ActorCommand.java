@@ -47,6 +47,16 @@ final class ActorCommand implements Callable<Integer> {
   String policy;
 
   @Option(
+      names = "--actor-id",
+      paramLabel = "ID",
+      description =
+          "A stable id for this process (its instances are ID-0, ID-1, ...): they join the group as"
+              + " static members, so the process restarted with the same id gets its partitions"
+              + " back at once instead of after the 10 s session timeout. Never give two running"
+              + " processes the same id (default: actor-<host>-<pid>, dynamic members).")
+  String actorId;
+
+  @Option(
       names = "--count",
       defaultValue = "1",
       paramLabel = "N",
@@ -127,6 +137,8 @@ final class ActorCommand implements Callable<Integer> {
             .policyName(policy)
             .groupId(groupId)
             .instances(count)
+            .actorId(actorId)
+            .staticMembership(actorId != null)
             .maxGroupsInFlight(maxGroupsInFlight)
             .maxStaleness(maxStaleness)
             .initSeed(initSeed);
