@@ -111,9 +111,7 @@ public record ActorConfig(
    * default policy (as before policies were named), {@code srl-actors-<policy>} for any other.
    */
   public static String defaultGroupId(String policyName) {
-    return PolicyNames.DEFAULT.equals(policyName)
-        ? DEFAULT_GROUP_ID
-        : DEFAULT_GROUP_ID + "-" + policyName;
+    return PolicyNames.qualify(DEFAULT_GROUP_ID, policyName);
   }
 
   /** The id of instance {@code index} of this process. */

@@ -191,8 +191,11 @@ public final class ActorService implements AutoCloseable {
             settings.topics().deadLetters(),
             clock);
     Vertx vertx = null;
-    BrokerProbe probe = BrokerProbe.start(settings.bootstrapServers(), Map.of(), config.actorId());
+    BrokerProbe probe = null;
     try {
+      probe =
+          BrokerProbe.start(
+              settings.bootstrapServers(), Map.copyOf(settings.kafkaOverrides()), config.actorId());
       InitialWeights initial = InitialWeights.choose(feed.catchUp(Duration.ofSeconds(60)), config);
       log.info(
           "starting {} actor instance(s) of policy {} from {}",
@@ -268,7 +271,9 @@ public final class ActorService implements AutoCloseable {
         vertx.close();
       }
       feed.close();
-      probe.close();
+      if (probe != null) {
+        probe.close();
+      }
       producer.close(Duration.ofSeconds(5));
       throw e;
     }

@@ -13,6 +13,9 @@ import java.util.Objects;
  * @param weights the weights codec bytes
  * @param optimizerState the optimiser's slots and step, in the learner's own format
  * @param offsets next offset to consume, per "topic-partition"
+ * @param freshestSampledVersion the newest sampling version among the groups trained up to this
+ *     version, which the staleness of later groups is measured against ({@link GroupBatcher}); -1
+ *     if not known (a checkpoint written before it was recorded)
  */
 public record Checkpoint(
     String policyName,
@@ -20,7 +23,8 @@ public record Checkpoint(
     long groupsTrained,
     byte[] weights,
     byte[] optimizerState,
-    Map<String, Long> offsets) {
+    Map<String, Long> offsets,
+    long freshestSampledVersion) {
 
   public Checkpoint {
     Objects.requireNonNull(policyName, "policyName");

@@ -66,6 +66,7 @@ public final class CheckpointStore {
       meta.put("policy_name", checkpoint.policyName());
       meta.put("version", checkpoint.version());
       meta.put("groups_trained", checkpoint.groupsTrained());
+      meta.put("freshest_sampled_version", checkpoint.freshestSampledVersion());
       ObjectNode offsets = meta.putObject("offsets");
       checkpoint.offsets().forEach(offsets::put);
       ObjectNode hashes = meta.putObject("sha256");
@@ -142,7 +143,8 @@ public final class CheckpointStore {
         meta.path("groups_trained").asLong(),
         weights,
         optimizer,
-        offsets);
+        offsets,
+        meta.path("freshest_sampled_version").asLong(-1));
   }
 
   private static JsonNode readMeta(Path file) {

@@ -105,12 +105,22 @@ final class GroupBatcher {
   }
 
   /**
-   * Forgets the batch and the freshest version, as after a restart: the next offer measures from
-   * the learner's version again (a rollback rewinds to the last committed version).
+   * The newest sampling version among the groups accepted so far, or -1 before the first. Once the
+   * batch is trained and committed, it goes in the checkpoint, so that a restarted learner measures
+   * staleness as the one that stopped did.
    */
-  void reset() {
+  long freshest() {
+    return freshest == Long.MIN_VALUE ? -1 : freshest;
+  }
+
+  /**
+   * Forgets the batch and goes back to a committed state (a restart, or a rollback to the last
+   * committed version): the freshest sampling version recorded with it, or, if none is known (-1),
+   * the learner's version at the next offer.
+   */
+  void reset(long committedFreshest) {
     batch.clear();
-    freshest = Long.MIN_VALUE;
+    freshest = committedFreshest < 0 ? Long.MIN_VALUE : committedFreshest;
   }
 
   /** The batch, emptied for the next one. */

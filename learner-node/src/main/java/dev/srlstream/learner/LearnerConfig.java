@@ -34,8 +34,12 @@ public record LearnerConfig(
     if (batchGroups < 1) {
       throw new IllegalArgumentException("batchGroups must be >= 1, but was " + batchGroups);
     }
-    if (maxStaleness < 0) {
-      throw new IllegalArgumentException("maxStaleness must be >= 0, but was " + maxStaleness);
+    if (maxStaleness < 0 || maxStaleness > GroupBatcher.MAX_OFF_POLICY_VERSIONS) {
+      throw new IllegalArgumentException(
+          "maxStaleness must be in 0.."
+              + GroupBatcher.MAX_OFF_POLICY_VERSIONS
+              + " (the largest off-policy gap trained at), but was "
+              + maxStaleness);
     }
     Objects.requireNonNull(
         stalenessPolicy, "stalenessPolicy must be DROP or DOWNWEIGHT, but was null");

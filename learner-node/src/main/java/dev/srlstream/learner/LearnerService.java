@@ -142,6 +142,10 @@ public final class LearnerService implements AutoCloseable {
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // Small fetches, so that a backlog is read from every partition in turn: staleness is measured
+    // against the newest sampling version trained so far, and fresh groups of a partition read
+    // first would make the backlog still waiting in the others look stale (GroupBatcher).
+    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 64 * 1024);
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     c.putAll(s.kafkaOverrides());
@@ -174,7 +178,8 @@ public final class LearnerService implements AutoCloseable {
       version = v.getVersion();
       groupsTrained = v.getGroupsTrained();
       if (checkpoints.versions().contains(version)) {
-        restoreFrom(version);
+        // Staleness is measured as before the stop, so the rest of a backlog is not dropped.
+        batcher.reset(restoreFrom(version).freshestSampledVersion());
         log.info(
             "resumed policy {} at version {} from {}", policy(), version, checkpoints.directory());
       } else {
@@ -269,7 +274,8 @@ public final class LearnerService implements AutoCloseable {
                     groupsTrained,
                     weights,
                     trainer.exportOptimizerState(),
-                    offsets))
+                    offsets,
+                    batcher.freshest()))
             .toString();
     PolicyVersion record =
         PolicyVersion.newBuilder()
@@ -348,11 +354,12 @@ public final class LearnerService implements AutoCloseable {
     pendingDeadLetters.clear();
     unprocessed.clear();
     nextOffsets.clear();
-    batcher.reset();
     Optional<PolicyVersion> committed =
         PolicyVersions.latest(settings.bootstrapServers(), policy(), versionSerde);
     version = committed.map(PolicyVersion::getVersion).orElse(0L);
-    groupsTrained = restoreFrom(version).groupsTrained();
+    Checkpoint restored = restoreFrom(version);
+    groupsTrained = restored.groupsTrained();
+    batcher.reset(restored.freshestSampledVersion());
     Map<TopicPartition, OffsetAndMetadata> committedOffsets =
         consumer.committed(consumer.assignment());
     committedOffsets.forEach((tp, o) -> consumer.seek(tp, o == null ? 0 : o.offset()));

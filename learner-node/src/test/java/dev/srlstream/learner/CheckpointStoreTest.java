@@ -19,7 +19,8 @@ class CheckpointStoreTest {
         version * 32,
         new byte[] {1, 2, 3, (byte) version},
         new byte[] {9, 8, (byte) version},
-        Map.of("srl.training-groups-0", version * 10, "srl.training-groups-1", 7L));
+        Map.of("srl.training-groups-0", version * 10, "srl.training-groups-1", 7L),
+        version - 1);
   }
 
   @Test
@@ -32,6 +33,7 @@ class CheckpointStoreTest {
     assertThat(back.weights()).containsExactly(1, 2, 3, 4);
     assertThat(back.optimizerState()).containsExactly(9, 8, 4);
     assertThat(back.offsets()).isEqualTo(checkpoint(4).offsets());
+    assertThat(back.freshestSampledVersion()).isEqualTo(3);
   }
 
   @Test

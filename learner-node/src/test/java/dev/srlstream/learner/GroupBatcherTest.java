@@ -1,6 +1,7 @@
 package dev.srlstream.learner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.srlstream.schemas.SampleRecords;
 import dev.srlstream.schemas.avro.TrainingGroup;
@@ -75,6 +76,16 @@ class GroupBatcherTest {
   }
 
   @Test
+  void noStalenessLimitGoesBeyondTheLargestOffPolicyGap() {
+    assertThatThrownBy(
+            () ->
+                new LearnerConfig(
+                    "p", 4, 65, StalenessPolicy.DROP, java.nio.file.Path.of("c"), 3, 0))
+        .hasMessage(
+            "maxStaleness must be in 0..64 (the largest off-policy gap trained at), but was 65");
+  }
+
+  @Test
   void aGroupBehindTheFreshestDataTrainedIsDroppedOrDownWeighted() {
     for (StalenessPolicy policy : StalenessPolicy.values()) {
       GroupBatcher batcher = batcher(policy);
@@ -107,12 +118,23 @@ class GroupBatcherTest {
         .isEqualTo(new GroupBatcher.Outcome.DroppedStale(3));
     assertThat(batcher.offer(sampledAt(18, "ok"), 20))
         .isInstanceOf(GroupBatcher.Outcome.Added.class);
-    // After a reset (a rollback) it measures from the learner's version again.
+    assertThat(batcher.freshest()).isEqualTo(20);
+  }
+
+  @Test
+  void aRestartOrRollbackMeasuresFromTheCommittedFreshestVersion() {
+    GroupBatcher batcher = batcher(StalenessPolicy.DROP);
     batcher.offer(sampledAt(20, "fresh"), 20);
-    batcher.reset();
+    // Restarted at version 40, halfway through a backlog sampled at 20 (the checkpoint says so).
+    batcher.reset(20);
     assertThat(batcher.full()).isFalse();
-    assertThat(batcher.offer(sampledAt(15, "older"), 16))
+    assertThat(batcher.offer(sampledAt(20, "rest of the backlog"), 40))
         .isInstanceOf(GroupBatcher.Outcome.Added.class);
+    // A checkpoint that does not know (-1): measured from the learner's version, as at a start.
+    batcher.reset(-1);
+    assertThat(batcher.freshest()).isEqualTo(-1);
+    assertThat(batcher.offer(sampledAt(20, "old"), 40))
+        .isEqualTo(new GroupBatcher.Outcome.DroppedStale(20));
   }
 
   @Test

@@ -167,7 +167,7 @@ class LearnerExactlyOnceIT {
     return new LearnerService.Settings(
         infra.bootstrapServers(),
         // Every group is from version 0; a staleness limit above the versions made keeps them all.
-        new LearnerConfig(policy, BATCH, 100, StalenessPolicy.DROP, checkpoints, 3, maxVersions),
+        new LearnerConfig(policy, BATCH, 64, StalenessPolicy.DROP, checkpoints, 3, maxVersions),
         Topics.TRAINING_GROUPS.name(),
         Map.of());
   }

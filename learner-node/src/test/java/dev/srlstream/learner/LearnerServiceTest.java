@@ -12,7 +12,7 @@ class LearnerServiceTest {
   @Test
   void theLearnerIsAStaticMemberUnderItsPolicysStableId() {
     LearnerConfig config =
-        new LearnerConfig("pol-a", 4, 100, StalenessPolicy.DROP, Path.of("ckpt"), 3, 0);
+        new LearnerConfig("pol-a", 4, 64, StalenessPolicy.DROP, Path.of("ckpt"), 3, 0);
     LearnerService.Settings settings =
         new LearnerService.Settings(
             "127.0.0.1:9092", config, Topics.TRAINING_GROUPS.name(), Map.of());

@@ -33,6 +33,8 @@ public final class BrokerProbe implements AutoCloseable {
   private final Duration grace;
   private final LongSupplier nanoClock;
   private volatile long lastAnswerNanos;
+  private final java.util.concurrent.atomic.AtomicLong answers =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private BrokerProbe(
       Admin admin, Duration interval, Duration grace, LongSupplier nanoClock, String name) {
@@ -55,7 +57,8 @@ public final class BrokerProbe implements AutoCloseable {
   /**
    * Starts probing {@code bootstrapServers}.
    *
-   * @param clientProperties further Admin client settings (security, for example); may be empty
+   * @param clientProperties the service's client settings (security, for example): those an Admin
+   *     client knows are used; may be empty
    * @param name names the probe's thread and client
    */
   public static BrokerProbe start(
@@ -78,7 +81,15 @@ public final class BrokerProbe implements AutoCloseable {
               + " and "
               + interval);
     }
-    Map<String, Object> props = new java.util.HashMap<>(clientProperties);
+    // Only the Admin client's settings (a service's overrides also hold consumer and producer
+    // ones).
+    Map<String, Object> props = new java.util.HashMap<>();
+    clientProperties.forEach(
+        (key, value) -> {
+          if (AdminClientConfig.configNames().contains(key)) {
+            props.put(key, value);
+          }
+        });
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, name + "-broker-probe");
     int timeout = (int) Math.min(Integer.MAX_VALUE, interval.toMillis());
@@ -94,6 +105,7 @@ public final class BrokerProbe implements AutoCloseable {
           .clusterId()
           .get(grace.toMillis(), TimeUnit.MILLISECONDS);
       lastAnswerNanos = nanoClock.getAsLong();
+      answers.incrementAndGet();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
@@ -101,7 +113,12 @@ public final class BrokerProbe implements AutoCloseable {
     }
   }
 
-  /** Whether the cluster answered within the grace. */
+  /** How many times the cluster has answered. */
+  public long answers() {
+    return answers.get();
+  }
+
+  /** Whether the cluster answered within the grace (or the probe started within it). */
   public boolean reachable() {
     return sinceLastAnswer().compareTo(grace) <= 0;
   }

@@ -29,6 +29,15 @@ public final class PolicyNames {
   }
 
   /**
+   * A service's per-policy name (consumer group, application id): {@code base} for the default
+   * policy, as before policies were named, so an upgraded deployment keeps its committed offsets;
+   * {@code base-policy} for any other.
+   */
+  public static String qualify(String base, String policy) {
+    return DEFAULT.equals(policy) ? base : base + "-" + policy;
+  }
+
+  /**
    * Returns {@code name} if it is a valid policy name: 1-100 letters, digits, '.', '_' or '-' (it
    * is a record key and part of consumer group and transactional ids).
    *

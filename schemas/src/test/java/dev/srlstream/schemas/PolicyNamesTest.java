@@ -23,6 +23,12 @@ class PolicyNamesTest {
   }
 
   @Test
+  void perPolicyServiceNamesKeepTheDefaultPolicysOldName() {
+    assertThat(PolicyNames.qualify("srl-actors", "srl")).isEqualTo("srl-actors");
+    assertThat(PolicyNames.qualify("srl-actors", "run-7")).isEqualTo("srl-actors-run-7");
+  }
+
+  @Test
   void invalidNamesAreRefusedNamingTheValue() {
     assertThat(PolicyNames.requireValid("--policy", "a.b_c-9")).isEqualTo("a.b_c-9");
     assertThatThrownBy(() -> PolicyNames.requireValid("--policy", "a b"))

@@ -46,9 +46,7 @@ public final class ScorerService implements AutoCloseable {
    * past them, so an application id shared by two policies would leave rollouts unrewarded.
    */
   public static String defaultApplicationId(String policyName) {
-    return PolicyNames.DEFAULT.equals(policyName)
-        ? DEFAULT_APPLICATION_ID
-        : DEFAULT_APPLICATION_ID + "-" + policyName;
+    return PolicyNames.qualify(DEFAULT_APPLICATION_ID, policyName);
   }
 
   /**
