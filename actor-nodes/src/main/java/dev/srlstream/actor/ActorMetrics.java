@@ -158,8 +158,15 @@ public final class ActorMetrics {
         "version_lag",
         "Versions the furthest-behind instance lags the newest published one.");
     text.append("srl_actor_version_lag ").append(status.versionLag()).append('\n');
-    gauge(text, "ready", "1 if the process is ready (policy loaded, partitions assigned).");
+    gauge(
+        text,
+        "ready",
+        "1 if the process is ready (policy loaded, partitions assigned, the cluster answering).");
     text.append("srl_actor_ready ").append(status.ready() ? 1 : 0).append('\n');
+    gauge(text, "broker_reachable", "1 if the cluster answered within the last 15 s.");
+    text.append("srl_actor_broker_reachable ")
+        .append(status.brokerReachable() ? 1 : 0)
+        .append('\n');
     perInstance(
         text,
         status,

@@ -22,5 +22,9 @@ class ActorStatusTest {
         .isTrue();
     assertThat(OpsServer.health(cutOff).getBoolean("broker_reachable")).isFalse();
     assertThat(OpsServer.health(cutOff).getBoolean("ready")).isFalse();
+    String metrics = new ActorMetrics().prometheusText(cutOff);
+    assertThat(metrics).contains("srl_actor_broker_reachable 0\n", "srl_actor_ready 0\n");
+    assertThat(new ActorMetrics().prometheusText(reachable))
+        .contains("srl_actor_broker_reachable 1\n", "srl_actor_ready 1\n");
   }
 }
