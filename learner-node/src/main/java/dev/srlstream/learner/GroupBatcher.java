@@ -50,8 +50,8 @@ final class GroupBatcher {
   private final int vocabSize;
   private final int contextLength;
   private final List<WeightedGroup> batch = new ArrayList<>();
-  // The newest sampling version among the groups accepted; none before the first offer.
-  private long freshest = Long.MIN_VALUE;
+  // The newest sampling version among the groups accepted; -1 (none) before the first offer.
+  private long freshest = -1;
 
   GroupBatcher(
       int batchSize,
@@ -82,7 +82,7 @@ final class GroupBatcher {
               + ", but was "
               + group.getPolicyVersion());
     }
-    if (freshest == Long.MIN_VALUE) {
+    if (freshest < 0) {
       freshest = learnerVersion; // the version the learner resumed at
     }
     long gap = learnerVersion - group.getPolicyVersion();
@@ -110,7 +110,7 @@ final class GroupBatcher {
    * staleness as the one that stopped did.
    */
   long freshest() {
-    return freshest == Long.MIN_VALUE ? -1 : freshest;
+    return freshest;
   }
 
   /**
@@ -120,7 +120,7 @@ final class GroupBatcher {
    */
   void reset(long committedFreshest) {
     batch.clear();
-    freshest = committedFreshest < 0 ? Long.MIN_VALUE : committedFreshest;
+    freshest = Math.max(-1, committedFreshest);
   }
 
   /** The batch, emptied for the next one. */

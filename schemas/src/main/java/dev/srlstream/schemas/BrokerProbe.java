@@ -1,11 +1,13 @@
 package dev.srlstream.schemas;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -33,8 +35,7 @@ public final class BrokerProbe implements AutoCloseable {
   private final Duration grace;
   private final LongSupplier nanoClock;
   private volatile long lastAnswerNanos;
-  private final java.util.concurrent.atomic.AtomicLong answers =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong answers = new AtomicLong();
 
   private BrokerProbe(
       Admin admin, Duration interval, Duration grace, LongSupplier nanoClock, String name) {
@@ -83,7 +84,7 @@ public final class BrokerProbe implements AutoCloseable {
     }
     // Only the Admin client's settings (a service's overrides also hold consumer and producer
     // ones).
-    Map<String, Object> props = new java.util.HashMap<>();
+    Map<String, Object> props = new HashMap<>();
     clientProperties.forEach(
         (key, value) -> {
           if (AdminClientConfig.configNames().contains(key)) {
