@@ -3,6 +3,7 @@ package dev.srlstream.actor;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.SessionThreads;
 import dev.srlstream.schemas.PolicyNames;
+import dev.srlstream.schemas.ServiceGroups;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -27,6 +28,13 @@ import java.util.Objects;
  *     reached, the instance pauses its partitions (backpressure); default 2
  * @param maxStaleness an instance stops taking tasks while the newest published version is more
  *     than this many versions ahead of the one it samples with; default 1
+ * @param maxDownstreamBacklog an instance stops taking tasks while this many groups' worth of work
+ *     waits downstream ({@link DownstreamBacklog}: rollouts the scorer and training groups the
+ *     learner have not committed past), so that a fleet faster than its scorer or learner, or one
+ *     whose scorer or learner is down, makes no work that goes stale before it is trained. It must
+ *     be above the learner's groups per update (the learner commits only with a full batch); 0
+ *     turns this backpressure off; default {@value #DEFAULT_MAX_DOWNSTREAM_BACKLOG}
+ * @param backlogInterval how often the downstream backlog is measured; default 1 s
  * @param maxGroupSize the largest {@code group_size} a task may ask for
  * @param maxNewTokens the largest {@code max_new_tokens} a task may ask for
  * @param maxSolutionSteps the most steps of a whole-solution (RLVR, HOLISTIC) rollout; a task's
@@ -57,6 +65,8 @@ public record ActorConfig(
     int instances,
     int maxGroupsInFlight,
     int maxStaleness,
+    int maxDownstreamBacklog,
+    Duration backlogInterval,
     int maxGroupSize,
     int maxNewTokens,
     int maxSolutionSteps,
@@ -71,7 +81,14 @@ public record ActorConfig(
     Duration statusInterval) {
 
   public static final String DEFAULT_POLICY_NAME = PolicyNames.DEFAULT;
-  public static final String DEFAULT_GROUP_ID = "srl-actors";
+  public static final String DEFAULT_GROUP_ID = ServiceGroups.ACTORS;
+
+  /**
+   * 32 groups: a few seconds of the learner's work (so it never waits for data while the actors
+   * keep up), 8 updates of its default batch of 4, and more than the few groups in flight of a run
+   * that feeds its tasks a window at a time.
+   */
+  public static final int DEFAULT_MAX_DOWNSTREAM_BACKLOG = 32;
 
   private static final String ID_PATTERN = "[a-zA-Z0-9._-]{1,100}";
 
@@ -82,6 +99,8 @@ public record ActorConfig(
     requireRange("instances", instances, 1, 64);
     requireRange("maxGroupsInFlight", maxGroupsInFlight, 1, 1024);
     requireRange("maxStaleness", maxStaleness, 0, Integer.MAX_VALUE);
+    requireRange("maxDownstreamBacklog", maxDownstreamBacklog, 0, Integer.MAX_VALUE);
+    requirePositive("backlogInterval", backlogInterval);
     requireRange("maxGroupSize", maxGroupSize, 1, 1024);
     requireRange("maxNewTokens", maxNewTokens, 1, 1 << 16);
     requireRange("maxSolutionSteps", maxSolutionSteps, 1, 1024);
@@ -111,7 +130,7 @@ public record ActorConfig(
    * default policy (as before policies were named), {@code srl-actors-<policy>} for any other.
    */
   public static String defaultGroupId(String policyName) {
-    return PolicyNames.qualify(DEFAULT_GROUP_ID, policyName);
+    return ServiceGroups.actors(policyName);
   }
 
   /** The id of instance {@code index} of this process. */
@@ -168,6 +187,8 @@ public record ActorConfig(
     private int instances = 1;
     private int maxGroupsInFlight = 2;
     private int maxStaleness = 1;
+    private int maxDownstreamBacklog = DEFAULT_MAX_DOWNSTREAM_BACKLOG;
+    private Duration backlogInterval = Duration.ofSeconds(1);
     private int maxGroupSize = 64;
     private int maxNewTokens = 1024;
     private int maxSolutionSteps = 16;
@@ -189,6 +210,8 @@ public record ActorConfig(
       instances = c.instances;
       maxGroupsInFlight = c.maxGroupsInFlight;
       maxStaleness = c.maxStaleness;
+      maxDownstreamBacklog = c.maxDownstreamBacklog;
+      backlogInterval = c.backlogInterval;
       maxGroupSize = c.maxGroupSize;
       maxNewTokens = c.maxNewTokens;
       maxSolutionSteps = c.maxSolutionSteps;
@@ -225,6 +248,16 @@ public record ActorConfig(
 
     public Builder maxStaleness(int value) {
       maxStaleness = value;
+      return this;
+    }
+
+    public Builder maxDownstreamBacklog(int value) {
+      maxDownstreamBacklog = value;
+      return this;
+    }
+
+    public Builder backlogInterval(Duration value) {
+      backlogInterval = value;
       return this;
     }
 
@@ -298,6 +331,8 @@ public record ActorConfig(
           instances,
           maxGroupsInFlight,
           maxStaleness,
+          maxDownstreamBacklog,
+          backlogInterval,
           maxGroupSize,
           maxNewTokens,
           maxSolutionSteps,

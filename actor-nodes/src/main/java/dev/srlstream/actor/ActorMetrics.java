@@ -163,6 +163,20 @@ public final class ActorMetrics {
         "ready",
         "1 if the process is ready (policy loaded, partitions assigned, the cluster answering).");
     text.append("srl_actor_ready ").append(status.ready() ? 1 : 0).append('\n');
+    if (status.downstream() != null) {
+      gauge(
+          text,
+          "downstream_rollouts",
+          "Rollout steps the scorer has not committed past (the actors' backpressure).");
+      text.append("srl_actor_downstream_rollouts ")
+          .append(status.downstream().rollouts())
+          .append('\n');
+      gauge(
+          text,
+          "downstream_groups",
+          "Training groups the learner has not committed past (the actors' backpressure).");
+      text.append("srl_actor_downstream_groups ").append(status.downstream().groups()).append('\n');
+    }
     gauge(text, "broker_reachable", "1 if the cluster answered within the last 15 s.");
     text.append("srl_actor_broker_reachable ")
         .append(status.brokerReachable() ? 1 : 0)
@@ -191,6 +205,12 @@ public final class ActorMetrics {
         "paused",
         "1 if the instance paused its partitions.",
         i -> i.paused() ? 1 : 0);
+    perInstance(
+        text,
+        status,
+        "held_back",
+        "1 if the instance holds back: the work waiting downstream is at the limit.",
+        i -> i.heldBack() ? 1 : 0);
     perInstance(
         text, status, "assigned_partitions", "Task partitions owned.", i -> i.assigned().size());
     return text.toString();

@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -124,6 +126,7 @@ public final class ActorService implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final PolicyVersionFeed feed;
   private final BrokerProbe probe;
+  private final DownstreamBacklog backlog; // null when the backpressure is off
   private final ActorMetrics metrics;
   private final List<ActorVerticle> actors;
   private final List<String> deployments;
@@ -139,6 +142,7 @@ public final class ActorService implements AutoCloseable {
       KafkaProducer<String, byte[]> producer,
       PolicyVersionFeed feed,
       BrokerProbe probe,
+      DownstreamBacklog backlog,
       ActorMetrics metrics,
       List<ActorVerticle> actors,
       List<String> deployments,
@@ -149,6 +153,7 @@ public final class ActorService implements AutoCloseable {
     this.producer = producer;
     this.feed = feed;
     this.probe = probe;
+    this.backlog = backlog;
     this.metrics = metrics;
     this.actors = actors;
     this.deployments = deployments;
@@ -192,10 +197,21 @@ public final class ActorService implements AutoCloseable {
             clock);
     Vertx vertx = null;
     BrokerProbe probe = null;
+    DownstreamBacklog backlog = null;
     try {
       probe =
           BrokerProbe.start(
               settings.bootstrapServers(), Map.copyOf(settings.kafkaOverrides()), config.actorId());
+      if (config.maxDownstreamBacklog() > 0) {
+        backlog =
+            new DownstreamBacklog(
+                adminProperties(settings),
+                settings.topics().rolloutSteps(),
+                Topics.TRAINING_GROUPS.name(),
+                config.policyName(),
+                config.backlogInterval(),
+                config.actorId());
+      }
       InitialWeights initial = InitialWeights.choose(feed.catchUp(Duration.ofSeconds(60)), config);
       log.info(
           "starting {} actor instance(s) of policy {} from {}",
@@ -245,6 +261,9 @@ public final class ActorService implements AutoCloseable {
         ids.add(await(f, Duration.ofMinutes(1), "deploy an actor instance"));
       }
       actors.forEach(feed::subscribe);
+      if (backlog != null) {
+        actors.forEach(backlog::subscribe);
+      }
       ActorService[] self = new ActorService[1];
       HttpServer http =
           settings.httpPort() < 0
@@ -257,7 +276,8 @@ public final class ActorService implements AutoCloseable {
           v.setPeriodic(
               config.statusInterval().toMillis(), new StatusLine(() -> self[0].status(), metrics));
       ActorService service =
-          new ActorService(settings, v, producer, feed, probe, metrics, actors, ids, http, timer);
+          new ActorService(
+              settings, v, producer, feed, probe, backlog, metrics, actors, ids, http, timer);
       self[0] = service;
       fatal.thenAccept(service::stopAfterFatal);
       log.info(
@@ -273,6 +293,9 @@ public final class ActorService implements AutoCloseable {
       feed.close();
       if (probe != null) {
         probe.close();
+      }
+      if (backlog != null) {
+        backlog.close();
       }
       producer.close(Duration.ofSeconds(5));
       throw e;
@@ -332,6 +355,21 @@ public final class ActorService implements AutoCloseable {
     return props;
   }
 
+  /** The Admin client's settings: the cluster, and those of the overrides an Admin client knows. */
+  static Map<String, Object> adminProperties(Settings settings) {
+    Map<String, Object> props = new HashMap<>();
+    settings
+        .kafkaOverrides()
+        .forEach(
+            (key, value) -> {
+              if (AdminClientConfig.configNames().contains(key)) {
+                props.put(key, value);
+              }
+            });
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    return props;
+  }
+
   static Properties versionConsumerProperties(Settings settings) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
@@ -352,7 +390,12 @@ public final class ActorService implements AutoCloseable {
     for (ActorVerticle actor : actors) {
       instances.add(actor.status());
     }
-    return new ActorStatus(instances, feed.newestSeen(), closing.get(), probe.reachable());
+    return new ActorStatus(
+        instances,
+        feed.newestSeen(),
+        closing.get(),
+        backlog == null ? null : backlog.latest(),
+        probe.reachable());
   }
 
   /** The counters. */
@@ -465,6 +508,9 @@ public final class ActorService implements AutoCloseable {
   private void closeRest(Duration producerTimeout) {
     feed.close();
     probe.close();
+    if (backlog != null) {
+      backlog.close();
+    }
     producer.close(producerTimeout);
     if (http != null) {
       try {
@@ -518,7 +564,7 @@ public final class ActorService implements AutoCloseable {
       long tokens = metrics.responseTokens();
       log.info(
           "actors: {} rollouts ({} /s), {} tokens ({} /s), {} in flight, version {} (newest {}),"
-              + " {}/{} paused, {} dead letters, ready {}",
+              + " {}/{} paused ({} held back by the downstream backlog), {} dead letters, ready {}",
           rollouts,
           String.format("%.1f", (rollouts - lastRollouts) / seconds),
           tokens,
@@ -528,6 +574,7 @@ public final class ActorService implements AutoCloseable {
           s.newestVersionSeen(),
           s.instances().stream().filter(InstanceStatus::paused).count(),
           s.instances().size(),
+          s.instances().stream().filter(InstanceStatus::heldBack).count(),
           metrics.deadLetters(),
           s.ready());
       lastNanos = now;

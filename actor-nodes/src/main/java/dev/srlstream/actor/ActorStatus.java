@@ -8,6 +8,8 @@ import java.util.List;
  * @param instances each actor instance
  * @param newestVersionSeen the newest policy version published (valid or not); -1 if none
  * @param closing whether a shutdown has begun
+ * @param downstream the work waiting for the scorer and the learner, as last measured; null before
+ *     the first measurement
  * @param brokerReachable whether the cluster answered recently ({@link
  *     dev.srlstream.schemas.BrokerProbe}): the clients retry on their own while it is gone, so
  *     nothing else shows an outage
@@ -16,6 +18,7 @@ public record ActorStatus(
     List<InstanceStatus> instances,
     long newestVersionSeen,
     boolean closing,
+    DownstreamBacklog.Backlog downstream,
     boolean brokerReachable) {
 
   public ActorStatus {

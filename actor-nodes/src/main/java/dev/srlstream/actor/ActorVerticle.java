@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * {@code maxGroupsInFlight}) waits beyond the groups in flight.
  */
 final class ActorVerticle extends VerticleBase
-    implements TaskSource.Listener, PolicyVersionFeed.Subscriber {
+    implements TaskSource.Listener, PolicyVersionFeed.Subscriber, DownstreamBacklog.Subscriber {
   private static final Logger log = LoggerFactory.getLogger(ActorVerticle.class);
 
   /** How long a revocation waits for the event loop before letting go without committing. */
@@ -120,6 +120,9 @@ final class ActorVerticle extends VerticleBase
   private long version = -1;
   private long newestSeen = -1;
   private long swapQueuedFor = -1;
+  private DownstreamBacklog.Backlog downstream;
+  private int groupSize = 8; // of the newest task started: how many rollouts make a group
+  private boolean heldBack;
   private boolean sourcePaused;
   private boolean stopping;
   private boolean failed;
@@ -243,6 +246,17 @@ final class ActorVerticle extends VerticleBase
         });
   }
 
+  // ---- Events from the downstream backlog (its thread) ----
+
+  @Override
+  public void onBacklog(DownstreamBacklog.Backlog backlog) {
+    context.runOnContext(
+        v -> {
+          downstream = backlog;
+          pump();
+        });
+  }
+
   // ---- The event loop ----
 
   private Map<TopicPartition, Long> revoke(List<TopicPartition> partitions) {
@@ -297,6 +311,7 @@ final class ActorVerticle extends VerticleBase
             || crashed
             || !policyLoaded
             || stale()
+            || heldBackByDownstream()
             || inFlight.size() + waiting.size() >= maxInFlight;
     if (pause != sourcePaused && !crashed) {
       sourcePaused = pause;
@@ -315,11 +330,35 @@ final class ActorVerticle extends VerticleBase
         && !failed
         && !crashed
         && !stale()
+        && !heldBackByDownstream()
         && inFlight.size() < maxInFlight;
   }
 
   private boolean stale() {
     return policyLoaded && newestSeen - version > shared.config().maxStaleness();
+  }
+
+  /**
+   * Backpressure from downstream: as much work as the limit waits for the scorer and the learner.
+   * Logged when it starts and ends, so that an instance held back for long says why.
+   */
+  private boolean heldBackByDownstream() {
+    int limit = shared.config().maxDownstreamBacklog();
+    boolean held = limit > 0 && downstream != null && downstream.inGroups(groupSize) >= limit;
+    if (held != heldBack) {
+      heldBack = held;
+      if (held) {
+        log.info(
+            "{}: holding back: {} rollouts and {} training groups wait downstream (>= {} groups)",
+            actorId,
+            downstream.rollouts(),
+            downstream.groups(),
+            limit);
+      } else {
+        log.info("{}: downstream caught up, taking tasks again", actorId);
+      }
+    }
+    return held;
   }
 
   private void dispatch(Task task) {
@@ -381,8 +420,10 @@ final class ActorVerticle extends VerticleBase
   private void finish(Task task) {
     TaskProcessor.Outcome outcome = task.outcome;
     switch (outcome.kind()) {
-      case ROLLOUTS ->
-          shared.metrics().groupDelivered(outcome.rollouts(), outcome.responseTokens());
+      case ROLLOUTS -> {
+        shared.metrics().groupDelivered(outcome.rollouts(), outcome.responseTokens());
+        groupSize = Math.max(1, outcome.rollouts());
+      }
       case DEAD_LETTER -> shared.metrics().deadLettered(outcome.deadLetterReason());
       case FOREIGN -> shared.metrics().foreignTask();
       case SKIPPED -> {}
@@ -475,6 +516,7 @@ final class ActorVerticle extends VerticleBase
             waiting.size(),
             sourcePaused,
             stale(),
+            heldBack,
             stopping,
             failed);
   }

@@ -12,8 +12,10 @@ import java.util.List;
  * @param newestVersionSeen the newest version it has heard of (-1 if none)
  * @param groupsInFlight groups being sampled or awaiting their acks
  * @param tasksWaiting tasks fetched but not started
- * @param paused whether it has paused its partitions (full, stale, stopping)
+ * @param paused whether it has paused its partitions (full, stale, held back, stopping)
  * @param stale whether it is more than maxStaleness versions behind the newest seen
+ * @param heldBack whether it holds back because the work waiting downstream is at the limit ({@link
+ *     ActorConfig#maxDownstreamBacklog()})
  * @param stopping whether it is stopping (takes no more tasks)
  * @param failed whether a fatal error stopped it
  */
@@ -27,6 +29,7 @@ public record InstanceStatus(
     int tasksWaiting,
     boolean paused,
     boolean stale,
+    boolean heldBack,
     boolean stopping,
     boolean failed) {
 

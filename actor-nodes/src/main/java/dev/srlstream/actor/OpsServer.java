@@ -77,6 +77,7 @@ final class OpsServer {
               .put("tasks_waiting", i.tasksWaiting())
               .put("paused", i.paused())
               .put("stale", i.stale())
+              .put("held_back", i.heldBack())
               .put("stopping", i.stopping())
               .put("failed", i.failed()));
     }

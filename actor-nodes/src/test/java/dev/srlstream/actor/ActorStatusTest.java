@@ -8,12 +8,12 @@ import org.junit.jupiter.api.Test;
 class ActorStatusTest {
   private static final InstanceStatus WORKING =
       new InstanceStatus(
-          "a-0", List.of("srl.tasks-0"), true, 3, 3, 1, 0, false, false, false, false);
+          "a-0", List.of("srl.tasks-0"), true, 3, 3, 1, 0, false, false, false, false, false);
 
   @Test
   void readyOnlyWhileTheClusterAnswers() {
-    ActorStatus reachable = new ActorStatus(List.of(WORKING), 3, false, true);
-    ActorStatus cutOff = new ActorStatus(List.of(WORKING), 3, false, false);
+    ActorStatus reachable = new ActorStatus(List.of(WORKING), 3, false, null, true);
+    ActorStatus cutOff = new ActorStatus(List.of(WORKING), 3, false, null, false);
 
     assertThat(reachable.ready()).isTrue();
     assertThat(cutOff.ready()).isFalse();

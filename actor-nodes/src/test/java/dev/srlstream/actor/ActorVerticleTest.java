@@ -3,6 +3,7 @@ package dev.srlstream.actor;
 import static dev.srlstream.actor.TestTasks.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.srlstream.actor.DownstreamBacklog.Backlog;
 import dev.srlstream.actor.PolicyVersionFeed.VersionUpdate;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.RolloutStep;
@@ -18,6 +19,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -48,6 +50,7 @@ class ActorVerticleTest {
   private ActorVerticle actor;
   private Vertx vertx;
   private String deployment;
+  private Backlog lastBacklog;
 
   @BeforeEach
   void setUp(Vertx vertx) {
@@ -74,15 +77,20 @@ class ActorVerticleTest {
 
   private void deploy(int maxInFlight, int maxStaleness, boolean autoAck, Duration shutdownTimeout)
       throws Exception {
+    deploy(
+        autoAck,
+        b ->
+            b.shutdownTimeout(shutdownTimeout)
+                .maxGroupsInFlight(maxInFlight)
+                .maxStaleness(maxStaleness));
+  }
+
+  private void deploy(boolean autoAck, UnaryOperator<ActorConfig.Builder> settings)
+      throws Exception {
     sender = new CapturingSender(autoAck);
     ActorConfig config =
-        ActorConfig.builder()
-            .shutdownTimeout(shutdownTimeout)
-            .actorId("actor-test")
-            .maxGroupsInFlight(maxInFlight)
-            .maxStaleness(maxStaleness)
-            .maxGroupSize(16)
-            .maxNewTokens(64)
+        settings
+            .apply(ActorConfig.builder().actorId("actor-test").maxGroupSize(16).maxNewTokens(64))
             .build();
     ActorVerticle.Shared shared =
         new ActorVerticle.Shared(
@@ -117,6 +125,17 @@ class ActorVerticleTest {
     return sender.records(TOPICS.deadLetters()).stream()
         .map(r -> serdes.deadLetters().deserialize(r.topic(), r.value()))
         .toList();
+  }
+
+  private void backlog(Backlog measured) {
+    lastBacklog = measured;
+    actor.onBacklog(measured);
+  }
+
+  /** The /metrics text, as the service serves it with the last backlog measured. */
+  private String metricsText() {
+    return metrics.prometheusText(
+        new ActorStatus(List.of(actor.status()), 0, false, lastBacklog, true));
   }
 
   private long keysSent(String key) {
@@ -207,6 +226,57 @@ class ActorVerticleTest {
     assertThat(rollouts())
         .extracting(RolloutStep::getRolloutId)
         .containsExactlyInAnyOrder("a/v2/0", "a/v2/1");
+  }
+
+  @Test
+  void holdsBackWhileTheWorkWaitingDownstreamIsAtTheLimitAndGoesOnOnceItShrinks() throws Exception {
+    deploy(true, b -> b.maxGroupsInFlight(2).maxDownstreamBacklog(10));
+    source.assign(P0);
+    Waits.until("running", () -> !source.paused());
+
+    // 9 groups' worth: 3 groups and 48 rollouts (6 groups of 8, the size before any task is done).
+    backlog(new Backlog(48, 3));
+    Waits.until("measured", () -> metricsText().contains("srl_actor_downstream_groups 3\n"));
+    assertThat(actor.status().heldBack()).isFalse();
+
+    backlog(new Backlog(49, 3)); // one rollout more: 10 groups' worth, the limit
+    Waits.until("held back", () -> actor.status().heldBack() && source.paused());
+    source.deliver(List.of(record(P0, 0, TestTasks.srl("a"))));
+    Waits.until("the task waiting", () -> actor.status().tasksWaiting() == 1);
+    assertThat(policy.calls()).isZero();
+    assertThat(metricsText())
+        .contains(
+            "srl_actor_held_back{actor=\"actor-test-0\"} 1", "srl_actor_downstream_rollouts 49\n");
+
+    backlog(new Backlog(0, 2)); // downstream caught up
+    Waits.until("done", () -> source.commits().contains(Map.of(P0, 1L)));
+    assertThat(actor.status().heldBack()).isFalse();
+    Waits.until("resumed", () -> !source.paused());
+  }
+
+  @Test
+  void countsRolloutsInGroupsOfTheSizeTheTasksAsk() throws Exception {
+    // TestTasks.srl asks for 2 rollouts per group: once one is done, 2 rollouts make a group.
+    deploy(true, b -> b.maxDownstreamBacklog(4));
+    source.assign(P0);
+    source.deliver(List.of(record(P0, 0, TestTasks.srl("a"))));
+    Waits.until("done", () -> source.commits().contains(Map.of(P0, 1L)));
+
+    backlog(new Backlog(6, 0)); // 3 groups of 2: below 4
+    source.deliver(List.of(record(P0, 1, TestTasks.srl("b"))));
+    Waits.until("done", () -> source.commits().contains(Map.of(P0, 2L)));
+    backlog(new Backlog(8, 0)); // 4 groups of 2: the limit
+    Waits.until("held back", () -> actor.status().heldBack());
+  }
+
+  @Test
+  void withTheLimitOffNothingHoldsBack() throws Exception {
+    deploy(true, b -> b.maxDownstreamBacklog(0));
+    source.assign(P0);
+    backlog(new Backlog(1_000, 1_000));
+    source.deliver(List.of(record(P0, 0, TestTasks.srl("a"))));
+    Waits.until("done", () -> source.commits().contains(Map.of(P0, 1L)));
+    assertThat(actor.status().heldBack()).isFalse();
   }
 
   @Test
@@ -362,7 +432,8 @@ class ActorVerticleTest {
     assertThat(deadLetters()).isEmpty();
     assertThat(metrics.foreignTasks()).isEqualTo(2);
     assertThat(metrics.tasksCompleted()).isEqualTo(2);
-    assertThat(metrics.prometheusText(new ActorStatus(List.of(actor.status()), 0, false, true)))
+    assertThat(
+            metrics.prometheusText(new ActorStatus(List.of(actor.status()), 0, false, null, true)))
         .contains("srl_actor_tasks_foreign_total 2");
     assertThat(fatal).isEmpty();
   }

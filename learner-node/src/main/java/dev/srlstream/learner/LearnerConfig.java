@@ -1,5 +1,6 @@
 package dev.srlstream.learner;
 
+import dev.srlstream.schemas.ServiceGroups;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -55,6 +56,6 @@ public record LearnerConfig(
 
   /** The consumer group and transactional id of this policy's learner. */
   public String clientId() {
-    return "srl-learner-" + policyName;
+    return ServiceGroups.learner(policyName);
   }
 }

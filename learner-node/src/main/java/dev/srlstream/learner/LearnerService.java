@@ -56,6 +56,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class LearnerService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LearnerService.class);
+
+  /**
+   * How often the offsets of records passed over without training (other policies' groups, dead
+   * letters, stale groups) are committed while no version is published: the actors measure the work
+   * waiting for the learner by its committed offsets, so a learner that met only other policies'
+   * groups must not look as if it had not read them.
+   */
+  private static final Duration PROGRESS_COMMIT_INTERVAL = Duration.ofSeconds(1);
+
   static final String SERVICE = "learner-node";
 
   /**
@@ -93,6 +102,11 @@ public final class LearnerService implements AutoCloseable {
 
   private long groupsTrained;
   private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
+  // Per partition, the offset of the first group held in the batch and not yet trained: no commit
+  // may pass it, or a crash would lose the held groups.
+  private final Map<TopicPartition, Long> heldFrom = new HashMap<>();
+  private Map<TopicPartition, Long> committedOffsets = Map.of();
+  private long lastCommitNanos = System.nanoTime();
   private final List<ProducerRecord<String, byte[]>> pendingDeadLetters = new ArrayList<>();
   private final Deque<ConsumerRecord<byte[], byte[]>> unprocessed = new ArrayDeque<>();
 
@@ -201,18 +215,25 @@ public final class LearnerService implements AutoCloseable {
     long budget = settings.learner().maxVersions();
     long startVersion = version;
     while (keepGoing.getAsBoolean() && (budget == 0 || version - startVersion < budget)) {
+      if (System.nanoTime() - lastCommitNanos > PROGRESS_COMMIT_INTERVAL.toNanos()) {
+        commitProgress();
+      }
       if (unprocessed.isEmpty()) {
         consumer.poll(Duration.ofMillis(200)).forEach(unprocessed::add);
         if (unprocessed.isEmpty()) {
-          flushDeadLetters();
+          commitProgress();
           continue;
         }
       }
       ConsumerRecord<byte[], byte[]> record = unprocessed.poll();
-      offer(record);
-      nextOffsets.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      if (offer(record)) {
+        heldFrom.putIfAbsent(partition, record.offset());
+      }
+      nextOffsets.put(partition, record.offset() + 1);
       if (batcher.full()) {
         List<WeightedGroup> batch = batcher.take();
+        heldFrom.clear(); // the whole batch is trained and committed with this version
         Map<String, Double> metrics = trainer.train(batch);
         batch.forEach(counters::trained);
         counters.lastMetrics(metrics);
@@ -223,17 +244,22 @@ public final class LearnerService implements AutoCloseable {
     }
   }
 
-  private void offer(ConsumerRecord<byte[], byte[]> record) {
+  /**
+   * Hands a record to the batcher, or counts, drops or dead-letters it.
+   *
+   * @return whether the batcher now holds it for the next update
+   */
+  private boolean offer(ConsumerRecord<byte[], byte[]> record) {
     TrainingGroup group;
     try {
       group =
           record.value() == null ? null : groupSerde.deserialize(record.topic(), record.value());
     } catch (SerializationException e) {
       deadLetter(record, "UNDECODABLE", e.getMessage(), null);
-      return;
+      return false;
     }
     if (group == null) {
-      return; // a tombstone carries no group
+      return false; // a tombstone carries no group
     }
     if (!PolicyNames.belongsTo(group.getPolicyName(), policy())) {
       // Another policy's group: its own learner (its own consumer group) trains on it.
@@ -247,7 +273,7 @@ public final class LearnerService implements AutoCloseable {
             PolicyNames.of(group.getPolicyName()),
             policy());
       }
-      return;
+      return false;
     }
     GroupBatcher.Outcome outcome = batcher.offer(group, version);
     if (outcome instanceof GroupBatcher.Outcome.DroppedStale) {
@@ -255,6 +281,7 @@ public final class LearnerService implements AutoCloseable {
     } else if (outcome instanceof GroupBatcher.Outcome.Invalid invalid) {
       deadLetter(record, "INVALID_FIELD", invalid.reason(), group.getGroupId());
     }
+    return outcome instanceof GroupBatcher.Outcome.Added;
   }
 
   /**
@@ -309,21 +336,31 @@ public final class LearnerService implements AutoCloseable {
     }
     counters.deadLetters.addAndGet(pendingDeadLetters.size());
     pendingDeadLetters.clear();
+    committedOffsets = Map.copyOf(nextOffsets);
+    lastCommitNanos = System.nanoTime();
     counters.versionsPublished.incrementAndGet();
     log.info(
         "published {} version {} after {} groups: {}", policy(), version, groupsTrained, metrics);
   }
 
-  /** Commits dead letters and offsets of refused groups while no batch is filling. */
-  private void flushDeadLetters() {
-    if (pendingDeadLetters.isEmpty()) {
+  /**
+   * Commits, without a version, the dead letters produced since the last commit and the offsets of
+   * what was passed over without training (other policies' groups, refused and stale ones), up to
+   * the first group held for the next update: the weights did not change, so the version and its
+   * checkpoint still match what is committed, and a restarted learner reads the held groups again.
+   */
+  private void commitProgress() {
+    lastCommitNanos = System.nanoTime();
+    Map<TopicPartition, Long> offsets = safeOffsets();
+    if (pendingDeadLetters.isEmpty() && offsets.equals(committedOffsets)) {
       return;
     }
     try {
       producer.beginTransaction();
       pendingDeadLetters.forEach(producer::send);
-      sendOffsets();
+      sendOffsets(offsets);
       producer.commitTransaction();
+      committedOffsets = offsets;
       counters.deadLetters.addAndGet(pendingDeadLetters.size());
       pendingDeadLetters.clear();
     } catch (ProducerFencedException e) {
@@ -334,12 +371,23 @@ public final class LearnerService implements AutoCloseable {
     }
   }
 
+  /** The offsets read so far, but none past a group held for the next update. */
+  private Map<TopicPartition, Long> safeOffsets() {
+    Map<TopicPartition, Long> safe = new HashMap<>(nextOffsets);
+    heldFrom.forEach((tp, first) -> safe.merge(tp, first, Math::min));
+    return Map.copyOf(safe);
+  }
+
   private void sendOffsets() {
-    if (nextOffsets.isEmpty()) {
+    sendOffsets(nextOffsets);
+  }
+
+  private void sendOffsets(Map<TopicPartition, Long> next) {
+    if (next.isEmpty()) {
       return; // version 0 is published before anything is consumed
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    nextOffsets.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
+    next.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
     producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
   }
 
@@ -354,6 +402,8 @@ public final class LearnerService implements AutoCloseable {
     pendingDeadLetters.clear();
     unprocessed.clear();
     nextOffsets.clear();
+    heldFrom.clear();
+    committedOffsets = Map.of();
     Optional<PolicyVersion> committed =
         PolicyVersions.latest(settings.bootstrapServers(), policy(), versionSerde);
     version = committed.map(PolicyVersion::getVersion).orElse(0L);

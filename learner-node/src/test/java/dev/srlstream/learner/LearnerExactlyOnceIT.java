@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -155,6 +158,100 @@ class LearnerExactlyOnceIT {
     }
   }
 
+  /**
+   * The learner commits its offsets past what it passes over without training (here: other
+   * policies' groups) while no version is due, since the actors measure the work waiting for it by
+   * those offsets; but never past a group it holds for its next update: stopped with one held, it
+   * reads that group again when restarted, and trains it.
+   */
+  @Test
+  void commitsPastOtherPoliciesGroupsButNeverPastAHeldOne() throws Exception {
+    String topic = "held-groups";
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+    }
+    List<TrainingGroup> first = new ArrayList<>();
+    first.add(group("other", "other-0", 0));
+    first.add(group("held", "held-0", 0)); // offset 1: held, a batch is 4
+    for (int i = 1; i <= 5; i++) {
+      first.add(group("other", "other-" + i, 0));
+    }
+    produce(topic, first);
+
+    LearnerService.Settings onTopic =
+        new LearnerService.Settings(
+            infra.bootstrapServers(),
+            new LearnerConfig("held", BATCH, 64, StalenessPolicy.DROP, checkpoints, 3, 0),
+            topic,
+            Map.of());
+    try (LearnerService learner =
+        LearnerService.start(
+            onTopic, new LedgerTrainer(LedgerTrainer.CrashPoint.NONE, 0), registry)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      learner.run(() -> System.nanoTime() < deadline);
+      assertThat(learner.version()).isZero();
+      assertThat(learner.counters().foreignGroups()).isEqualTo(6);
+    }
+    assertThat(committedOffset("srl-learner-held", topic)).as("not past the held group").isOne();
+
+    // Only other policies' groups since the last commit: committed to the end, no version.
+    String others = "others-only";
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(others, 1, (short) 1))).all().get();
+    }
+    produce(others, first.stream().filter(g -> g.getPolicyName().equals("other")).toList());
+    try (LearnerService learner =
+        LearnerService.start(
+            new LearnerService.Settings(
+                infra.bootstrapServers(),
+                new LearnerConfig("held", BATCH, 64, StalenessPolicy.DROP, checkpoints, 3, 0),
+                others,
+                Map.of()),
+            new LedgerTrainer(LedgerTrainer.CrashPoint.NONE, 0),
+            registry)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      learner.run(() -> System.nanoTime() < deadline);
+    }
+    assertThat(committedOffset("srl-learner-held", others)).as("past all 6").isEqualTo(6);
+
+    // Restarted with three more of its own: the held one is read again and trained.
+    produce(
+        topic,
+        List.of(
+            group("held", "held-1", 0), group("held", "held-2", 0), group("held", "held-3", 0)));
+    try (LearnerService learner =
+        LearnerService.start(
+            onTopic, new LedgerTrainer(LedgerTrainer.CrashPoint.NONE, 0), registry)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      learner.run(() -> learner.version() < 1 && System.nanoTime() < deadline);
+      assertThat(learner.version()).isOne();
+    }
+    assertThat(LedgerTrainer.ledgerOf(toBytes(lastCommittedVersion("held"))))
+        .containsExactlyInAnyOrder("held-0", "held-1", "held-2", "held-3");
+  }
+
+  private static Admin admin() {
+    return Admin.create(
+        Map.<String, Object>of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()));
+  }
+
+  private static org.apache.kafka.common.TopicPartition tp(String topic) {
+    return new org.apache.kafka.common.TopicPartition(topic, 0);
+  }
+
+  private static long committedOffset(String group, String topic) throws Exception {
+    try (Admin admin = admin()) {
+      var offset =
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get()
+              .get(tp(topic));
+      return offset == null ? -1 : offset.offset();
+    }
+  }
+
   private void runUntilCrash(String policy, LedgerTrainer trainer) {
     try (LearnerService learner = LearnerService.start(settings(policy, 0), trainer, registry)) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -182,6 +279,10 @@ class LearnerExactlyOnceIT {
   }
 
   private static void produce(List<TrainingGroup> groups) {
+    produce(Topics.TRAINING_GROUPS.name(), groups);
+  }
+
+  private static void produce(String topic, List<TrainingGroup> groups) {
     AvroSerde<TrainingGroup> serde = AvroSerde.forTopic(Topics.TRAINING_GROUPS, registry);
     try (KafkaProducer<String, TrainingGroup> producer =
         new KafkaProducer<>(
@@ -189,7 +290,7 @@ class LearnerExactlyOnceIT {
             new StringSerializer(),
             serde.serializer())) {
       for (TrainingGroup g : groups) {
-        producer.send(new ProducerRecord<>(Topics.TRAINING_GROUPS.name(), g.getGroupId(), g));
+        producer.send(new ProducerRecord<>(topic, g.getGroupId(), g));
       }
       producer.flush();
     }

@@ -1,6 +1,6 @@
 package dev.srlstream.scorer;
 
-import dev.srlstream.schemas.PolicyNames;
+import dev.srlstream.schemas.ServiceGroups;
 import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ public final class ScorerService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ScorerService.class);
 
   /** The application id of the default policy's scorer. */
-  public static final String DEFAULT_APPLICATION_ID = "srl-scorer";
+  public static final String DEFAULT_APPLICATION_ID = ServiceGroups.SCORER;
 
   /**
    * The application id of a policy's scorer unless one is given: {@value #DEFAULT_APPLICATION_ID}
@@ -46,7 +46,7 @@ public final class ScorerService implements AutoCloseable {
    * past them, so an application id shared by two policies would leave rollouts unrewarded.
    */
   public static String defaultApplicationId(String policyName) {
-    return PolicyNames.qualify(DEFAULT_APPLICATION_ID, policyName);
+    return ServiceGroups.scorer(policyName);
   }
 
   /**

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
           + " srl.rollout-steps. A task's offset is committed only after its steps are"
           + " acknowledged, so a crashed actor's tasks are redone by another.",
       "Follows srl.policy-versions of --policy, swapping weights between groups, and pauses while"
-          + " more than --max-staleness versions behind. On SIGTERM in-flight groups finish and"
+          + " more than --max-staleness versions behind, and while --max-downstream-backlog groups'"
+          + " worth of work waits for the scorer and the learner. On SIGTERM in-flight groups finish and"
           + " their offsets are committed. /health and /metrics on 127.0.0.1 with --metrics-port."
     })
 final class ActorCommand implements Callable<Integer> {
@@ -94,6 +95,18 @@ final class ActorCommand implements Callable<Integer> {
   int maxStaleness;
 
   @Option(
+      names = "--max-downstream-backlog",
+      defaultValue = "" + ActorConfig.DEFAULT_MAX_DOWNSTREAM_BACKLOG,
+      paramLabel = "N",
+      description =
+          "Pause while N groups' worth of work waits downstream: rollouts the scorer and training"
+              + " groups the learner have not committed past (measured every second from their"
+              + " committed offsets), so a fleet faster than them, or whose scorer or learner is"
+              + " down, makes no work that goes stale before it is trained. Must be above the"
+              + " learner's --batch-groups. 0: off (default: ${DEFAULT-VALUE}).")
+  int maxDownstreamBacklog;
+
+  @Option(
       names = "--base-policy",
       paramLabel = "FILE",
       description = "Weights to start from when the policy has no version yet.")
@@ -141,6 +154,7 @@ final class ActorCommand implements Callable<Integer> {
             .staticMembership(actorId != null)
             .maxGroupsInFlight(maxGroupsInFlight)
             .maxStaleness(maxStaleness)
+            .maxDownstreamBacklog(maxDownstreamBacklog)
             .initSeed(initSeed);
     if (basePolicy != null) {
       CliFiles.requireInputFile(basePolicy, "--base-policy");

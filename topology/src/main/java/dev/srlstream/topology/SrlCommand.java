@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
       ActorCommand.class,
       ScorerCommand.class,
       LearnerCommand.class,
+      AuditCommand.class,
       ReportCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -10,7 +10,13 @@ class ActorCommandTest {
   void helpTellsWhatItDoes() {
     CommandRun run = CommandRun.of("actor", "--help");
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("srl.tasks", "srl.rollout-steps", "--count", "--max-staleness");
+    assertThat(run.out())
+        .contains(
+            "srl.tasks",
+            "srl.rollout-steps",
+            "--count",
+            "--max-staleness",
+            "--max-downstream-backlog");
   }
 
   @Test
@@ -21,6 +27,10 @@ class ActorCommandTest {
     CommandRun count = CommandRun.of(concat(base, "--count", "0"));
     assertThat(count.exitCode()).isEqualTo(1);
     assertThat(count.err()).contains("instances must be");
+
+    CommandRun backlog = CommandRun.of(concat(base, "--max-downstream-backlog", "-1"));
+    assertThat(backlog.exitCode()).isEqualTo(1);
+    assertThat(backlog.err()).contains("maxDownstreamBacklog must be", "-1");
 
     CommandRun base2 = CommandRun.of(concat(base, "--base-policy", "/nonexistent/base.bin"));
     assertThat(base2.exitCode()).isEqualTo(1);

@@ -3,6 +3,7 @@ package dev.srlstream.topology.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.srlstream.infra.LocalInfrastructure;
 import dev.srlstream.learner.Credit;
 import dev.srlstream.schemas.CommittedRecords;
@@ -12,6 +13,7 @@ import dev.srlstream.schemas.avro.PolicyVersion;
 import dev.srlstream.schemas.avro.StepReward;
 import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
+import dev.srlstream.topology.CommandRun;
 import dev.srlstream.topology.data.ArithmeticProblems;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -109,6 +111,28 @@ class SharedClusterIT {
         String policy = summary == beta ? "beta" : "alpha";
         long own = groups.stream().filter(g -> policy.equals(g.getPolicyName())).count();
         assertThat(summary.path("groups_trained").asLong()).isBetween(1L, own);
+      }
+      // Counted by id from outside, on every topic: each policy's work is whole and once.
+      for (String policy : List.of("alpha", "beta")) {
+        CommandRun audit =
+            CommandRun.of(
+                "audit",
+                "--bootstrap-servers",
+                infra.bootstrapServers(),
+                "--schema-registry",
+                infra.schemaRegistryUrl(),
+                "--policy",
+                policy,
+                "--json",
+                dir.resolve(policy + "-audit.json").toString());
+        assertThat(audit.exitCode()).as(audit.out() + audit.err()).isZero();
+        assertThat(audit.out())
+            .contains("policy " + policy, "verdict: 0 lost, 0 duplicated, ")
+            .containsPattern("skipped +[1-9][0-9,]* records of other policies");
+        JsonNode report = new ObjectMapper().readTree(dir.resolve(policy + "-audit.json").toFile());
+        assertThat(report.path("clean").asBoolean()).isTrue();
+        assertThat(report.path("report").path("rewards").asLong())
+            .isEqualTo(rewards.stream().filter(r -> policy.equals(r.getPolicyName())).count());
       }
     }
   }

@@ -1,0 +1,266 @@
+package dev.srlstream.topology.audit;
+
+import dev.srlstream.schemas.Topics;
+import dev.srlstream.schemas.avro.DeadLetter;
+import dev.srlstream.schemas.avro.PolicyVersion;
+import dev.srlstream.schemas.avro.RolloutStep;
+import dev.srlstream.schemas.avro.StepReward;
+import dev.srlstream.schemas.avro.StepTask;
+import dev.srlstream.schemas.avro.TrainingGroup;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The invariants of one policy's work on the log, checked from outside the services by counting ids
+ * on every topic: what a crash, a rebalance or a broker loss must never break.
+ *
+ * <ul>
+ *   <li><b>No task lost</b>: every task the actors have committed past has rollouts, or a dead
+ *       letter.
+ *   <li><b>No rollout lost</b>: every rollout the scorer has committed past has a reward, or a dead
+ *       letter (a duplicate, an unknown instance, a task already decided).
+ *   <li><b>No reward twice</b>: no rollout id has two rewards.
+ *   <li><b>No group twice</b>: no task has two training groups (a redo under a newer version gets
+ *       new rollout ids, so this is counted by task, not by group id).
+ *   <li><b>Versions monotonic</b>: the policy's versions, in log order, only increase; and the
+ *       newest says it trained no more groups than the learner has consumed.
+ * </ul>
+ *
+ * <p>Work the services have not committed past yet is pending, not lost: the check is exact once
+ * the run has drained, and conservative while it runs.
+ */
+public final class LogAudit {
+
+  private static final String TASKS = Topics.TASKS.name();
+  private static final String ROLLOUTS = Topics.ROLLOUT_STEPS.name();
+
+  /** How many ids of each kind of failure a report lists. */
+  static final int EXAMPLES = 10;
+
+  private LogAudit() {}
+
+  /** A value read from the log, where it was read. */
+  public record Entry<V>(int partition, long offset, V value) {}
+
+  /**
+   * One policy's records, read to the end of every topic, and how far its services have committed.
+   *
+   * @param policy the policy audited (every list holds only its records)
+   * @param tasks {@code srl.tasks}
+   * @param rollouts {@code srl.rollout-steps}
+   * @param rewards {@code srl.step-rewards}
+   * @param groups {@code srl.training-groups}
+   * @param versions {@code srl.policy-versions}, in log order
+   * @param deadLetters every dead letter (of any policy: a dead letter may name none)
+   * @param actorsCommitted the actors' committed offset per task partition
+   * @param scorerCommitted the scorer's committed offset per rollout partition
+   * @param learnerCommitted the learner's committed offset per group partition
+   */
+  public record Snapshot(
+      String policy,
+      List<Entry<StepTask>> tasks,
+      List<Entry<RolloutStep>> rollouts,
+      List<Entry<StepReward>> rewards,
+      List<Entry<TrainingGroup>> groups,
+      List<Entry<PolicyVersion>> versions,
+      List<DeadLetter> deadLetters,
+      Map<Integer, Long> actorsCommitted,
+      Map<Integer, Long> scorerCommitted,
+      Map<Integer, Long> learnerCommitted) {}
+
+  /**
+   * What the audit found. The lists hold up to {@value #EXAMPLES} ids each; the counts are exact.
+   *
+   * @param policy the policy audited
+   * @param tasks tasks on the log
+   * @param tasksPending tasks the actors have not committed past yet
+   * @param rollouts rollout records on the log (a redone task's repeats included)
+   * @param rolloutsPending rollouts the scorer has not committed past yet
+   * @param rewards rewards on the log
+   * @param groups training groups on the log
+   * @param groupsConsumed training groups the learner has committed past
+   * @param versions versions on the log (compaction keeps fewer than were published)
+   * @param newestVersion the newest version, -1 if none
+   * @param groupsTrained the groups the newest version says were trained, 0 if none
+   * @param deadLetters dead letters on the log, of any policy (one that cannot be decoded names
+   *     none)
+   * @param tasksLost count of tasks committed past with neither rollouts nor a dead letter
+   * @param rolloutsLost count of rollout ids committed past with neither a reward nor a dead letter
+   * @param rewardedTwice count of rollout ids with more than one reward
+   * @param groupedTwice count of tasks with more than one training group
+   * @param versionsOutOfOrder count of versions not above the one before them in the log
+   * @param examples up to {@value #EXAMPLES} ids per failure kind, by kind
+   */
+  public record Report(
+      String policy,
+      long tasks,
+      long tasksPending,
+      long rollouts,
+      long rolloutsPending,
+      long rewards,
+      long groups,
+      long groupsConsumed,
+      long versions,
+      long newestVersion,
+      long groupsTrained,
+      long deadLetters,
+      long tasksLost,
+      long rolloutsLost,
+      long rewardedTwice,
+      long groupedTwice,
+      long versionsOutOfOrder,
+      Map<String, List<String>> examples) {
+
+    /** Nothing lost, nothing twice, versions in order, and no more trained than consumed. */
+    public boolean clean() {
+      return tasksLost == 0
+          && rolloutsLost == 0
+          && rewardedTwice == 0
+          && groupedTwice == 0
+          && versionsOutOfOrder == 0
+          && groupsTrained <= groupsConsumed;
+    }
+
+    /** The verdict in one line: "0 lost, 0 duplicated, 212 versions monotonic" or what failed. */
+    public String verdict() {
+      long lost = tasksLost + rolloutsLost;
+      long twice = rewardedTwice + groupedTwice;
+      String order =
+          versionsOutOfOrder == 0
+              ? versions + " versions monotonic"
+              : versionsOutOfOrder + " of " + versions + " versions out of order";
+      String trained =
+          groupsTrained <= groupsConsumed
+              ? ""
+              : ", " + groupsTrained + " groups trained but only " + groupsConsumed + " consumed";
+      return lost + " lost, " + twice + " duplicated, " + order + trained;
+    }
+  }
+
+  /** Checks the invariants on a snapshot. */
+  public static Report check(Snapshot log) {
+    Map<String, List<String>> examples = new HashMap<>();
+    Set<String> deadLettered = new HashSet<>();
+    for (DeadLetter letter : log.deadLetters()) {
+      if (letter.getRecordId() != null) {
+        deadLettered.add(letter.getSourceTopic() + "/" + letter.getRecordId());
+      }
+    }
+
+    Set<String> sampledTasks = new HashSet<>();
+    for (Entry<RolloutStep> r : log.rollouts()) {
+      sampledTasks.add(r.value().getTaskId());
+    }
+    long tasksPending = 0;
+    long tasksLost = 0;
+    String taskTopic = null;
+    for (Entry<StepTask> t : log.tasks()) {
+      if (!committedPast(log.actorsCommitted(), t)) {
+        tasksPending++;
+        continue;
+      }
+      String id = t.value().getTaskId();
+      if (!sampledTasks.contains(id) && !deadLettered.contains(TASKS + "/" + id)) {
+        tasksLost++;
+        example(examples, "tasks lost", id);
+      }
+    }
+
+    Map<String, Integer> rewardsByRollout = new HashMap<>();
+    for (Entry<StepReward> r : log.rewards()) {
+      rewardsByRollout.merge(r.value().getRolloutId(), 1, Integer::sum);
+    }
+    long rolloutsPending = 0;
+    long rolloutsLost = 0;
+    Set<String> lostIds = new HashSet<>();
+    for (Entry<RolloutStep> r : log.rollouts()) {
+      if (!committedPast(log.scorerCommitted(), r)) {
+        rolloutsPending++;
+        continue;
+      }
+      String id = r.value().getRolloutId();
+      if (!rewardsByRollout.containsKey(id)
+          && !deadLettered.contains(ROLLOUTS + "/" + id)
+          && lostIds.add(id)) {
+        rolloutsLost++;
+        example(examples, "rollouts lost", id);
+      }
+    }
+    long rewardedTwice = 0;
+    for (Map.Entry<String, Integer> e : rewardsByRollout.entrySet()) {
+      if (e.getValue() > 1) {
+        rewardedTwice++;
+        example(examples, "rewarded twice", e.getKey() + " (" + e.getValue() + " rewards)");
+      }
+    }
+
+    Map<String, List<String>> groupsByTask = new HashMap<>();
+    long groupsConsumed = 0;
+    for (Entry<TrainingGroup> g : log.groups()) {
+      groupsByTask
+          .computeIfAbsent(g.value().getTaskId(), k -> new ArrayList<>())
+          .add(g.value().getGroupId());
+      if (committedPast(log.learnerCommitted(), g)) {
+        groupsConsumed++;
+      }
+    }
+    long groupedTwice = 0;
+    for (Map.Entry<String, List<String>> e : groupsByTask.entrySet()) {
+      if (e.getValue().size() > 1) {
+        groupedTwice++;
+        example(examples, "tasks grouped twice", e.getKey() + " " + e.getValue());
+      }
+    }
+
+    long previous = Long.MIN_VALUE;
+    long outOfOrder = 0;
+    PolicyVersion newest = null;
+    for (Entry<PolicyVersion> v : log.versions()) {
+      long number = v.value().getVersion();
+      if (number <= previous) {
+        outOfOrder++;
+        example(examples, "versions out of order", previous + " then " + number);
+      }
+      previous = Math.max(previous, number);
+      if (newest == null || number > newest.getVersion()) {
+        newest = v.value();
+      }
+    }
+
+    return new Report(
+        log.policy(),
+        log.tasks().size(),
+        tasksPending,
+        log.rollouts().size(),
+        rolloutsPending,
+        log.rewards().size(),
+        log.groups().size(),
+        groupsConsumed,
+        log.versions().size(),
+        newest == null ? -1 : newest.getVersion(),
+        newest == null ? 0 : newest.getGroupsTrained(),
+        log.deadLetters().size(),
+        tasksLost,
+        rolloutsLost,
+        rewardedTwice,
+        groupedTwice,
+        outOfOrder,
+        examples);
+  }
+
+  private static boolean committedPast(Map<Integer, Long> committed, Entry<?> entry) {
+    Long next = committed.get(entry.partition());
+    return next != null && entry.offset() < next;
+  }
+
+  private static void example(Map<String, List<String>> examples, String kind, String id) {
+    List<String> list = examples.computeIfAbsent(kind, k -> new ArrayList<>());
+    if (list.size() < EXAMPLES) {
+      list.add(id);
+    }
+  }
+}
