@@ -37,15 +37,8 @@ stop_all() {
 }
 trap stop_all EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# metric NAME PORT: the value of a metric (summed over its labels), or -1 when not served
-metric() {
-  { curl -fs "http://127.0.0.1:$2/metrics" 2>/dev/null || true; } \
-    | awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $2; found = 1 } END { print found ? s : -1 }'
-}
+# shellcheck source=lib.sh
+source "$here/infra/chaos/lib.sh" # free_port, metric
 
 # start NAME ARGS...: starts `srl NAME ARGS...` in the background, logging to logs/NAME.log
 start() {

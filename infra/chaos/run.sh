@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Chaos drill: runs the services by hand on the embedded broker, every one its own process as a
-# user would (broker and registry, scorer, learner, actor), feeds a backlog of tasks, and while the
+# Chaos drill: runs the services by hand on embedded brokers, every one its own process as a user
+# would (broker(s), registry, scorer, learner, actor), feeds a backlog of tasks, and while the
 # fleet works through it: kills each of actor, scorer and learner with kill -9 and restarts it,
-# kills the broker (and the registry in its process) with kill -9 and restarts it on the same ports
-# and log, and adds a second actor process. A service that exits on its own meanwhile is named and
+# kills a broker with kill -9 and restarts it on the same ports and log, and adds a second actor
+# process. With one broker (`srl infra up`), the registry in its process goes down with it; with
+# three (`srl infra broker` x 3, a process each, topics on 3 replicas with 2 in sync, and
+# `srl infra registry` in a process of its own), broker 2 is the one killed. A service that exits on its own meanwhile is named and
 # restarted. Then it waits until every task is worked off and checks the invariants from outside,
 # counting ids on every topic (`srl audit`): no task or rollout lost, no reward twice, no task
 # trained in two groups, versions only increasing, no more groups trained than consumed. Prints the
 # audit and its verdict ("0 lost, 0 duplicated, N versions monotonic"); exits with its code.
 #
-# Usage: infra/chaos/run.sh [WORK_DIR] [EPOCHS]   (default: a new temporary directory, kept; 2)
+# Usage: infra/chaos/run.sh [WORK_DIR] [EPOCHS] [BROKERS]   (defaults: a new temporary directory,
+# kept; 2 epochs; 1 broker, or 3)
 # Drained means nothing pending for the actors or the scorer, and fewer groups than one batch (4)
 # waiting for the learner (the last ones, short of a batch, are held, not lost). Bounded: it gives
 # up (exit 1) if the work has not drained 10 minutes after the last fault.
@@ -19,6 +22,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${1:-$(mktemp -d -t srl-chaos-XXXXXX)}"
 epochs="${2:-2}"
+brokers="${3:-1}"
+[[ "$brokers" == 1 || "$brokers" == 3 ]] || { echo "BROKERS must be 1 or 3, but was $brokers"; exit 2; }
 mkdir -p "$work/logs"
 jar="$here/topology/target/srl.jar"
 "$here/srl" --version >/dev/null # builds the jar when the sources changed
@@ -31,7 +36,7 @@ declare -A pid_of
 # wait out its clients' timeouts.
 stop_all() {
   local name
-  for name in actor2 actor learner scorer infra; do
+  for name in actor2 actor learner scorer registry infra broker3 broker2 broker1; do
     if [[ -n "${pid_of[$name]:-}" ]]; then
       kill -TERM "${pid_of[$name]}" 2>/dev/null || true
       wait "${pid_of[$name]}" 2>/dev/null || true
@@ -40,15 +45,8 @@ stop_all() {
 }
 trap stop_all EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# metric NAME PORT: the value of a metric (summed over its labels), or -1 when not served
-metric() {
-  { curl -fs "http://127.0.0.1:$2/metrics" 2>/dev/null || true; } \
-    | awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $2; found = 1 } END { print found ? s : -1 }'
-}
+# shellcheck source=lib.sh
+source "$here/infra/chaos/lib.sh" # free_port, metric
 
 say() { echo "[$(date +%T)] $*"; }
 
@@ -65,18 +63,55 @@ kill9() {
   wait "${pid_of[$1]}" 2>/dev/null || true
 }
 
-port_kafka=$(free_port)
 port_registry=$(free_port)
-start_infra() {
-  start infra infra up --data-dir "$work/kafka" --kafka-port "$port_kafka" \
-    --registry-port "$port_registry"
+await_registry() {
   for _ in $(seq 1 240); do
     curl -fs "http://127.0.0.1:$port_registry/subjects" >/dev/null 2>&1 && return 0
     sleep 0.5
   done
-  say "the broker and registry did not start: $work/logs/infra.log"
+  say "the registry did not start: $work/logs/$1.log"
   exit 1
 }
+if [[ "$brokers" == 1 ]]; then
+  port_kafka=$(free_port)
+  bootstrap="127.0.0.1:$port_kafka"
+  start_infra() {
+    start infra infra up --data-dir "$work/kafka" --kafka-port "$port_kafka" \
+      --registry-port "$port_registry"
+    await_registry infra
+  }
+  broker_to_kill=infra
+else
+  declare -A kafka_port
+  controller_ports=""
+  for node in 1 2 3; do
+    kafka_port[$node]=$(free_port)
+    controller_ports="${controller_ports:+$controller_ports,}$(free_port)"
+  done
+  bootstrap="127.0.0.1:${kafka_port[1]},127.0.0.1:${kafka_port[2]},127.0.0.1:${kafka_port[3]}"
+  start_node() {
+    start "broker$1" infra broker --node-id "$1" --controller-ports "$controller_ports" \
+      --kafka-port "${kafka_port[$1]}" --data-dir "$work/kafka/node-$1"
+  }
+  await_node() {
+    for _ in $(seq 1 240); do
+      grep -q '^bootstrap.servers=' "$work/logs/broker$1.log" 2>/dev/null && return 0
+      sleep 0.5
+    done
+    say "broker $1 did not start: $work/logs/broker$1.log"
+    exit 1
+  }
+  start_infra() {
+    # All at once: a node is ready only once a majority of the controllers runs.
+    for node in 1 2 3; do start_node "$node"; done
+    for node in 1 2 3; do await_node "$node"; done
+    java "${java_opts[@]}" -jar "$jar" topics create --bootstrap-servers "$bootstrap" \
+      --replication-factor 3 >"$work/logs/topics.log" 2>&1
+    start registry infra registry --bootstrap-servers "$bootstrap" --port "$port_registry"
+    await_registry registry
+  }
+  broker_to_kill=broker2
+fi
 
 say "chaos drill in $work"
 java "${java_opts[@]}" -jar "$jar" data generate --out "$work/data" --train 400 --validation 4 \
@@ -84,7 +119,7 @@ java "${java_opts[@]}" -jar "$jar" data generate --out "$work/data" --train 400 
 java "${java_opts[@]}" -jar "$jar" sft --data "$work/data/train.jsonl" --out "$work/base.bin" \
   --updates 100 --batch 8 >"$work/logs/sft.log" 2>&1
 start_infra
-cluster=(--bootstrap-servers "127.0.0.1:$port_kafka" --schema-registry "http://127.0.0.1:$port_registry")
+cluster=(--bootstrap-servers "$bootstrap" --schema-registry "http://127.0.0.1:$port_registry")
 
 declare -A port
 for name in scorer learner actor actor2; do port[$name]=$(free_port); done
@@ -128,12 +163,21 @@ for name in actor scorer learner; do
   sleep 15
   revive
 done
-kill9 infra
-say "killed the broker and registry with kill -9"
-sleep 5
-start_infra
+kill9 "$broker_to_kill"
+if [[ "$brokers" == 1 ]]; then
+  say "killed the broker and registry with kill -9"
+  sleep 5
+  start_infra
+  say "restarted the broker and registry on the same ports and log"
+else
+  say "killed broker 2 of 3 with kill -9"
+  sleep 10
+  mv "$work/logs/broker2.log" "$work/logs/broker2.before-kill.log"
+  start_node 2
+  await_node 2
+  say "restarted broker 2 on the same ports and log"
+fi
 faults=$((faults + 1))
-say "restarted the broker and registry on the same ports and log"
 sleep 20
 revive
 # shellcheck disable=SC2086

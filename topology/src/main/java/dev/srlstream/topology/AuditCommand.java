@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Check one policy's work on a cluster by counting ids on every topic: no task lost (every"
           + " task the actors committed past has rollouts or a dead letter), no rollout lost"
-          + " (every rollout the scorer committed past has a reward or a dead letter), no reward"
+          + " (every rollout the scorer committed past has a reward or a dead letter), no group"
+          + " lost (every group with all its rewards has a training group, unless its rewards"
+          + " were all alike and dynamic sampling filtered it), no reward"
           + " twice, no task trained in two groups, versions only increasing, and no more groups"
           + " trained than the learner consumed. Work not committed past yet is pending, not lost:"
           + " run it once the services have drained for an exact answer.",
@@ -52,6 +54,15 @@ final class AuditCommand implements Callable<Integer> {
       description =
           "Policy to audit (a srl train run's is its run id) (default: ${DEFAULT-VALUE}).")
   String policy;
+
+  @Option(
+      names = "--epsilon",
+      defaultValue = "" + LogAudit.DEFAULT_EPSILON,
+      paramLabel = "E",
+      description =
+          "The scorer's dynamic-sampling epsilon: a group whose rewards' population std is at most"
+              + " E was filtered, not lost (default: ${DEFAULT-VALUE}, the scorer's).")
+  double epsilon;
 
   @Option(
       names = "--json",
@@ -90,7 +101,7 @@ final class AuditCommand implements Callable<Integer> {
                 err.flush();
               }
             });
-    LogAudit.Report report = LogAudit.check(snapshot);
+    LogAudit.Report report = LogAudit.check(snapshot, epsilon);
     LogReader.Skipped skipped = reader.skipped();
 
     out.printf("srl audit: policy %s on %s%n", policy, cluster.bootstrapServers);
@@ -102,8 +113,8 @@ final class AuditCommand implements Callable<Integer> {
         report.rollouts(), report.rolloutsPending(), report.rolloutsLost(), report.rewardedTwice());
     out.printf("  rewards       %,9d%n", report.rewards());
     out.printf(
-        "  groups        %,9d (%,d consumed by the learner)   tasks in two groups %d%n",
-        report.groups(), report.groupsConsumed(), report.groupedTwice());
+        "  groups        %,9d (%,d consumed by the learner)   lost %d, tasks in two groups %d%n",
+        report.groups(), report.groupsConsumed(), report.groupsLost(), report.groupedTwice());
     out.printf(
         "  versions      %,9d on the log, newest %d, %,d groups trained   out of order %d%n",
         report.versions(),

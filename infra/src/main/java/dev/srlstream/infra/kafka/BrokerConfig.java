@@ -24,9 +24,16 @@ import java.util.Set;
  *     {@code null} means none. The keys that decide where the broker listens and stores its log
  *     ({@link #MANAGED_KEYS}) are set by the broker itself and rejected here, so no override can
  *     make it bind anything but 127.0.0.1.
+ * @param cluster this node's place in a cluster of several ({@link KraftCluster}); null for a
+ *     cluster of this node alone. Its controller port is the cluster's entry for this node
  */
 public record BrokerConfig(
-    Path dataDir, int port, int controllerPort, boolean keepData, Map<String, String> overrides) {
+    Path dataDir,
+    int port,
+    int controllerPort,
+    boolean keepData,
+    Map<String, String> overrides,
+    KraftCluster cluster) {
 
   /** Broker properties {@link EmbeddedKafkaBroker} sets itself and that no override may change. */
   public static final Set<String> MANAGED_KEYS =
@@ -48,6 +55,18 @@ public record BrokerConfig(
   public BrokerConfig {
     requirePort("port", port);
     requirePort("controllerPort", controllerPort);
+    if (cluster != null) {
+      if (controllerPort != 0 && controllerPort != cluster.controllerPort()) {
+        throw new IllegalArgumentException(
+            "controllerPort must be the cluster's for node "
+                + cluster.nodeId()
+                + " ("
+                + cluster.controllerPort()
+                + "), but was "
+                + controllerPort);
+      }
+      controllerPort = cluster.controllerPort();
+    }
     if (port != 0 && port == controllerPort) {
       throw new IllegalArgumentException(
           "controllerPort must differ from port, but both were " + port);
@@ -59,31 +78,42 @@ public record BrokerConfig(
     overrides = validOverrides(overrides);
   }
 
+  /** A single-node cluster. */
+  public BrokerConfig(
+      Path dataDir, int port, int controllerPort, boolean keepData, Map<String, String> overrides) {
+    this(dataDir, port, controllerPort, keepData, overrides, null);
+  }
+
   /** A broker on ephemeral ports with a temporary data directory that is deleted on close. */
   public static BrokerConfig ephemeral() {
     return new BrokerConfig(null, 0, 0, false, Map.of());
   }
 
+  /** This configuration as one node of a cluster of several. */
+  public BrokerConfig withCluster(KraftCluster newCluster) {
+    return new BrokerConfig(dataDir, port, 0, keepData, overrides, newCluster);
+  }
+
   /** This configuration with another data directory ({@code null}: a temporary one). */
   public BrokerConfig withDataDir(Path newDataDir) {
-    return new BrokerConfig(newDataDir, port, controllerPort, keepData, overrides);
+    return new BrokerConfig(newDataDir, port, controllerPort, keepData, overrides, cluster);
   }
 
   /** This configuration with other ports (0: ephemeral). */
   public BrokerConfig withPorts(int newPort, int newControllerPort) {
-    return new BrokerConfig(dataDir, newPort, newControllerPort, keepData, overrides);
+    return new BrokerConfig(dataDir, newPort, newControllerPort, keepData, overrides, cluster);
   }
 
   /** This configuration keeping (or deleting) the data directory on close. */
   public BrokerConfig withKeepData(boolean newKeepData) {
-    return new BrokerConfig(dataDir, port, controllerPort, newKeepData, overrides);
+    return new BrokerConfig(dataDir, port, controllerPort, newKeepData, overrides, cluster);
   }
 
   /** This configuration with one more broker property (replacing an earlier value of the key). */
   public BrokerConfig withOverride(String key, String value) {
     Map<String, String> more = new HashMap<>(overrides);
     more.put(key, value);
-    return new BrokerConfig(dataDir, port, controllerPort, keepData, more);
+    return new BrokerConfig(dataDir, port, controllerPort, keepData, more, cluster);
   }
 
   private static void requirePort(String what, int value) {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -33,13 +34,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Kafka cluster (KRaft broker and controller in one server) running inside this JVM,
- * for tests and for the {@code srl} command's embedded default.
+ * A Kafka node (KRaft broker and controller in one server) running inside this JVM: a cluster of
+ * its own by default, or one node of a cluster of several ({@link BrokerConfig#cluster()}, {@link
+ * KraftCluster}); for tests and for the {@code srl} command's embedded default.
  *
  * <p>Every listener binds 127.0.0.1 only. The broker accepts records up to {@link
  * #MAX_MESSAGE_BYTES} (policy versions carry model weights), runs transactions (internal topics
- * have replication factor and min ISR 1), never auto-creates topics (use {@link TopicProvisioner})
- * and starts consumer groups without the initial rebalance delay.
+ * have replication factor and min ISR 1 on one node, 3 and 2 on three), never auto-creates topics
+ * (use {@link TopicProvisioner}) and starts consumer groups without the initial rebalance delay.
  *
  * <pre>{@code
  * try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(BrokerConfig.ephemeral())) {
@@ -101,19 +103,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     int[] ports = resolvePorts(config.port(), config.controllerPort());
     int port = ports[0];
     int controllerPort = ports[1];
+    KraftCluster cluster =
+        config.cluster() != null
+            ? config.cluster()
+            : new KraftCluster(1, List.of(controllerPort), Uuid.randomUuid().toString());
 
     Path dataDir = createDataDir(config.dataDir());
     KafkaRaftServer server = null;
     try {
-      Properties props = brokerProperties(dataDir, port, controllerPort, config.overrides());
+      Properties props = brokerProperties(dataDir, port, cluster, config.overrides());
       if (Files.exists(dataDir.resolve("meta.properties"))) {
         log.info("Reusing the formatted Kafka log in {}", dataDir);
       } else {
-        format(props);
+        format(props, cluster.clusterId());
       }
       server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
       server.startup();
-      awaitReady(port);
+      // A node of several is ready once a majority of the controllers is up: its peers may be
+      // starting at the same time, in other threads or processes.
+      awaitReady(port, cluster.nodeId());
     } catch (RuntimeException | Error e) {
       try {
         stop(server);
@@ -186,10 +194,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   static Properties brokerProperties(
       Path logDir, int port, int controllerPort, Map<String, String> overrides) {
+    return brokerProperties(
+        logDir,
+        port,
+        new KraftCluster(NODE_ID, List.of(controllerPort), Uuid.randomUuid().toString()),
+        overrides);
+  }
+
+  static Properties brokerProperties(
+      Path logDir, int port, KraftCluster cluster, Map<String, String> overrides) {
+    int controllerPort = cluster.controllerPort();
     Properties p = new Properties();
     p.setProperty("process.roles", "broker,controller");
-    p.setProperty("node.id", Integer.toString(NODE_ID));
-    p.setProperty("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+    p.setProperty("node.id", Integer.toString(cluster.nodeId()));
+    p.setProperty("controller.quorum.voters", cluster.voters());
     p.setProperty(
         "listeners",
         "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
@@ -199,15 +217,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.setProperty("inter.broker.listener.name", "PLAINTEXT");
     p.setProperty("log.dirs", logDir.toAbsolutePath().toString());
 
-    // One node: every internal topic (consumer offsets, transactions, share groups) has one
-    // replica.
-    p.setProperty("offsets.topic.replication.factor", "1");
-    p.setProperty("transaction.state.log.replication.factor", "1");
-    p.setProperty("transaction.state.log.min.isr", "1");
-    p.setProperty("share.coordinator.state.topic.replication.factor", "1");
-    p.setProperty("share.coordinator.state.topic.min.isr", "1");
-    p.setProperty("default.replication.factor", "1");
-    p.setProperty("min.insync.replicas", "1");
+    // Every internal topic (consumer offsets, transactions, share groups) and every topic created
+    // without its own setting: one replica on one node; three, two of which acknowledge a write,
+    // on three nodes or more.
+    String replicas = Integer.toString(cluster.replicationFactor());
+    String inSync = Integer.toString(cluster.minInSyncReplicas());
+    p.setProperty("offsets.topic.replication.factor", replicas);
+    p.setProperty("transaction.state.log.replication.factor", replicas);
+    p.setProperty("transaction.state.log.min.isr", inSync);
+    p.setProperty("share.coordinator.state.topic.replication.factor", replicas);
+    p.setProperty("share.coordinator.state.topic.min.isr", inSync);
+    p.setProperty("default.replication.factor", replicas);
+    p.setProperty("min.insync.replicas", inSync);
 
     // No 3 s wait before the first rebalance of a consumer group: nothing else will join.
     p.setProperty("group.initial.rebalance.delay.ms", "0");
@@ -264,8 +285,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /** Runs {@code kafka-storage.sh format -t <new cluster id> -c <properties>} in this JVM. */
-  private static void format(Properties props) {
-    String clusterId = Uuid.randomUuid().toString();
+  private static void format(Properties props, String clusterId) {
     Path file = null;
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     try {
@@ -310,7 +330,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /** Waits until the broker lists itself in {@code describeCluster} (it is then unfenced). */
-  private static void awaitReady(int port) {
+  private static void awaitReady(int port, int nodeId) {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     Exception last = null;
     try (Admin admin =
@@ -327,7 +347,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       while (true) {
         try {
           for (Node node : admin.describeCluster().nodes().get(3, TimeUnit.SECONDS)) {
-            if (node.id() == NODE_ID) {
+            if (node.id() == nodeId) {
               return;
             }
           }

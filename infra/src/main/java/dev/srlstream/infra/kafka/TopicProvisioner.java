@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,12 @@ public final class TopicProvisioner {
   /** The replication factor of topics created on the single-node embedded broker. */
   public static final short DEFAULT_REPLICATION_FACTOR = 1;
 
+  /**
+   * As a replication factor: the cluster's own default ({@code default.replication.factor}), one on
+   * the single-node embedded broker and three on the three-node one.
+   */
+  public static final short CLUSTER_DEFAULT = -1;
+
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(60);
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
@@ -84,13 +91,13 @@ public final class TopicProvisioner {
   }
 
   /**
-   * Creates the topics that do not exist yet with replication factor 1 (the embedded broker) and
+   * Creates the topics that do not exist yet with the cluster's default replication factor and
    * warms them up.
    *
    * @return the names of the topics this call created, in the order given
    */
   public static List<String> provision(Admin admin, Collection<? extends TopicSpec<?>> topics) {
-    return provision(admin, topics, DEFAULT_REPLICATION_FACTOR);
+    return provision(admin, topics, CLUSTER_DEFAULT);
   }
 
   /**
@@ -105,13 +112,16 @@ public final class TopicProvisioner {
 
   /**
    * Creates the topics that do not exist yet with the given replication factor and warms them up.
+   * With three replicas or more, a topic also asks for two in sync ({@code min.insync.replicas=2}),
+   * so a write acknowledged with {@code acks=all} survives the loss of a broker.
    *
    * @param clientConfig extra settings for the warm-up producer, such as the security settings of
    *     an external cluster; {@code bootstrap.servers} defaults to the brokers the admin client
    *     sees. The settings the warm-up depends on (no idempotence, one request in flight, {@code
    *     acks=all}) always win.
    * @return the names of the topics this call created, in the order given
-   * @throws IllegalArgumentException if the replication factor is below 1 or a name is given twice
+   * @throws IllegalArgumentException if the replication factor is below 1 (and not {@link
+   *     #CLUSTER_DEFAULT}) or a name is given twice
    * @throws IllegalStateException if the cluster refuses a topic, does not answer within 30 s, or
    *     does not acknowledge a warm-up record within 60 s (topics created before the failure stay;
    *     a later call does not warm them up again, so a failed call is best followed by deleting
@@ -129,13 +139,14 @@ public final class TopicProvisioner {
 
   /**
    * Creates a compacted topic of one partition ({@code cleanup.policy=compact}) if it does not
-   * exist, with replication factor 1, and warms it up; the schema registry keeps {@code _schemas}
-   * in such a topic. Its reader must skip the warm-up record ({@link WarmupRecords#isWarmup}).
+   * exist, with the cluster's default replication factor, and warms it up; the schema registry
+   * keeps {@code _schemas} in such a topic. Its reader must skip the warm-up record ({@link
+   * WarmupRecords#isWarmup}).
    *
    * @return true if this call created the topic
    */
   public static boolean ensureCompactedTopic(Admin admin, String name) {
-    return ensureCompactedTopic(admin, name, DEFAULT_REPLICATION_FACTOR, Map.of());
+    return ensureCompactedTopic(admin, name, CLUSTER_DEFAULT, Map.of());
   }
 
   /**
@@ -153,7 +164,7 @@ public final class TopicProvisioner {
 
   private static List<String> ensure(
       Admin admin, List<Plan> plans, short replicationFactor, Map<String, Object> clientConfig) {
-    if (replicationFactor < 1) {
+    if (replicationFactor < 1 && replicationFactor != CLUSTER_DEFAULT) {
       throw new IllegalArgumentException(
           "replicationFactor must be >= 1, but was " + replicationFactor);
     }
@@ -186,9 +197,14 @@ public final class TopicProvisioner {
     if (missing.isEmpty()) {
       return List.of();
     }
+    Optional<Short> replicas =
+        replicationFactor == CLUSTER_DEFAULT ? Optional.empty() : Optional.of(replicationFactor);
     List<NewTopic> newTopics =
         missing.stream()
-            .map(p -> new NewTopic(p.name(), p.partitions(), replicationFactor).configs(p.config()))
+            .map(
+                p ->
+                    new NewTopic(p.name(), Optional.of(p.partitions()), replicas)
+                        .configs(withMinInSync(p.config(), replicationFactor)))
             .toList();
     Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
     List<Plan> created = new ArrayList<>();
@@ -200,7 +216,7 @@ public final class TopicProvisioner {
             "Created topic {} ({} partitions, replication factor {}, {})",
             plan.name(),
             plan.partitions(),
-            replicationFactor,
+            replicationFactor == CLUSTER_DEFAULT ? "of the cluster" : replicationFactor,
             plan.config());
       } catch (ExecutionException e) {
         if (e.getCause() instanceof TopicExistsException) {
@@ -217,6 +233,16 @@ public final class TopicProvisioner {
       }
     }
     return created;
+  }
+
+  /** Two replicas in sync once there are three: what survives the loss of a broker. */
+  private static Map<String, String> withMinInSync(Map<String, String> config, short replicas) {
+    if (replicas < 3 || config.containsKey("min.insync.replicas")) {
+      return config;
+    }
+    Map<String, String> more = new HashMap<>(config);
+    more.put("min.insync.replicas", "2");
+    return more;
   }
 
   private static void warnOnPartitionMismatch(Admin admin, List<Plan> present) {

@@ -23,6 +23,9 @@ import java.util.Set;
  *       letter.
  *   <li><b>No rollout lost</b>: every rollout the scorer has committed past has a reward, or a dead
  *       letter (a duplicate, an unknown instance, a task already decided).
+ *   <li><b>No group lost</b>: a group whose rewards are all in (and committed past) has a training
+ *       group for its task, unless dynamic sampling filtered it: its rewards all alike (population
+ *       std at most the scorer's epsilon, 1e-3 unless given).
  *   <li><b>No reward twice</b>: no rollout id has two rewards.
  *   <li><b>No group twice</b>: no task has two training groups (a redo under a newer version gets
  *       new rollout ids, so this is counted by task, not by group id).
@@ -40,6 +43,9 @@ public final class LogAudit {
 
   /** How many ids of each kind of failure a report lists. */
   static final int EXAMPLES = 10;
+
+  /** The scorer's default dynamic-sampling epsilon (DESIGN.md). */
+  public static final double DEFAULT_EPSILON = 1e-3;
 
   private LogAudit() {}
 
@@ -90,6 +96,7 @@ public final class LogAudit {
    *     none)
    * @param tasksLost count of tasks committed past with neither rollouts nor a dead letter
    * @param rolloutsLost count of rollout ids committed past with neither a reward nor a dead letter
+   * @param groupsLost count of groups with every reward in, not filtered, and no training group
    * @param rewardedTwice count of rollout ids with more than one reward
    * @param groupedTwice count of tasks with more than one training group
    * @param versionsOutOfOrder count of versions not above the one before them in the log
@@ -110,6 +117,7 @@ public final class LogAudit {
       long deadLetters,
       long tasksLost,
       long rolloutsLost,
+      long groupsLost,
       long rewardedTwice,
       long groupedTwice,
       long versionsOutOfOrder,
@@ -119,6 +127,7 @@ public final class LogAudit {
     public boolean clean() {
       return tasksLost == 0
           && rolloutsLost == 0
+          && groupsLost == 0
           && rewardedTwice == 0
           && groupedTwice == 0
           && versionsOutOfOrder == 0
@@ -127,7 +136,7 @@ public final class LogAudit {
 
     /** The verdict in one line: "0 lost, 0 duplicated, 212 versions monotonic" or what failed. */
     public String verdict() {
-      long lost = tasksLost + rolloutsLost;
+      long lost = tasksLost + rolloutsLost + groupsLost;
       long twice = rewardedTwice + groupedTwice;
       String order =
           versionsOutOfOrder == 0
@@ -141,8 +150,18 @@ public final class LogAudit {
     }
   }
 
-  /** Checks the invariants on a snapshot. */
+  /** Checks the invariants on a snapshot, with the scorer's default epsilon. */
   public static Report check(Snapshot log) {
+    return check(log, DEFAULT_EPSILON);
+  }
+
+  /**
+   * Checks the invariants on a snapshot.
+   *
+   * @param epsilon the scorer's dynamic-sampling epsilon: a group whose rewards' population std is
+   *     at most this was filtered, not lost
+   */
+  public static Report check(Snapshot log, double epsilon) {
     Map<String, List<String>> examples = new HashMap<>();
     Set<String> deadLettered = new HashSet<>();
     for (DeadLetter letter : log.deadLetters()) {
@@ -216,6 +235,8 @@ public final class LogAudit {
       }
     }
 
+    long groupsLost = lostGroups(log, groupsByTask.keySet(), epsilon, examples);
+
     long previous = Long.MIN_VALUE;
     long outOfOrder = 0;
     PolicyVersion newest = null;
@@ -246,10 +267,53 @@ public final class LogAudit {
         log.deadLetters().size(),
         tasksLost,
         rolloutsLost,
+        groupsLost,
         rewardedTwice,
         groupedTwice,
         outOfOrder,
         examples);
+  }
+
+  /**
+   * Groups (by group id) whose rollouts the scorer has all committed past and rewarded, whose
+   * rewards differ by more than epsilon, and whose task has no training group.
+   */
+  private static long lostGroups(
+      Snapshot log, Set<String> groupedTasks, double epsilon, Map<String, List<String>> examples) {
+    Map<String, RolloutStep> rolloutOf = new HashMap<>();
+    Set<String> pendingGroups = new HashSet<>();
+    for (Entry<RolloutStep> r : log.rollouts()) {
+      rolloutOf.putIfAbsent(r.value().getGroupId(), r.value());
+      if (!committedPast(log.scorerCommitted(), r)) {
+        pendingGroups.add(r.value().getGroupId());
+      }
+    }
+    Map<String, Map<String, Double>> rewardsOf = new HashMap<>();
+    for (Entry<StepReward> r : log.rewards()) {
+      rewardsOf
+          .computeIfAbsent(r.value().getGroupId(), k -> new HashMap<>())
+          .put(r.value().getRolloutId(), r.value().getReward());
+    }
+    long lost = 0;
+    for (Map.Entry<String, Map<String, Double>> e : rewardsOf.entrySet()) {
+      RolloutStep rollout = rolloutOf.get(e.getKey());
+      if (rollout == null
+          || pendingGroups.contains(e.getKey())
+          || e.getValue().size() < rollout.getGroupSize()
+          || groupedTasks.contains(rollout.getTaskId())
+          || populationStd(e.getValue().values()) <= epsilon) {
+        continue;
+      }
+      lost++;
+      example(examples, "groups lost", e.getKey());
+    }
+    return lost;
+  }
+
+  private static double populationStd(java.util.Collection<Double> values) {
+    double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    double squares = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+    return Math.sqrt(squares / values.size());
   }
 
   private static boolean committedPast(Map<Integer, Long> committed, Entry<?> entry) {

@@ -36,7 +36,7 @@ class LogAuditTest {
       for (int i = 0; i < 2; i++) {
         String id = "t" + t + "/v0/" + i;
         rollouts.add(new Entry<>(0, rollouts.size(), rollout("t" + t, id)));
-        rewards.add(new Entry<>(0, rewards.size(), reward(id)));
+        rewards.add(new Entry<>(0, rewards.size(), reward(id, 0.5 + 0.25 * i)));
       }
       groups.add(new Entry<>(0, t, group("t" + t, "t" + t + "/v0")));
     }
@@ -112,6 +112,19 @@ class LogAuditTest {
   }
 
   @Test
+  void aGroupWithEveryRewardInIsLostWithoutATrainingGroupUnlessItsRewardsWereAllAlike() {
+    groups.remove(2); // t2/v0: rewards 0.5 and 0.75, so dynamic sampling would have kept it
+    LogAudit.Report lost = check();
+    assertThat(lost.groupsLost()).isEqualTo(1);
+    assertThat(lost.examples()).containsEntry("groups lost", List.of("t2/v0"));
+    assertThat(lost.verdict()).startsWith("1 lost");
+
+    rewards.set(5, new Entry<>(0, 5, reward("t2/v0/1", 0.5))); // now both 0.5: filtered
+    assertThat(check().groupsLost()).isZero();
+    assertThat(check().verdict()).startsWith("0 lost, 0 duplicated");
+  }
+
+  @Test
   void aRolloutRewardedTwiceAndATaskInTwoGroupsAreDuplicates() {
     rewards.add(new Entry<>(0, 6, reward("t1/v0/0")));
     groups.add(new Entry<>(0, 3, group("t2", "t2/v5")));
@@ -146,17 +159,30 @@ class LogAuditTest {
     return t;
   }
 
+  /** A rollout of a group of 2: its id is {@code <task>/v0/<i>}, its group's {@code <task>/v0}. */
   private static RolloutStep rollout(String task, String id) {
     RolloutStep r = SampleRecords.rolloutStep();
     r.setTaskId(task);
     r.setRolloutId(id);
+    r.setGroupId(groupOf(id));
+    r.setGroupSize(2);
     return r;
   }
 
   private static StepReward reward(String rollout) {
+    return reward(rollout, 0.5);
+  }
+
+  private static StepReward reward(String rollout, double value) {
     StepReward r = SampleRecords.stepReward();
     r.setRolloutId(rollout);
+    r.setGroupId(groupOf(rollout));
+    r.setReward(value);
     return r;
+  }
+
+  private static String groupOf(String rolloutId) {
+    return rolloutId.substring(0, rolloutId.lastIndexOf('/'));
   }
 
   private static TrainingGroup group(String task, String id) {
