@@ -182,7 +182,10 @@ public final class LearnerService implements AutoCloseable {
     producer.initTransactions();
     Optional<PolicyVersion> committed =
         PolicyVersions.latest(
-            settings.bootstrapServers(), settings.learner().policyName(), versionSerde);
+            settings.bootstrapServers(),
+            settings.kafkaOverrides(),
+            settings.learner().policyName(),
+            versionSerde);
     if (committed.isEmpty()) {
       version = 0;
       commit(List.of(), Map.of("initial", 1.0), TrainingMode.SRL);
@@ -405,7 +408,8 @@ public final class LearnerService implements AutoCloseable {
     heldFrom.clear();
     committedOffsets = Map.of();
     Optional<PolicyVersion> committed =
-        PolicyVersions.latest(settings.bootstrapServers(), policy(), versionSerde);
+        PolicyVersions.latest(
+            settings.bootstrapServers(), settings.kafkaOverrides(), policy(), versionSerde);
     version = committed.map(PolicyVersion::getVersion).orElse(0L);
     Checkpoint restored = restoreFrom(version);
     groupsTrained = restored.groupsTrained();

@@ -6,6 +6,7 @@ import dev.srlstream.schemas.avro.PolicyVersion;
 import dev.srlstream.schemas.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,18 +26,26 @@ final class PolicyVersions {
    */
   static Optional<PolicyVersion> latest(
       String bootstrapServers, String policyName, AvroSerde<PolicyVersion> serde) {
+    return latest(bootstrapServers, Map.of(), policyName, serde);
+  }
+
+  /**
+   * @param clientConfig further client settings (security), as the learner's own clients have
+   */
+  static Optional<PolicyVersion> latest(
+      String bootstrapServers,
+      Map<String, Object> clientConfig,
+      String policyName,
+      AvroSerde<PolicyVersion> serde) {
     TopicPartition partition = new TopicPartition(Topics.POLICY_VERSIONS.name(), 0);
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned, not subscribed: no group
+    config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
       // With read_committed, the end offset is the last stable offset: everything before it is

@@ -7,7 +7,6 @@ import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.PromptSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
@@ -185,7 +184,7 @@ final class ActorCommand implements Callable<Integer> {
                 actorConfig,
                 ActorTopics.LIVE,
                 metricsPort,
-                Map.of()));
+                cluster.kafkaConfig()));
     actors.closeOnShutdown();
     spec.commandLine()
         .getErr()

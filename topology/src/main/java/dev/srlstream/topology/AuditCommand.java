@@ -88,6 +88,7 @@ final class AuditCommand implements Callable<Integer> {
     LogReader reader =
         new LogReader(
             cluster.bootstrapServers,
+            cluster.kafkaConfig(),
             new SchemaRegistryClient(cluster.schemaRegistry),
             Duration.ofSeconds(timeoutSeconds));
     long[] shown = {0};

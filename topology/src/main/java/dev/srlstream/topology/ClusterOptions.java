@@ -1,9 +1,17 @@
 package dev.srlstream.topology;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import picocli.CommandLine.Option;
 
 /**
- * Where a service runs: the Kafka cluster and the schema registry, given by every service command.
+ * Where a service runs: the Kafka cluster and the schema registry, given by every service command,
+ * and the Kafka client settings a secured cluster needs.
  */
 final class ClusterOptions {
 
@@ -20,4 +28,48 @@ final class ClusterOptions {
       paramLabel = "URL",
       description = "Schema registry URL, e.g. http://127.0.0.1:8081.")
   String schemaRegistry;
+
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties for every client this command makes (producers, consumers,"
+              + " Kafka Streams, admin), e.g. security.protocol=SASL_SSL, sasl.mechanism,"
+              + " sasl.jaas.config, ssl.truststore.location (default: none, plaintext).")
+  Path kafkaConfig;
+
+  /** The properties of {@code --kafka-config}, or none. */
+  Map<String, String> kafkaConfig() {
+    return kafkaConfig(kafkaConfig, "--kafka-config");
+  }
+
+  /**
+   * Reads a Kafka client properties file. It may not name the servers ({@code --bootstrap-servers}
+   * does), so that one cluster is never named two ways.
+   *
+   * @throws IllegalArgumentException naming the option and the file when it cannot be read
+   */
+  static Map<String, String> kafkaConfig(Path file, String option) {
+    if (file == null) {
+      return Map.of();
+    }
+    CliFiles.requireInputFile(file, option);
+    Properties props = new Properties();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      props.load(reader);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          option + " must be a readable properties file, but " + file + ": " + e.getMessage(), e);
+    }
+    if (props.containsKey("bootstrap.servers")) {
+      throw new IllegalArgumentException(
+          option
+              + " must not set bootstrap.servers (give --bootstrap-servers), but "
+              + file
+              + " does");
+    }
+    Map<String, String> config = new TreeMap<>();
+    props.stringPropertyNames().forEach(k -> config.put(k, props.getProperty(k)));
+    return Map.copyOf(config);
+  }
 }

@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -130,17 +131,12 @@ final class FeedCommand implements Callable<Integer> {
     Instant now = Instant.now();
     long experts = 0;
     long tasks = 0;
+    Map<String, Object> producerConfig = new HashMap<>(cluster.kafkaConfig());
+    producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers);
+    producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                cluster.bootstrapServers,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                30_000),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
+        new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer())) {
       // Expert steps first, so the scorer knows an instance before its rollouts come.
       List<StepInstance> instances = new ArrayList<>();
       for (ExpertSolution solution : read.solutions()) {

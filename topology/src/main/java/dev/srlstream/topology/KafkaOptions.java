@@ -1,6 +1,8 @@
 package dev.srlstream.topology;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Option;
@@ -24,12 +26,26 @@ final class KafkaOptions {
               + " (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties, e.g. security.protocol=SASL_SSL, sasl.mechanism,"
+              + " sasl.jaas.config, ssl.truststore.location (default: none, plaintext).")
+  Path kafkaConfig;
+
+  /** The properties of {@code --kafka-config}, or none. */
+  Map<String, String> clientConfig() {
+    return ClusterOptions.kafkaConfig(kafkaConfig, "--kafka-config");
+  }
+
   /** Admin client settings: bounded waits, so an unreachable cluster fails with a message. */
   Properties adminProperties() {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("--timeout must be positive, but was " + timeout);
     }
     Properties props = new Properties();
+    clientConfig().forEach(props::put);
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "srl-cli");
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());

@@ -180,11 +180,14 @@ final class LearnerCommand implements Callable<Integer> {
       }
       LearnerService learner =
           LearnerService.start(
-              new LearnerService.Settings(cluster.bootstrapServers, config, groupsTopic, Map.of()),
+              new LearnerService.Settings(
+                  cluster.bootstrapServers, config, groupsTopic, Map.copyOf(cluster.kafkaConfig())),
               trainer,
               new SchemaRegistryClient(cluster.schemaRegistry));
       // /health: not ready while the cluster does not answer (the clients retry on their own).
-      BrokerProbe probe = BrokerProbe.start(cluster.bootstrapServers, Map.of(), "srl-learner");
+      BrokerProbe probe =
+          BrokerProbe.start(
+              cluster.bootstrapServers, Map.copyOf(cluster.kafkaConfig()), "srl-learner");
       MetricsHttpServer metrics =
           metricsPort == null
               ? null

@@ -200,12 +200,12 @@ final class ScorerCommand implements Callable<Integer> {
             threads,
             config,
             topics,
-            instanceId == null
-                ? Map.of()
-                : Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId));
+            clientConfig(cluster.kafkaConfig(), instanceId));
     ScorerService scorer = ScorerService.start(settings, Duration.ofSeconds(120));
     // /health: not ready while the cluster does not answer, though Kafka Streams stays RUNNING.
-    BrokerProbe probe = BrokerProbe.start(cluster.bootstrapServers, Map.of(), applicationId);
+    BrokerProbe probe =
+        BrokerProbe.start(
+            cluster.bootstrapServers, Map.copyOf(cluster.kafkaConfig()), applicationId);
     MetricsHttpServer metrics =
         metricsPort == null
             ? null
@@ -250,5 +250,14 @@ final class ScorerCommand implements Callable<Integer> {
           scorer.close();
         });
     return 0;
+  }
+
+  /** The client settings of --kafka-config, and the static member id of --instance-id. */
+  private static Map<String, String> clientConfig(Map<String, String> kafka, String instanceId) {
+    Map<String, String> config = new java.util.HashMap<>(kafka);
+    if (instanceId != null) {
+      config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+    }
+    return config;
   }
 }

@@ -5,6 +5,7 @@ import dev.srlstream.schemas.TopicSpec;
 import dev.srlstream.schemas.Topics;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +75,9 @@ final class TopicsCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       try (Admin admin = Admin.create(kafka.adminProperties())) {
         awaitCluster(admin, kafka);
-        List<String> created = TopicProvisioner.provision(admin, topics, replicationFactor);
+        List<String> created =
+            TopicProvisioner.provision(
+                admin, topics, replicationFactor, Map.copyOf(kafka.clientConfig()));
         for (TopicSpec<?> topic : topics) {
           out.printf(
               "%-22s %s%n",

@@ -28,6 +28,11 @@ class ActorCommandTest {
     assertThat(count.exitCode()).isEqualTo(1);
     assertThat(count.err()).contains("instances must be");
 
+    CommandRun noConfig =
+        CommandRun.of(concat(base, "--kafka-config", "/nonexistent/c.properties"));
+    assertThat(noConfig.exitCode()).isEqualTo(1);
+    assertThat(noConfig.err()).contains("--kafka-config must be a readable file", "does not exist");
+
     CommandRun backlog = CommandRun.of(concat(base, "--max-downstream-backlog", "-1"));
     assertThat(backlog.exitCode()).isEqualTo(1);
     assertThat(backlog.err()).contains("maxDownstreamBacklog must be", "-1");

@@ -26,6 +26,7 @@ import java.util.Set;
  *     make it bind anything but 127.0.0.1.
  * @param cluster this node's place in a cluster of several ({@link KraftCluster}); null for a
  *     cluster of this node alone. Its controller port is the cluster's entry for this node
+ * @param saslSsl a second listener for clients that authenticate (SASL_SSL, SCRAM), or null
  */
 public record BrokerConfig(
     Path dataDir,
@@ -33,7 +34,8 @@ public record BrokerConfig(
     int controllerPort,
     boolean keepData,
     Map<String, String> overrides,
-    KraftCluster cluster) {
+    KraftCluster cluster,
+    SaslSslListener saslSsl) {
 
   /** Broker properties {@link EmbeddedKafkaBroker} sets itself and that no override may change. */
   public static final Set<String> MANAGED_KEYS =
@@ -81,7 +83,7 @@ public record BrokerConfig(
   /** A single-node cluster. */
   public BrokerConfig(
       Path dataDir, int port, int controllerPort, boolean keepData, Map<String, String> overrides) {
-    this(dataDir, port, controllerPort, keepData, overrides, null);
+    this(dataDir, port, controllerPort, keepData, overrides, null, null);
   }
 
   /** A broker on ephemeral ports with a temporary data directory that is deleted on close. */
@@ -91,29 +93,37 @@ public record BrokerConfig(
 
   /** This configuration as one node of a cluster of several. */
   public BrokerConfig withCluster(KraftCluster newCluster) {
-    return new BrokerConfig(dataDir, port, 0, keepData, overrides, newCluster);
+    return new BrokerConfig(dataDir, port, 0, keepData, overrides, newCluster, saslSsl);
+  }
+
+  /** This configuration with a SASL_SSL listener for clients that authenticate. */
+  public BrokerConfig withSaslSsl(SaslSslListener listener) {
+    return new BrokerConfig(dataDir, port, controllerPort, keepData, overrides, cluster, listener);
   }
 
   /** This configuration with another data directory ({@code null}: a temporary one). */
   public BrokerConfig withDataDir(Path newDataDir) {
-    return new BrokerConfig(newDataDir, port, controllerPort, keepData, overrides, cluster);
+    return new BrokerConfig(
+        newDataDir, port, controllerPort, keepData, overrides, cluster, saslSsl);
   }
 
   /** This configuration with other ports (0: ephemeral). */
   public BrokerConfig withPorts(int newPort, int newControllerPort) {
-    return new BrokerConfig(dataDir, newPort, newControllerPort, keepData, overrides, cluster);
+    return new BrokerConfig(
+        dataDir, newPort, newControllerPort, keepData, overrides, cluster, saslSsl);
   }
 
   /** This configuration keeping (or deleting) the data directory on close. */
   public BrokerConfig withKeepData(boolean newKeepData) {
-    return new BrokerConfig(dataDir, port, controllerPort, newKeepData, overrides, cluster);
+    return new BrokerConfig(
+        dataDir, port, controllerPort, newKeepData, overrides, cluster, saslSsl);
   }
 
   /** This configuration with one more broker property (replacing an earlier value of the key). */
   public BrokerConfig withOverride(String key, String value) {
     Map<String, String> more = new HashMap<>(overrides);
     more.put(key, value);
-    return new BrokerConfig(dataDir, port, controllerPort, keepData, more, cluster);
+    return new BrokerConfig(dataDir, port, controllerPort, keepData, more, cluster, saslSsl);
   }
 
   private static void requirePort(String what, int value) {

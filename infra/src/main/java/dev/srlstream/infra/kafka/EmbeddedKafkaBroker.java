@@ -27,6 +27,9 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -76,15 +79,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final boolean keepData;
   private final int port;
   private final int controllerPort;
+  private final int saslSslPort; // 0: none
   private boolean closed;
 
   private EmbeddedKafkaBroker(
-      KafkaRaftServer server, Path dataDir, boolean keepData, int port, int controllerPort) {
+      KafkaRaftServer server,
+      Path dataDir,
+      boolean keepData,
+      int port,
+      int controllerPort,
+      int saslSslPort) {
     this.server = server;
     this.dataDir = dataDir;
     this.keepData = keepData;
     this.port = port;
     this.controllerPort = controllerPort;
+    this.saslSslPort = saslSslPort;
   }
 
   /**
@@ -103,6 +113,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     int[] ports = resolvePorts(config.port(), config.controllerPort());
     int port = ports[0];
     int controllerPort = ports[1];
+    SaslSslListener saslSsl = config.saslSsl();
+    if (saslSsl != null) {
+      LoopbackPorts.requireFree("Kafka SASL_SSL listener", saslSsl.port());
+      if (saslSsl.port() == 0) {
+        saslSsl =
+            new SaslSslListener(
+                LoopbackPorts.free(1).get(0), saslSsl.keystore(), saslSsl.keystorePassword());
+      }
+    }
     KraftCluster cluster =
         config.cluster() != null
             ? config.cluster()
@@ -111,7 +130,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     Path dataDir = createDataDir(config.dataDir());
     KafkaRaftServer server = null;
     try {
-      Properties props = brokerProperties(dataDir, port, cluster, config.overrides());
+      Properties props = brokerProperties(dataDir, port, cluster, saslSsl, config.overrides());
       if (Files.exists(dataDir.resolve("meta.properties"))) {
         log.info("Reusing the formatted Kafka log in {}", dataDir);
       } else {
@@ -144,12 +163,64 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         controllerPort,
         elapsedMillis(startNanos),
         dataDir);
-    return new EmbeddedKafkaBroker(server, dataDir, config.keepData(), port, controllerPort);
+    return new EmbeddedKafkaBroker(
+        server,
+        dataDir,
+        config.keepData(),
+        port,
+        controllerPort,
+        saslSsl == null ? 0 : saslSsl.port());
   }
 
   /** The bootstrap servers of this broker: {@code "127.0.0.1:<port>"}. */
   public String bootstrapServers() {
     return HOST + ":" + port;
+  }
+
+  /**
+   * The SASL_SSL listener's address, {@code 127.0.0.1:<port>}.
+   *
+   * @throws IllegalStateException if the broker has none
+   */
+  public String saslSslBootstrapServers() {
+    if (saslSslPort == 0) {
+      throw new IllegalStateException(
+          "the broker on " + bootstrapServers() + " has no SASL_SSL listener");
+    }
+    return HOST + ":" + saslSslPort;
+  }
+
+  /**
+   * Adds (or replaces) a SCRAM-SHA-256 user for the SASL_SSL listener, and returns once the broker
+   * knows it.
+   */
+  public void addScramUser(String user, String password) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192), password)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+      while (!admin
+          .describeUserScramCredentials(List.of(user))
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .containsKey(user)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the SCRAM user " + user + " did not appear");
+        }
+        Thread.sleep(100);
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("could not add the SCRAM user " + user + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while adding the SCRAM user " + user, e);
+    }
   }
 
   /** The PLAINTEXT port clients connect to. */
@@ -198,21 +269,49 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         logDir,
         port,
         new KraftCluster(NODE_ID, List.of(controllerPort), Uuid.randomUuid().toString()),
+        null,
         overrides);
   }
 
   static Properties brokerProperties(
-      Path logDir, int port, KraftCluster cluster, Map<String, String> overrides) {
+      Path logDir,
+      int port,
+      KraftCluster cluster,
+      SaslSslListener saslSsl,
+      Map<String, String> overrides) {
     int controllerPort = cluster.controllerPort();
     Properties p = new Properties();
     p.setProperty("process.roles", "broker,controller");
     p.setProperty("node.id", Integer.toString(cluster.nodeId()));
     p.setProperty("controller.quorum.voters", cluster.voters());
+    String secure = saslSsl == null ? "" : ",SASL_SSL://" + HOST + ":" + saslSsl.port();
     p.setProperty(
         "listeners",
-        "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    p.setProperty("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
-    p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        "PLAINTEXT://"
+            + HOST
+            + ":"
+            + port
+            + ",CONTROLLER://"
+            + HOST
+            + ":"
+            + controllerPort
+            + secure);
+    p.setProperty("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port + secure);
+    p.setProperty(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + (saslSsl == null ? "" : ",SASL_SSL:SASL_SSL"));
+    if (saslSsl != null) {
+      String listener = "listener.name.sasl_ssl.";
+      p.setProperty("sasl.enabled.mechanisms", SaslSslListener.MECHANISM);
+      p.setProperty(
+          listener + "scram-sha-256.sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+      p.setProperty(listener + "ssl.keystore.type", "PKCS12");
+      p.setProperty(
+          listener + "ssl.keystore.location", saslSsl.keystore().toAbsolutePath().toString());
+      p.setProperty(listener + "ssl.keystore.password", saslSsl.keystorePassword());
+      p.setProperty(listener + "ssl.key.password", saslSsl.keystorePassword());
+    }
     p.setProperty("controller.listener.names", "CONTROLLER");
     p.setProperty("inter.broker.listener.name", "PLAINTEXT");
     p.setProperty("log.dirs", logDir.toAbsolutePath().toString());

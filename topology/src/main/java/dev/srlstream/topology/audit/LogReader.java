@@ -47,13 +47,22 @@ public final class LogReader {
   public record Skipped(long otherPolicies, long undecodable) {}
 
   private final String bootstrapServers;
+  private final Map<String, String> clientConfig;
   private final SchemaRegistry registry;
   private final Duration timeout;
   private long otherPolicies;
   private long undecodable;
 
-  public LogReader(String bootstrapServers, SchemaRegistry registry, Duration timeout) {
+  /**
+   * @param clientConfig further Kafka client settings (security), for every client it makes
+   */
+  public LogReader(
+      String bootstrapServers,
+      Map<String, String> clientConfig,
+      SchemaRegistry registry,
+      Duration timeout) {
     this.bootstrapServers = bootstrapServers;
+    this.clientConfig = Map.copyOf(clientConfig);
     this.registry = registry;
     this.timeout = timeout;
   }
@@ -99,17 +108,12 @@ public final class LogReader {
       TopicSpec<V> topic, String policy, Function<V, String> policyOf, LongConsumer counted) {
     AvroSerde<V> serde = AvroSerde.forTopic(topic, registry);
     List<Entry<V>> entries = new ArrayList<>();
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
     try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                5_000),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic.name(), timeout).stream()
               .map(p -> new TopicPartition(p.topic(), p.partition()))
@@ -158,9 +162,15 @@ public final class LogReader {
 
   /** A consumer group's committed offsets on one topic, by partition (none: nothing committed). */
   private Map<Integer, Long> committed(String group, String topic) {
-    try (Admin admin =
-        Admin.create(
-            Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    Map<String, Object> config = new HashMap<>();
+    clientConfig.forEach(
+        (k, v) -> {
+          if (AdminClientConfig.configNames().contains(k)) {
+            config.put(k, v);
+          }
+        });
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(config)) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin
               .listConsumerGroupOffsets(group)

@@ -1,0 +1,188 @@
+package dev.srlstream.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.srlstream.infra.kafka.BrokerConfig;
+import dev.srlstream.infra.kafka.EmbeddedKafkaBroker;
+import dev.srlstream.infra.kafka.SaslSslListener;
+import dev.srlstream.infra.registry.RegistryConfig;
+import dev.srlstream.infra.registry.SchemaRegistryServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line against a broker that wants clients to authenticate: a SASL_SSL listener (SCRAM
+ * SHA-256 over TLS, a keystore made for the test) on the embedded broker. With {@code
+ * --kafka-config} naming the client's security settings, topics are created, tasks fed and the log
+ * audited through it; with a wrong password the command fails saying so.
+ */
+class SaslSslIT {
+  private static final String PASSWORD = "s3cret-store";
+
+  @TempDir Path dir;
+
+  @Test
+  void commandsWorkThroughSaslSslWithTheirKafkaConfigAndFailWithAWrongPassword() throws Exception {
+    Path keystore = dir.resolve("broker.p12");
+    Path truststore = dir.resolve("trust.p12");
+    makeKeystores(keystore, truststore);
+
+    try (EmbeddedKafkaBroker broker =
+            EmbeddedKafkaBroker.start(
+                BrokerConfig.ephemeral().withSaslSsl(new SaslSslListener(0, keystore, PASSWORD)));
+        SchemaRegistryServer registry =
+            SchemaRegistryServer.start(RegistryConfig.kafka(broker.bootstrapServers(), 0))) {
+      broker.addScramUser("srl", "right-password");
+      String secure = broker.saslSslBootstrapServers();
+      Path client = clientConfig("client.properties", truststore, "right-password");
+      Path wrong = clientConfig("wrong.properties", truststore, "wrong-password");
+
+      CommandRun topics =
+          CommandRun.of(
+              "topics",
+              "create",
+              "--bootstrap-servers",
+              secure,
+              "--kafka-config",
+              client.toString());
+      assertThat(topics.exitCode()).as(topics.out() + topics.err()).isZero();
+      assertThat(topics.out()).contains("srl.tasks");
+
+      Path data = dir.resolve("data");
+      assertThat(
+              CommandRun.of(
+                      "data",
+                      "generate",
+                      "--out",
+                      data.toString(),
+                      "--train",
+                      "5",
+                      "--validation",
+                      "1",
+                      "--test",
+                      "1")
+                  .exitCode())
+          .isZero();
+      String[] cluster = {
+        "--bootstrap-servers", secure,
+        "--schema-registry", registry.url(),
+        "--kafka-config", client.toString()
+      };
+      CommandRun feed =
+          CommandRun.of(
+              concat(
+                  new String[] {"feed", "--data", data.resolve("train.jsonl").toString()},
+                  cluster));
+      assertThat(feed.exitCode()).as(feed.out() + feed.err()).isZero();
+      assertThat(feed.out()).containsPattern("[1-9][0-9]* tasks of policy srl");
+
+      CommandRun audit = CommandRun.of(concat(new String[] {"audit"}, cluster));
+      assertThat(audit.exitCode()).as(audit.out() + audit.err()).isZero();
+      assertThat(audit.out()).containsPattern("tasks +[1-9][0-9]* \\(").contains("verdict: 0 lost");
+
+      CommandRun refused =
+          CommandRun.of(
+              "topics",
+              "create",
+              "--bootstrap-servers",
+              secure,
+              "--kafka-config",
+              wrong.toString(),
+              "--timeout",
+              "PT10S");
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.err()).containsIgnoringCase("authentication failed");
+    }
+  }
+
+  private Path clientConfig(String name, Path truststore, String password) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "security.protocol=SASL_SSL",
+            "sasl.mechanism=" + SaslSslListener.MECHANISM,
+            "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required"
+                + " username=\"srl\" password=\""
+                + password
+                + "\";",
+            "ssl.truststore.type=PKCS12",
+            "ssl.truststore.location=" + truststore.toAbsolutePath(),
+            "ssl.truststore.password=" + PASSWORD,
+            ""));
+    return file;
+  }
+
+  /** A key pair and certificate for 127.0.0.1, and a truststore holding the certificate. */
+  private void makeKeystores(Path keystore, Path truststore) throws Exception {
+    Path cert = dir.resolve("broker.pem");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "broker",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=127.0.0.1",
+        "-ext",
+        "SAN=IP:127.0.0.1",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        PASSWORD,
+        "-keypass",
+        PASSWORD);
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "broker",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        PASSWORD,
+        "-file",
+        cert.toString());
+    keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "broker",
+        "-file",
+        cert.toString(),
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        truststore.toString(),
+        "-storepass",
+        PASSWORD);
+  }
+
+  private static void keytool(String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+}
