@@ -3,6 +3,7 @@ package dev.srlstream.actor;
 import dev.srlstream.policy.InvalidWeightsException;
 import dev.srlstream.schemas.BrokerProbe;
 import dev.srlstream.schemas.Topics;
+import dev.srlstream.schemas.registry.RegistryAccess;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -89,6 +90,7 @@ public final class ActorService implements AutoCloseable {
    *     -1: no endpoint)
    * @param kafkaOverrides further Kafka client settings, applied to every consumer and producer
    *     last
+   * @param registryAccess how to reach a guarded registry (basic authentication, trust for HTTPS)
    */
   public record Settings(
       String bootstrapServers,
@@ -96,7 +98,8 @@ public final class ActorService implements AutoCloseable {
       ActorConfig actor,
       ActorTopics topics,
       int httpPort,
-      Map<String, String> kafkaOverrides) {
+      Map<String, String> kafkaOverrides,
+      RegistryAccess registryAccess) {
     public Settings {
       if (bootstrapServers == null || bootstrapServers.isBlank()) {
         throw new IllegalArgumentException(
@@ -113,6 +116,25 @@ public final class ActorService implements AutoCloseable {
             "httpPort must be -1 (none) or 0..65535, but was " + httpPort);
       }
       kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
+      registryAccess = registryAccess == null ? RegistryAccess.NONE : registryAccess;
+    }
+
+    /** An open registry. */
+    public Settings(
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        ActorConfig actor,
+        ActorTopics topics,
+        int httpPort,
+        Map<String, String> kafkaOverrides) {
+      this(
+          bootstrapServers,
+          schemaRegistryUrl,
+          actor,
+          topics,
+          httpPort,
+          kafkaOverrides,
+          RegistryAccess.NONE);
     }
 
     /** The catalogue's topics, no endpoint, no overrides. */
@@ -176,7 +198,9 @@ public final class ActorService implements AutoCloseable {
   public static ActorService start(Settings settings) {
     ActorConfig config = settings.actor();
     log.info("{}", TfDevices.describe());
-    ActorSerdes serdes = ActorSerdes.of(new SchemaRegistryClient(settings.schemaRegistryUrl()));
+    ActorSerdes serdes =
+        ActorSerdes.of(
+            new SchemaRegistryClient(settings.schemaRegistryUrl(), settings.registryAccess()));
     LongSupplier clock = System::currentTimeMillis;
     KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(

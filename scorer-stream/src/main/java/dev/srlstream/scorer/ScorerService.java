@@ -1,6 +1,7 @@
 package dev.srlstream.scorer;
 
 import dev.srlstream.schemas.ServiceGroups;
+import dev.srlstream.schemas.registry.RegistryAccess;
 import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import java.nio.file.Path;
@@ -61,6 +62,7 @@ public final class ScorerService implements AutoCloseable {
    * @param scorer the scoring settings
    * @param topics the topics to read and write
    * @param kafkaOverrides any further Kafka Streams or client settings, passed through
+   * @param registryAccess how to reach a guarded registry (basic authentication, trust for HTTPS)
    */
   public record Settings(
       String bootstrapServers,
@@ -70,7 +72,8 @@ public final class ScorerService implements AutoCloseable {
       int threads,
       ScorerConfig scorer,
       ScorerTopics topics,
-      Map<String, String> kafkaOverrides) {
+      Map<String, String> kafkaOverrides,
+      RegistryAccess registryAccess) {
     public Settings {
       Objects.requireNonNull(bootstrapServers, "bootstrapServers must be host:port, but was null");
       Objects.requireNonNull(schemaRegistryUrl, "schemaRegistryUrl must be a URL, but was null");
@@ -85,6 +88,29 @@ public final class ScorerService implements AutoCloseable {
         throw new IllegalArgumentException("threads must be >= 1, but was " + threads);
       }
       kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
+      registryAccess = registryAccess == null ? RegistryAccess.NONE : registryAccess;
+    }
+
+    /** An open registry. */
+    public Settings(
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        String applicationId,
+        Path stateDir,
+        int threads,
+        ScorerConfig scorer,
+        ScorerTopics topics,
+        Map<String, String> kafkaOverrides) {
+      this(
+          bootstrapServers,
+          schemaRegistryUrl,
+          applicationId,
+          stateDir,
+          threads,
+          scorer,
+          topics,
+          kafkaOverrides,
+          RegistryAccess.NONE);
     }
   }
 
@@ -104,7 +130,8 @@ public final class ScorerService implements AutoCloseable {
    */
   public static ScorerService start(Settings settings, Duration startTimeout) {
     checkTopics(settings);
-    SchemaRegistry registry = new SchemaRegistryClient(settings.schemaRegistryUrl());
+    SchemaRegistry registry =
+        new SchemaRegistryClient(settings.schemaRegistryUrl(), settings.registryAccess());
     ScorerCounters counters = new ScorerCounters();
     KafkaStreams streams =
         new KafkaStreams(

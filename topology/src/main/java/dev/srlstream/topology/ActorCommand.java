@@ -184,7 +184,8 @@ final class ActorCommand implements Callable<Integer> {
                 actorConfig,
                 ActorTopics.LIVE,
                 metricsPort,
-                cluster.kafkaConfig()));
+                cluster.kafkaConfig(),
+                cluster.registryAccess()));
     actors.closeOnShutdown();
     spec.commandLine()
         .getErr()

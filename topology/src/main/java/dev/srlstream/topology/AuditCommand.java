@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.srlstream.schemas.PolicyNames;
-import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import dev.srlstream.topology.audit.LogAudit;
 import dev.srlstream.topology.audit.LogReader;
 import java.io.PrintWriter;
@@ -89,7 +88,7 @@ final class AuditCommand implements Callable<Integer> {
         new LogReader(
             cluster.bootstrapServers,
             cluster.kafkaConfig(),
-            new SchemaRegistryClient(cluster.schemaRegistry),
+            cluster.registry(),
             Duration.ofSeconds(timeoutSeconds));
     long[] shown = {0};
     LogAudit.Snapshot snapshot =

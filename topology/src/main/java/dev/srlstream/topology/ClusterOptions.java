@@ -1,5 +1,7 @@
 package dev.srlstream.topology;
 
+import dev.srlstream.schemas.registry.RegistryAccess;
+import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -38,6 +40,34 @@ final class ClusterOptions {
               + " sasl.jaas.config, ssl.truststore.location (default: none, plaintext).")
   Path kafkaConfig;
 
+  @Option(
+      names = "--schema-registry-config",
+      paramLabel = "FILE",
+      description =
+          "Schema registry client properties, in Confluent's names: basic.auth.user.info="
+              + "USER:PASSWORD, schema.registry.ssl.truststore.location, .password, .type"
+              + " (default: none; user info in the URL works too).")
+  Path schemaRegistryConfig;
+
+  /** How to reach the registry: {@code --schema-registry-config}, or an open registry. */
+  RegistryAccess registryAccess() {
+    if (schemaRegistryConfig == null) {
+      return RegistryAccess.NONE;
+    }
+    Map<String, String> props = properties(schemaRegistryConfig, "--schema-registry-config");
+    try {
+      return RegistryAccess.fromProperties(props);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--schema-registry-config " + schemaRegistryConfig + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A client of the registry, with {@code --schema-registry-config}. */
+  SchemaRegistryClient registry() {
+    return new SchemaRegistryClient(schemaRegistry, registryAccess());
+  }
+
   /** The properties of {@code --kafka-config}, or none. */
   Map<String, String> kafkaConfig() {
     return kafkaConfig(kafkaConfig, "--kafka-config");
@@ -53,6 +83,19 @@ final class ClusterOptions {
     if (file == null) {
       return Map.of();
     }
+    Map<String, String> config = properties(file, option);
+    if (config.containsKey("bootstrap.servers")) {
+      throw new IllegalArgumentException(
+          option
+              + " must not set bootstrap.servers (give --bootstrap-servers), but "
+              + file
+              + " does");
+    }
+    return config;
+  }
+
+  /** A properties file's entries; a file that cannot be read fails naming the option. */
+  static Map<String, String> properties(Path file, String option) {
     CliFiles.requireInputFile(file, option);
     Properties props = new Properties();
     try (Reader reader = Files.newBufferedReader(file)) {
@@ -60,13 +103,6 @@ final class ClusterOptions {
     } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
           option + " must be a readable properties file, but " + file + ": " + e.getMessage(), e);
-    }
-    if (props.containsKey("bootstrap.servers")) {
-      throw new IllegalArgumentException(
-          option
-              + " must not set bootstrap.servers (give --bootstrap-servers), but "
-              + file
-              + " does");
     }
     Map<String, String> config = new TreeMap<>();
     props.stringPropertyNames().forEach(k -> config.put(k, props.getProperty(k)));

@@ -125,7 +125,7 @@ final class FeedCommand implements Callable<Integer> {
     ReadResult read = new JsonlSolutionReader().read(data);
     InstanceExpander expander =
         new InstanceExpander(InstanceExpander.Config.defaults().withMode(mode).withTitleHint(hint));
-    SchemaRegistryClient registry = new SchemaRegistryClient(cluster.schemaRegistry);
+    SchemaRegistryClient registry = cluster.registry();
     AvroSerde<ExpertStep> expertSerde = AvroSerde.forTopic(Topics.EXPERT_STEPS, registry);
     AvroSerde<StepTask> taskSerde = AvroSerde.forTopic(Topics.TASKS, registry);
     Instant now = Instant.now();

@@ -7,10 +7,12 @@ import dev.srlstream.infra.kafka.BrokerConfig;
 import dev.srlstream.infra.kafka.EmbeddedKafkaBroker;
 import dev.srlstream.infra.kafka.KraftCluster;
 import dev.srlstream.infra.registry.RegistryConfig;
+import dev.srlstream.infra.registry.RegistrySecurity;
 import dev.srlstream.infra.registry.SchemaRegistryServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.Uuid;
@@ -194,7 +196,8 @@ final class InfraCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Run the schema registry alone, on a cluster that is already up (its schemas live in the"
-            + " cluster's compacted _schemas topic), until Ctrl-C or SIGTERM.",
+            + " cluster's compacted _schemas topic), until Ctrl-C or SIGTERM; with --config, over"
+            + " HTTPS and/or behind HTTP basic authentication.",
         "When ready, prints 'schema.registry.url=URL' (stdout); logs go to stderr."
       })
   static final class Registry implements Callable<Integer> {
@@ -214,14 +217,47 @@ final class InfraCommand implements Runnable {
         description = "Port on 127.0.0.1 (default: a free one).")
     int port;
 
+    @Option(
+        names = "--config",
+        paramLabel = "FILE",
+        description =
+            "Properties: ssl.keystore.location and ssl.keystore.password (PKCS12) for HTTPS;"
+                + " basic.auth.user.info=USER:PASSWORD for the one user every request must"
+                + " authenticate as (default: plain HTTP, no authentication).")
+    Path config;
+
     @Override
     public Integer call() throws InterruptedException {
       SchemaRegistryServer registry =
-          SchemaRegistryServer.start(RegistryConfig.kafka(bootstrapServers, port));
+          SchemaRegistryServer.start(
+              RegistryConfig.kafka(bootstrapServers, port).withSecurity(security(config)));
       spec.commandLine().getOut().println("schema.registry.url=" + registry.url());
       spec.commandLine().getOut().flush();
       UntilStopped.await("infra registry", spec.commandLine().getErr(), registry);
       return 0;
+    }
+
+    /** The registry's TLS and basic authentication from {@code --config}, or none. */
+    static RegistrySecurity security(Path file) {
+      if (file == null) {
+        return RegistrySecurity.NONE;
+      }
+      Map<String, String> props = ClusterOptions.properties(file, "--config");
+      String keystore = props.get("ssl.keystore.location");
+      String userInfo = props.get("basic.auth.user.info");
+      if (userInfo != null && !userInfo.contains(":")) {
+        throw new IllegalArgumentException(
+            "--config " + file + ": basic.auth.user.info must be USER:PASSWORD, but had no ':'");
+      }
+      try {
+        return new RegistrySecurity(
+            keystore == null ? null : Path.of(keystore),
+            props.get("ssl.keystore.password"),
+            userInfo == null ? null : userInfo.substring(0, userInfo.indexOf(':')),
+            userInfo == null ? null : userInfo.substring(userInfo.indexOf(':') + 1));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--config " + file + ": " + e.getMessage(), e);
+      }
     }
   }
 }

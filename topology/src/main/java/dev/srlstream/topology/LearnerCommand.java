@@ -9,7 +9,6 @@ import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.schemas.BrokerProbe;
 import dev.srlstream.schemas.PolicyNames;
-import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -183,7 +182,7 @@ final class LearnerCommand implements Callable<Integer> {
               new LearnerService.Settings(
                   cluster.bootstrapServers, config, groupsTopic, Map.copyOf(cluster.kafkaConfig())),
               trainer,
-              new SchemaRegistryClient(cluster.schemaRegistry));
+              cluster.registry());
       // /health: not ready while the cluster does not answer (the clients retry on their own).
       BrokerProbe probe =
           BrokerProbe.start(

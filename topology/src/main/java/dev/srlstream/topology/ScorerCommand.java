@@ -200,7 +200,8 @@ final class ScorerCommand implements Callable<Integer> {
             threads,
             config,
             topics,
-            clientConfig(cluster.kafkaConfig(), instanceId));
+            clientConfig(cluster.kafkaConfig(), instanceId),
+            cluster.registryAccess());
     ScorerService scorer = ScorerService.start(settings, Duration.ofSeconds(120));
     // /health: not ready while the cluster does not answer, though Kafka Streams stays RUNNING.
     BrokerProbe probe =

@@ -13,12 +13,14 @@ import java.util.regex.Pattern;
  * @param defaultCompatibility the global level until one is set through {@code PUT /config}
  * @param schemasTopic the compacted topic the schemas live in; null means {@value
  *     #DEFAULT_SCHEMAS_TOPIC}
+ * @param security TLS and basic authentication of the API; null means neither
  */
 public record RegistryConfig(
     String bootstrapServers,
     int port,
     CompatibilityLevel defaultCompatibility,
-    String schemasTopic) {
+    String schemasTopic,
+    RegistrySecurity security) {
 
   /** Confluent's topic name, also the catalogue's. */
   public static final String DEFAULT_SCHEMAS_TOPIC = Topics.SCHEMAS_TOPIC;
@@ -50,6 +52,9 @@ public record RegistryConfig(
     if (schemasTopic == null) {
       schemasTopic = DEFAULT_SCHEMAS_TOPIC;
     }
+    if (security == null) {
+      security = RegistrySecurity.NONE;
+    }
     if (!TOPIC.matcher(schemasTopic).matches()
         || schemasTopic.equals(".")
         || schemasTopic.equals("..")) {
@@ -59,6 +64,21 @@ public record RegistryConfig(
               + schemasTopic
               + "'");
     }
+  }
+
+  /** Plain HTTP, no authentication. */
+  public RegistryConfig(
+      String bootstrapServers,
+      int port,
+      CompatibilityLevel defaultCompatibility,
+      String schemasTopic) {
+    this(bootstrapServers, port, defaultCompatibility, schemasTopic, RegistrySecurity.NONE);
+  }
+
+  /** This configuration with TLS and/or basic authentication. */
+  public RegistryConfig withSecurity(RegistrySecurity newSecurity) {
+    return new RegistryConfig(
+        bootstrapServers, port, defaultCompatibility, schemasTopic, newSecurity);
   }
 
   /** An in-memory registry with the default level BACKWARD. */

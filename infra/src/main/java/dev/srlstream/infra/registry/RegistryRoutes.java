@@ -1,5 +1,7 @@
 package dev.srlstream.infra.registry;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,11 +10,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srlstream.infra.registry.RegistryState.Version;
 import dev.srlstream.schemas.registry.CompatibilityLevel;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +45,17 @@ final class RegistryRoutes {
 
   /** The router of the registry's API. {@code writer} must run one task at a time. */
   static Router router(Vertx vertx, RegistryService registry, WorkerExecutor writer) {
+    return router(vertx, registry, writer, RegistrySecurity.NONE);
+  }
+
+  /** The router, behind basic authentication when {@code security} names a user. */
+  static Router router(
+      Vertx vertx, RegistryService registry, WorkerExecutor writer, RegistrySecurity security) {
     RegistryRoutes routes = new RegistryRoutes(registry, writer);
     Router router = Router.router(vertx);
+    if (security.authenticates()) {
+      router.route().handler(basicAuth(security.user(), security.password()));
+    }
     router
         .route()
         .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES))
@@ -301,5 +315,29 @@ final class RegistryRoutes {
           status,
           "HTTP " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase());
     }
+  }
+
+  /**
+   * HTTP basic authentication of one user, as Confluent's registry clients send it ({@code
+   * basic.auth.user.info}): any other request is answered 401 with a challenge, in the registry's
+   * error format. The comparison takes the same time whatever the header holds.
+   */
+  private static Handler<RoutingContext> basicAuth(String user, String password) {
+    byte[] expected =
+        ("Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(UTF_8)))
+            .getBytes(UTF_8);
+    return ctx -> {
+      String header = ctx.request().getHeader("Authorization");
+      byte[] given = header == null ? new byte[0] : header.getBytes(UTF_8);
+      if (MessageDigest.isEqual(expected, given)) {
+        ctx.next();
+        return;
+      }
+      ctx.response()
+          .setStatusCode(401)
+          .putHeader("WWW-Authenticate", "Basic realm=\"srl-schema-registry\"")
+          .putHeader("Content-Type", "application/vnd.schemaregistry.v1+json")
+          .end("{\"error_code\":401,\"message\":\"Unauthorized\"}");
+    };
   }
 }

@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PfxOptions;
 import java.util.UUID;
 
 /**
@@ -44,11 +46,27 @@ final class RegistryVerticle extends VerticleBase {
         .compose(
             service ->
                 vertx
-                    .createHttpServer()
-                    .requestHandler(RegistryRoutes.router(vertx, service, writer))
+                    .createHttpServer(serverOptions())
+                    .requestHandler(
+                        RegistryRoutes.router(vertx, service, writer, config.security()))
                     .listen(config.port(), LOOPBACK))
         .onSuccess(listening -> server = listening)
         .recover(failure -> release().transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** HTTPS from the keystore when the config asks for TLS. */
+  private HttpServerOptions serverOptions() {
+    RegistrySecurity security = config.security();
+    HttpServerOptions options = new HttpServerOptions();
+    if (security.tls()) {
+      options
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PfxOptions()
+                  .setPath(security.keystore().toAbsolutePath().toString())
+                  .setPassword(security.keystorePassword()));
+    }
+    return options;
   }
 
   @Override

@@ -36,9 +36,12 @@ public final class SchemaRegistryServer implements AutoCloseable {
   private final boolean ownsVertx;
   private final String deploymentId;
   private final int port;
+  private final boolean tls;
   private volatile boolean closed;
 
-  private SchemaRegistryServer(Vertx vertx, boolean ownsVertx, String deploymentId, int port) {
+  private SchemaRegistryServer(
+      Vertx vertx, boolean ownsVertx, String deploymentId, int port, boolean tls) {
+    this.tls = tls;
     this.vertx = vertx;
     this.ownsVertx = ownsVertx;
     this.deploymentId = deploymentId;
@@ -75,7 +78,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
     try {
       String deploymentId =
           runtime.deployVerticle(verticle).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      return new SchemaRegistryServer(runtime, ownsVertx, deploymentId, verticle.port());
+      return new SchemaRegistryServer(
+          runtime, ownsVertx, deploymentId, verticle.port(), config.security().tls());
     } catch (Exception e) {
       if (ownsVertx) {
         awaitQuietly(runtime.close());
@@ -92,9 +96,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
   }
 
-  /** The base URL, {@code http://127.0.0.1:<port>}. */
+  /** The base URL, {@code http://127.0.0.1:<port>} ({@code https} with TLS). */
   public String url() {
-    return "http://127.0.0.1:" + port;
+    return (tls ? "https" : "http") + "://127.0.0.1:" + port;
   }
 
   /** The port listened on (the one picked when the config asked for 0). */

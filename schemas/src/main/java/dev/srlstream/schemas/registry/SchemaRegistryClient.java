@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,10 +13,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
@@ -50,6 +53,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String baseUrl;
+  private final String authorization; // the basic-auth header value, or null
   private final RetryPolicy retry;
   private final HttpClient http;
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
@@ -60,7 +64,22 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   }
 
   public SchemaRegistryClient(String baseUrl, RetryPolicy retry) {
+    this(baseUrl, retry, RegistryAccess.NONE);
+  }
+
+  /** A client of a guarded registry (basic authentication, HTTPS with its own trust). */
+  public SchemaRegistryClient(String baseUrl, RegistryAccess access) {
+    this(baseUrl, RetryPolicy.DEFAULT, access);
+  }
+
+  /**
+   * @param baseUrl the registry's URL; user info in it ({@code https://user:password@host:port})
+   *     authenticates as Confluent's {@code basic.auth.credentials.source=URL} does, unless {@code
+   *     access} names a user
+   */
+  public SchemaRegistryClient(String baseUrl, RetryPolicy retry, RegistryAccess access) {
     Objects.requireNonNull(baseUrl, "baseUrl");
+    Objects.requireNonNull(access, "access");
     URI uri;
     try {
       uri = URI.create(baseUrl);
@@ -74,9 +93,28 @@ public final class SchemaRegistryClient implements SchemaRegistry {
       throw new IllegalArgumentException(
           "schema registry URL must be an http(s) URL, but was '" + baseUrl + "'");
     }
-    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    String userInfo = access.userInfo() != null ? access.userInfo() : uri.getRawUserInfo();
+    this.authorization =
+        userInfo == null
+            ? null
+            : "Basic "
+                + Base64.getEncoder()
+                    .encodeToString(
+                        URLDecoder.decode(userInfo, StandardCharsets.UTF_8)
+                            .getBytes(StandardCharsets.UTF_8));
+    String withoutUser =
+        uri.getRawUserInfo() == null ? baseUrl : baseUrl.replace(uri.getRawUserInfo() + "@", "");
+    this.baseUrl =
+        withoutUser.endsWith("/")
+            ? withoutUser.substring(0, withoutUser.length() - 1)
+            : withoutUser;
     this.retry = Objects.requireNonNull(retry, "retry");
-    this.http = HttpClient.newBuilder().connectTimeout(retry.requestTimeout()).build();
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(retry.requestTimeout());
+    SSLContext ssl = access.sslContext();
+    if (ssl != null) {
+      http.sslContext(ssl);
+    }
+    this.http = http.build();
   }
 
   @Override
@@ -201,6 +239,9 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         HttpRequest.newBuilder(URI.create(baseUrl + path))
             .timeout(retry.requestTimeout())
             .header("Accept", CONTENT_TYPE + ", application/json");
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     if (body == null) {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     } else {

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The command line against a broker that wants clients to authenticate: a SASL_SSL listener (SCRAM
- * SHA-256 over TLS, a keystore made for the test) on the embedded broker. With {@code
- * --kafka-config} naming the client's security settings, topics are created, tasks fed and the log
- * audited through it; with a wrong password the command fails saying so.
+ * The command line against a secured cluster: a broker that wants clients to authenticate (a
+ * SASL_SSL listener, SCRAM SHA-256 over TLS, a keystore made for the test), and a registry over
+ * HTTPS behind basic authentication. With {@code --kafka-config} and {@code
+ * --schema-registry-config} naming the client's settings, topics are created, tasks fed and the log
+ * audited through them; with a wrong password a command fails saying so.
  */
-class SaslSslIT {
+class SecuredClusterIT {
   private static final String PASSWORD = "s3cret-store";
 
   @TempDir Path dir;
@@ -98,6 +99,101 @@ class SaslSslIT {
       assertThat(refused.exitCode()).isEqualTo(1);
       assertThat(refused.err()).containsIgnoringCase("authentication failed");
     }
+  }
+
+  /**
+   * The registry over HTTPS behind basic authentication: commands reach it with {@code
+   * --schema-registry-config} (Confluent's property names: the user, the truststore), and are
+   * refused without the user, or with a wrong password.
+   */
+  @Test
+  void commandsReachARegistryBehindTlsAndBasicAuthWithTheirRegistryConfig() throws Exception {
+    Path keystore = dir.resolve("registry.p12");
+    Path truststore = dir.resolve("registry-trust.p12");
+    makeKeystores(keystore, truststore);
+    Path serverConfig = dir.resolve("registry.properties");
+    Files.writeString(
+        serverConfig,
+        "ssl.keystore.location="
+            + keystore.toAbsolutePath()
+            + "\nssl.keystore.password="
+            + PASSWORD
+            + "\nbasic.auth.user.info=srl:reg-password\n");
+
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(BrokerConfig.ephemeral());
+        SchemaRegistryServer registry =
+            SchemaRegistryServer.start(
+                RegistryConfig.kafka(broker.bootstrapServers(), 0)
+                    .withSecurity(InfraCommand.Registry.security(serverConfig)))) {
+      assertThat(registry.url()).startsWith("https://127.0.0.1:");
+      assertThat(
+              CommandRun.of("topics", "create", "--bootstrap-servers", broker.bootstrapServers())
+                  .exitCode())
+          .isZero();
+      Path data = dir.resolve("data");
+      assertThat(
+              CommandRun.of("data", "generate", "--out", data.toString(), "--train", "3")
+                  .exitCode())
+          .isZero();
+      String[] feed = {
+        "feed",
+        "--bootstrap-servers",
+        broker.bootstrapServers(),
+        "--schema-registry",
+        registry.url(),
+        "--data",
+        data.resolve("train.jsonl").toString()
+      };
+
+      Path right = registryConfig("right.properties", truststore, "srl:reg-password");
+      CommandRun fed =
+          CommandRun.of(concat(feed, new String[] {"--schema-registry-config", right.toString()}));
+      assertThat(fed.exitCode()).as(fed.out() + fed.err()).isZero();
+      CommandRun audit =
+          CommandRun.of(
+              "audit",
+              "--bootstrap-servers",
+              broker.bootstrapServers(),
+              "--schema-registry",
+              registry.url(),
+              "--schema-registry-config",
+              right.toString());
+      assertThat(audit.exitCode()).as(audit.out() + audit.err()).isZero();
+      assertThat(audit.out()).containsPattern("tasks +[1-9]");
+
+      Path wrong = registryConfig("wrong-user.properties", truststore, "srl:nope");
+      CommandRun refused =
+          CommandRun.of(concat(feed, new String[] {"--schema-registry-config", wrong.toString()}));
+      assertThat(refused.exitCode()).isEqualTo(1);
+      assertThat(refused.err()).contains("401");
+
+      Path noUser = dir.resolve("trust-only.properties");
+      Files.writeString(
+          noUser,
+          "schema.registry.ssl.truststore.location="
+              + truststore.toAbsolutePath()
+              + "\nschema.registry.ssl.truststore.password="
+              + PASSWORD
+              + "\n");
+      CommandRun anonymous =
+          CommandRun.of(concat(feed, new String[] {"--schema-registry-config", noUser.toString()}));
+      assertThat(anonymous.exitCode()).isEqualTo(1);
+      assertThat(anonymous.err()).contains("401");
+    }
+  }
+
+  private Path registryConfig(String name, Path truststore, String userInfo) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "basic.auth.credentials.source=USER_INFO",
+            "basic.auth.user.info=" + userInfo,
+            "schema.registry.ssl.truststore.location=" + truststore.toAbsolutePath(),
+            "schema.registry.ssl.truststore.password=" + PASSWORD,
+            ""));
+    return file;
   }
 
   private Path clientConfig(String name, Path truststore, String password) throws Exception {
