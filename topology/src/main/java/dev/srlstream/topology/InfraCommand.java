@@ -226,11 +226,21 @@ final class InfraCommand implements Runnable {
                 + " authenticate as (default: plain HTTP, no authentication).")
     Path config;
 
+    @Option(
+        names = "--kafka-config",
+        paramLabel = "FILE",
+        description =
+            "Kafka client properties for the registry's store on a secured cluster, e.g."
+                + " security.protocol=SASL_SSL (default: none, plaintext).")
+    Path kafkaConfig;
+
     @Override
     public Integer call() throws InterruptedException {
       SchemaRegistryServer registry =
           SchemaRegistryServer.start(
-              RegistryConfig.kafka(bootstrapServers, port).withSecurity(security(config)));
+              RegistryConfig.kafka(bootstrapServers, port)
+                  .withSecurity(security(config))
+                  .withKafkaConfig(ClusterOptions.kafkaConfig(kafkaConfig, "--kafka-config")));
       spec.commandLine().getOut().println("schema.registry.url=" + registry.url());
       spec.commandLine().getOut().flush();
       UntilStopped.await("infra registry", spec.commandLine().getErr(), registry);

@@ -34,71 +34,74 @@ class SecuredClusterIT {
     makeKeystores(keystore, truststore);
 
     try (EmbeddedKafkaBroker broker =
-            EmbeddedKafkaBroker.start(
-                BrokerConfig.ephemeral().withSaslSsl(new SaslSslListener(0, keystore, PASSWORD)));
-        SchemaRegistryServer registry =
-            SchemaRegistryServer.start(RegistryConfig.kafka(broker.bootstrapServers(), 0))) {
+        EmbeddedKafkaBroker.start(
+            BrokerConfig.ephemeral().withSaslSsl(new SaslSslListener(0, keystore, PASSWORD)))) {
       broker.addScramUser("srl", "right-password");
       String secure = broker.saslSslBootstrapServers();
       Path client = clientConfig("client.properties", truststore, "right-password");
       Path wrong = clientConfig("wrong.properties", truststore, "wrong-password");
-
-      CommandRun topics =
-          CommandRun.of(
-              "topics",
-              "create",
-              "--bootstrap-servers",
-              secure,
-              "--kafka-config",
-              client.toString());
-      assertThat(topics.exitCode()).as(topics.out() + topics.err()).isZero();
-      assertThat(topics.out()).contains("srl.tasks");
-
-      Path data = dir.resolve("data");
-      assertThat(
-              CommandRun.of(
-                      "data",
-                      "generate",
-                      "--out",
-                      data.toString(),
-                      "--train",
-                      "5",
-                      "--validation",
-                      "1",
-                      "--test",
-                      "1")
-                  .exitCode())
-          .isZero();
-      String[] cluster = {
-        "--bootstrap-servers", secure,
-        "--schema-registry", registry.url(),
-        "--kafka-config", client.toString()
-      };
-      CommandRun feed =
-          CommandRun.of(
-              concat(
-                  new String[] {"feed", "--data", data.resolve("train.jsonl").toString()},
-                  cluster));
-      assertThat(feed.exitCode()).as(feed.out() + feed.err()).isZero();
-      assertThat(feed.out()).containsPattern("[1-9][0-9]* tasks of policy srl");
-
-      CommandRun audit = CommandRun.of(concat(new String[] {"audit"}, cluster));
-      assertThat(audit.exitCode()).as(audit.out() + audit.err()).isZero();
-      assertThat(audit.out()).containsPattern("tasks +[1-9][0-9]* \\(").contains("verdict: 0 lost");
-
-      CommandRun refused =
-          CommandRun.of(
-              "topics",
-              "create",
-              "--bootstrap-servers",
-              secure,
-              "--kafka-config",
-              wrong.toString(),
-              "--timeout",
-              "PT10S");
-      assertThat(refused.exitCode()).isEqualTo(1);
-      assertThat(refused.err()).containsIgnoringCase("authentication failed");
+      // The registry's store reaches the cluster through SASL_SSL too (srl infra registry
+      // --kafka-config).
+      try (SchemaRegistryServer registry =
+          SchemaRegistryServer.start(
+              RegistryConfig.kafka(secure, 0)
+                  .withKafkaConfig(ClusterOptions.kafkaConfig(client, "--kafka-config")))) {
+        commandsThrough(secure, registry, client, wrong);
+      }
     }
+  }
+
+  private void commandsThrough(
+      String secure, SchemaRegistryServer registry, Path client, Path wrong) throws Exception {
+    CommandRun topics =
+        CommandRun.of(
+            "topics", "create", "--bootstrap-servers", secure, "--kafka-config", client.toString());
+    assertThat(topics.exitCode()).as(topics.out() + topics.err()).isZero();
+    assertThat(topics.out()).contains("srl.tasks");
+
+    Path data = dir.resolve("data");
+    assertThat(
+            CommandRun.of(
+                    "data",
+                    "generate",
+                    "--out",
+                    data.toString(),
+                    "--train",
+                    "5",
+                    "--validation",
+                    "1",
+                    "--test",
+                    "1")
+                .exitCode())
+        .isZero();
+    String[] cluster = {
+      "--bootstrap-servers", secure,
+      "--schema-registry", registry.url(),
+      "--kafka-config", client.toString()
+    };
+    CommandRun feed =
+        CommandRun.of(
+            concat(
+                new String[] {"feed", "--data", data.resolve("train.jsonl").toString()}, cluster));
+    assertThat(feed.exitCode()).as(feed.out() + feed.err()).isZero();
+    assertThat(feed.out()).containsPattern("[1-9][0-9]* tasks of policy srl");
+
+    CommandRun audit = CommandRun.of(concat(new String[] {"audit"}, cluster));
+    assertThat(audit.exitCode()).as(audit.out() + audit.err()).isZero();
+    assertThat(audit.out()).containsPattern("tasks +[1-9][0-9]* \\(").contains("verdict: 0 lost");
+
+    CommandRun refused =
+        CommandRun.of(
+            "topics",
+            "create",
+            "--bootstrap-servers",
+            secure,
+            "--kafka-config",
+            wrong.toString(),
+            "--timeout",
+            "PT10S");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.err()).containsIgnoringCase("authentication failed");
   }
 
   /**

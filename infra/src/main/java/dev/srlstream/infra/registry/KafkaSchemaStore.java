@@ -5,6 +5,7 @@ import dev.srlstream.schemas.WarmupRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,13 +45,17 @@ public final class KafkaSchemaStore implements SchemaStore {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final String bootstrapServers;
+  private final Map<String, String> clientConfig;
   private final String topic;
   private final KafkaProducer<byte[], byte[]> producer;
 
-  private KafkaSchemaStore(String bootstrapServers, String topic) {
+  private KafkaSchemaStore(
+      String bootstrapServers, Map<String, String> clientConfig, String topic) {
     this.bootstrapServers = bootstrapServers;
+    this.clientConfig = Map.copyOf(clientConfig);
     this.topic = topic;
     Properties props = new Properties();
+    props.putAll(this.clientConfig);
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "srl-schema-registry");
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -74,10 +79,19 @@ public final class KafkaSchemaStore implements SchemaStore {
    * partition). Blocking.
    */
   public static KafkaSchemaStore open(String bootstrapServers, String topic) {
+    return open(bootstrapServers, Map.of(), topic);
+  }
+
+  /**
+   * As {@link #open(String, String)}, with further client settings (security) for every client the
+   * store makes.
+   */
+  public static KafkaSchemaStore open(
+      String bootstrapServers, Map<String, String> clientConfig, String topic) {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(topic, "topic");
-    ensureTopic(bootstrapServers, topic);
-    return new KafkaSchemaStore(bootstrapServers, topic);
+    ensureTopic(bootstrapServers, clientConfig, topic);
+    return new KafkaSchemaStore(bootstrapServers, clientConfig, topic);
   }
 
   /** The topic this store reads and writes. */
@@ -88,6 +102,7 @@ public final class KafkaSchemaStore implements SchemaStore {
   @Override
   public List<StoreEntry> replay() {
     Properties props = new Properties();
+    props.putAll(clientConfig);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "srl-schema-registry-replay");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -207,10 +222,19 @@ public final class KafkaSchemaStore implements SchemaStore {
    * Creates the topic (compacted, one partition) if it is missing. The provisioner also writes the
    * warm-up record that works around KAFKA-15591 (see PLATFORM-NOTES.md); {@link #replay} skips it.
    */
-  private static void ensureTopic(String bootstrapServers, String topic) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      if (TopicProvisioner.ensureCompactedTopic(admin, topic)) {
+  private static void ensureTopic(
+      String bootstrapServers, Map<String, String> clientConfig, String topic) {
+    Map<String, Object> props = new HashMap<>();
+    clientConfig.forEach(
+        (k, v) -> {
+          if (AdminClientConfig.configNames().contains(k)) {
+            props.put(k, v);
+          }
+        });
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      if (TopicProvisioner.ensureCompactedTopic(
+          admin, topic, TopicProvisioner.CLUSTER_DEFAULT, Map.copyOf(clientConfig))) {
         LOG.info("created compacted topic {}", topic);
       }
     }

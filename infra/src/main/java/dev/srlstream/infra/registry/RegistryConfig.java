@@ -2,6 +2,7 @@ package dev.srlstream.infra.registry;
 
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.registry.CompatibilityLevel;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -14,13 +15,16 @@ import java.util.regex.Pattern;
  * @param schemasTopic the compacted topic the schemas live in; null means {@value
  *     #DEFAULT_SCHEMAS_TOPIC}
  * @param security TLS and basic authentication of the API; null means neither
+ * @param kafkaConfig further Kafka client settings (security) for the store's clients; null means
+ *     none
  */
 public record RegistryConfig(
     String bootstrapServers,
     int port,
     CompatibilityLevel defaultCompatibility,
     String schemasTopic,
-    RegistrySecurity security) {
+    RegistrySecurity security,
+    Map<String, String> kafkaConfig) {
 
   /** Confluent's topic name, also the catalogue's. */
   public static final String DEFAULT_SCHEMAS_TOPIC = Topics.SCHEMAS_TOPIC;
@@ -55,6 +59,7 @@ public record RegistryConfig(
     if (security == null) {
       security = RegistrySecurity.NONE;
     }
+    kafkaConfig = kafkaConfig == null ? Map.of() : Map.copyOf(kafkaConfig);
     if (!TOPIC.matcher(schemasTopic).matches()
         || schemasTopic.equals(".")
         || schemasTopic.equals("..")) {
@@ -72,13 +77,19 @@ public record RegistryConfig(
       int port,
       CompatibilityLevel defaultCompatibility,
       String schemasTopic) {
-    this(bootstrapServers, port, defaultCompatibility, schemasTopic, RegistrySecurity.NONE);
+    this(bootstrapServers, port, defaultCompatibility, schemasTopic, RegistrySecurity.NONE, null);
   }
 
   /** This configuration with TLS and/or basic authentication. */
   public RegistryConfig withSecurity(RegistrySecurity newSecurity) {
     return new RegistryConfig(
-        bootstrapServers, port, defaultCompatibility, schemasTopic, newSecurity);
+        bootstrapServers, port, defaultCompatibility, schemasTopic, newSecurity, kafkaConfig);
+  }
+
+  /** This configuration with Kafka client settings (security) for the store. */
+  public RegistryConfig withKafkaConfig(Map<String, String> newKafkaConfig) {
+    return new RegistryConfig(
+        bootstrapServers, port, defaultCompatibility, schemasTopic, security, newKafkaConfig);
   }
 
   /** An in-memory registry with the default level BACKWARD. */

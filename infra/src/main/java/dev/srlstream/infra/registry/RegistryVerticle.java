@@ -81,7 +81,8 @@ final class RegistryVerticle extends VerticleBase {
             ? givenStore
             : config.inMemoryStore()
                 ? new InMemorySchemaStore()
-                : KafkaSchemaStore.open(config.bootstrapServers(), config.schemasTopic());
+                : KafkaSchemaStore.open(
+                    config.bootstrapServers(), config.kafkaConfig(), config.schemasTopic());
     return new RegistryService(store, config.defaultCompatibility());
   }
 
