@@ -229,7 +229,6 @@ final class DemoCommand implements Callable<Integer> {
         budget,
         maxVersions,
         null,
-        null,
         new TaskSettings(8, 1.0f, 96),
         autojunk,
         DemoSetup.CONTEXT_WINDOW,

@@ -12,6 +12,7 @@ import dev.srlstream.topology.data.Split;
 import dev.srlstream.topology.data.StepInstance;
 import dev.srlstream.topology.data.TaskSettings;
 import dev.srlstream.topology.eval.Evaluator;
+import dev.srlstream.topology.train.ClusterAccess;
 import dev.srlstream.topology.train.Recipe;
 import dev.srlstream.topology.train.SwitchCriterion;
 import dev.srlstream.topology.train.TrainRun;
@@ -128,6 +129,22 @@ final class TrainCommand implements Callable<Integer> {
       paramLabel = "URL",
       description = "The external cluster's schema registry.")
   String schemaRegistry;
+
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka client properties of the external cluster (security.protocol, sasl.*, ssl.*),"
+              + " for every client of the run (default: none, plaintext).")
+  Path kafkaConfig;
+
+  @Option(
+      names = "--schema-registry-config",
+      paramLabel = "FILE",
+      description =
+          "The external registry's client properties, in Confluent's names"
+              + " (basic.auth.user.info, schema.registry.ssl.truststore.*) (default: none).")
+  Path schemaRegistryConfig;
 
   @Option(
       names = "--group-size",
@@ -341,8 +358,7 @@ final class TrainCommand implements Callable<Integer> {
         model,
         minutes == 0 ? null : Duration.ofMillis(Math.round(minutes * 60_000)),
         maxVersions == null ? 0 : maxVersions,
-        bootstrapServers,
-        schemaRegistry,
+        externalCluster(),
         new TaskSettings(groupSize, temperature, maxNewTokens),
         autojunk.autojunk,
         window,
@@ -467,5 +483,29 @@ final class TrainCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /** The external cluster of --bootstrap-servers and --schema-registry, or null: the embedded. */
+  private ClusterAccess externalCluster() {
+    if ((bootstrapServers == null) != (schemaRegistry == null)) {
+      throw new IllegalArgumentException(
+          "--bootstrap-servers and --schema-registry go together (an external cluster), but only"
+              + " one was given");
+    }
+    if (bootstrapServers == null) {
+      if (kafkaConfig != null || schemaRegistryConfig != null) {
+        throw new IllegalArgumentException(
+            "--kafka-config and --schema-registry-config are for an external cluster: give"
+                + " --bootstrap-servers and --schema-registry too");
+      }
+      return null;
+    }
+    ClusterOptions options = new ClusterOptions();
+    options.bootstrapServers = bootstrapServers;
+    options.schemaRegistry = schemaRegistry;
+    options.kafkaConfig = kafkaConfig;
+    options.schemaRegistryConfig = schemaRegistryConfig;
+    return new ClusterAccess(
+        bootstrapServers, schemaRegistry, options.kafkaConfig(), options.registryAccess());
   }
 }

@@ -2,6 +2,8 @@ package dev.srlstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.srlstream.infra.kafka.BrokerConfig;
 import dev.srlstream.infra.kafka.EmbeddedKafkaBroker;
 import dev.srlstream.infra.kafka.SaslSslListener;
@@ -89,6 +91,47 @@ class SecuredClusterIT {
     CommandRun audit = CommandRun.of(concat(new String[] {"audit"}, cluster));
     assertThat(audit.exitCode()).as(audit.out() + audit.err()).isZero();
     assertThat(audit.out()).containsPattern("tasks +[1-9][0-9]* \\(").contains("verdict: 0 lost");
+
+    // A whole training run on the secured cluster: every client of its actors, scorer, learner,
+    // feeder and monitor goes through SASL_SSL.
+    Path model = Files.writeString(dir.resolve("model.json"), TinyPolicies.SMALL.toJson());
+    Path run = dir.resolve("run");
+    CommandRun train =
+        CommandRun.of(
+            concat(
+                new String[] {
+                  "train",
+                  "--recipe",
+                  "srl",
+                  "--data",
+                  data.resolve("train.jsonl").toString(),
+                  "--test",
+                  data.resolve("test.jsonl").toString(),
+                  "--model-config",
+                  model.toString(),
+                  "--group-size",
+                  "2",
+                  "--max-new-tokens",
+                  "16",
+                  "--k",
+                  "1",
+                  "--context-window",
+                  "1",
+                  "--batch-groups",
+                  "1",
+                  "--max-versions",
+                  "2",
+                  "--minutes",
+                  "0",
+                  "--run-dir",
+                  run.toString()
+                },
+                cluster));
+    assertThat(train.exitCode()).as(train.out() + train.err()).isZero();
+    JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+    assertThat(summary.path("status").asText()).isEqualTo("finished");
+    assertThat(summary.path("versions").asLong()).isGreaterThanOrEqualTo(2);
+    assertThat(summary.path("cluster").path("bootstrap_servers").asText()).isEqualTo(secure);
 
     CommandRun refused =
         CommandRun.of(

@@ -104,6 +104,19 @@ class TrainCommandTest {
   }
 
   @Test
+  void clusterClientSettingsNeedAnExternalCluster() {
+    Path config = dir.resolve("client.properties");
+    assertFails(
+        run(sft("--kafka-config", config.toString())),
+        1,
+        "--kafka-config and --schema-registry-config are for an external cluster");
+    assertFails(
+        run(sft("--bootstrap-servers", "127.0.0.1:1")),
+        1,
+        "--bootstrap-servers and --schema-registry go together");
+  }
+
+  @Test
   void aMissingDataFileIsNamed() {
     Path missing = dir.resolve("nope.jsonl");
     assertFails(

@@ -83,7 +83,7 @@ final class RunMonitor implements AutoCloseable {
   }
 
   RunMonitor(
-      String bootstrapServers,
+      ClusterAccess cluster,
       SchemaRegistry registry,
       String runId,
       String policyName,
@@ -97,19 +97,18 @@ final class RunMonitor implements AutoCloseable {
     this.versionSerde = AvroSerde.forTopic(Topics.POLICY_VERSIONS, registry);
     this.consumer =
         new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                "srl-run-monitor-" + runId,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                64 * 1024 * 1024,
-                ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
-                64 * 1024 * 1024),
+            cluster.client(
+                Map.of(
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_committed",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                    false,
+                    ConsumerConfig.CLIENT_ID_CONFIG,
+                    "srl-run-monitor-" + runId,
+                    ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                    64 * 1024 * 1024,
+                    ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+                    64 * 1024 * 1024)),
             new StringDeserializer(),
             new ByteArrayDeserializer());
     List<TopicPartition> rewardPartitions = partitions(Topics.STEP_REWARDS.name());

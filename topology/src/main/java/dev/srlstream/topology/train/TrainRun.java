@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srlstream.actor.ActorConfig;
 import dev.srlstream.actor.ActorMetrics;
 import dev.srlstream.actor.ActorService;
+import dev.srlstream.actor.ActorTopics;
 import dev.srlstream.infra.LocalInfrastructure;
 import dev.srlstream.infra.kafka.TopicProvisioner;
 import dev.srlstream.learner.GrpoTrainer;
@@ -43,7 +44,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -171,26 +171,24 @@ public final class TrainRun {
 
   private byte[] trainOnKafka(Validator validator) throws Exception {
     LocalInfrastructure infra = null;
-    String bootstrap = settings.bootstrapServers();
-    String registryUrl = settings.schemaRegistryUrl();
+    ClusterAccess cluster = settings.cluster();
     if (settings.embedded()) {
       record.say("starting the embedded Kafka broker and schema registry");
       infra =
           LocalInfrastructure.start(
               new LocalInfrastructure.Config(settings.runDir().resolve("kafka"), 0, 0));
-      bootstrap = infra.bootstrapServers();
-      registryUrl = infra.schemaRegistryUrl();
+      cluster = ClusterAccess.open(infra.bootstrapServers(), infra.schemaRegistryUrl());
     }
     try {
       summary
           .putObject("cluster")
-          .put("bootstrap_servers", bootstrap)
-          .put("schema_registry", registryUrl)
+          .put("bootstrap_servers", cluster.bootstrapServers())
+          .put("schema_registry", cluster.schemaRegistryUrl())
           .put("embedded", settings.embedded());
       if (!settings.embedded()) {
-        ensureTopics(bootstrap);
+        ensureTopics(cluster);
       }
-      return trainOnCluster(bootstrap, registryUrl, validator);
+      return trainOnCluster(cluster, validator);
     } finally {
       if (infra != null) {
         infra.close();
@@ -198,26 +196,27 @@ public final class TrainRun {
     }
   }
 
-  private byte[] trainOnCluster(String bootstrap, String registryUrl, Validator validator)
-      throws Exception {
+  private byte[] trainOnCluster(ClusterAccess cluster, Validator validator) throws Exception {
     String runId = settings.runId();
-    SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl);
+    String bootstrap = cluster.bootstrapServers();
+    String registryUrl = cluster.schemaRegistryUrl();
+    SchemaRegistryClient registry = cluster.registry();
     Map<TrainingMode, List<StepInstance>> instances = instances();
     AtomicReference<TrainingMode> mode = new AtomicReference<>(settings.recipe().firstMode());
 
     try (RunMonitor monitor =
             new RunMonitor(
-                bootstrap,
+                cluster,
                 registry,
                 runId,
                 runId,
                 settings.tasks().groupSize(),
                 settings.scorerConfig().dynamicSamplingEpsilon());
-        KafkaProducer<String, byte[]> producer = producer(bootstrap);
+        KafkaProducer<String, byte[]> producer = producer(cluster);
         // Bounded closes: without a timeout they wait out every pending request when the cluster
         // is gone (each client's close() is then a no-op).
         AutoCloseable producerClose = () -> producer.close(CLOSE_TIMEOUT);
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        Admin admin = Admin.create(cluster.admin());
         AutoCloseable adminClose = () -> admin.close(CLOSE_TIMEOUT)) {
       monitor.start();
       // A run reads only what is produced after it starts: on a shared cluster the topics still
@@ -250,7 +249,8 @@ public final class TrainRun {
                   1,
                   settings.scorerConfig().withPolicyName(runId),
                   ScorerTopics.LIVE,
-                  Map.of()),
+                  cluster.kafkaConfig(),
+                  cluster.registryAccess()),
               Duration.ofSeconds(120));
       GrpoTrainer trainer =
           GrpoTrainer.create(
@@ -279,7 +279,10 @@ public final class TrainRun {
         learner =
             LearnerService.start(
                 new LearnerService.Settings(
-                    bootstrap, learnerConfig, Topics.TRAINING_GROUPS.name(), Map.of()),
+                    bootstrap,
+                    learnerConfig,
+                    Topics.TRAINING_GROUPS.name(),
+                    Map.copyOf(cluster.kafkaConfig())),
                 trainer,
                 registry);
         LearnerService runningLearner = learner;
@@ -296,7 +299,7 @@ public final class TrainRun {
         learnerThread.start();
         actors =
             ActorService.start(
-                ActorService.Settings.of(
+                new ActorService.Settings(
                     bootstrap,
                     registryUrl,
                     ActorConfig.builder()
@@ -307,7 +310,11 @@ public final class TrainRun {
                         .solutionContextWindow(settings.contextWindow())
                         .basePolicy(settings.runDir().resolve(RunFiles.BASE_WEIGHTS))
                         .initSeed(settings.seed())
-                        .build()));
+                        .build(),
+                    ActorTopics.LIVE,
+                    -1,
+                    cluster.kafkaConfig(),
+                    cluster.registryAccess()));
         record.say(
             "scorer, learner and %d actor(s) running on %s; more actors can join with: srl actor"
                 + " --bootstrap-servers %s --schema-registry %s --policy %s --group-id %s"
@@ -578,33 +585,36 @@ public final class TrainRun {
     return ends;
   }
 
-  private void ensureTopics(String bootstrap) {
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-      List<String> created = TopicProvisioner.provision(admin, Topics.ALL);
+  private void ensureTopics(ClusterAccess cluster) {
+    try (Admin admin = Admin.create(cluster.admin())) {
+      List<String> created =
+          TopicProvisioner.provision(
+              admin,
+              Topics.ALL,
+              TopicProvisioner.CLUSTER_DEFAULT,
+              Map.copyOf(cluster.kafkaConfig()));
       if (!created.isEmpty()) {
         record.say("created topics %s", created);
       }
     }
   }
 
-  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+  private static KafkaProducer<String, byte[]> producer(ClusterAccess cluster) {
     return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.MAX_BLOCK_MS_CONFIG,
-            30_000,
-            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-            15_000,
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-            60_000,
-            ProducerConfig.CLIENT_ID_CONFIG,
-            "srl-feeder"),
+        cluster.client(
+            Map.of(
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                30_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                15_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                60_000,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "srl-feeder")),
         new StringSerializer(),
         new ByteArraySerializer());
   }

@@ -27,8 +27,7 @@ import java.util.Objects;
  * @param baseWeights the weights to start from (the weights codec's bytes)
  * @param budget the training time, or null to train until stopped
  * @param maxVersions stop after this many new policy versions; 0 for no limit
- * @param bootstrapServers an external Kafka cluster, or null to start the embedded one
- * @param schemaRegistryUrl the external cluster's registry, or null with the embedded one
+ * @param cluster an external cluster and how to reach it, or null to start the embedded one
  * @param tasks group size, temperature and token budget of every task
  * @param autojunk the scorer's difflib autojunk ({@link ScorerConfig#DEFAULT_AUTOJUNK} unless
  *     replicating the paper exactly)
@@ -61,8 +60,7 @@ public record TrainSettings(
     ModelConfig model,
     Duration budget,
     long maxVersions,
-    String bootstrapServers,
-    String schemaRegistryUrl,
+    ClusterAccess cluster,
     TaskSettings tasks,
     boolean autojunk,
     int contextWindow,
@@ -99,11 +97,6 @@ public record TrainSettings(
     }
     if (maxVersions < 0) {
       throw new IllegalArgumentException("maxVersions must be >= 0, but was " + maxVersions);
-    }
-    if ((bootstrapServers == null) != (schemaRegistryUrl == null)) {
-      throw new IllegalArgumentException(
-          "--bootstrap-servers and --schema-registry go together (an external cluster), but only"
-              + " one was given");
     }
     Objects.requireNonNull(tasks, "tasks");
     requirePositive("batchGroups", batchGroups);
@@ -146,7 +139,7 @@ public record TrainSettings(
   }
 
   boolean embedded() {
-    return bootstrapServers == null;
+    return cluster == null;
   }
 
   /** The validation problems used per measurement. */
