@@ -107,7 +107,12 @@ public final class LearnerService implements AutoCloseable {
   private final Map<TopicPartition, Long> heldFrom = new HashMap<>();
   private Map<TopicPartition, Long> committedOffsets = Map.of();
   private long lastCommitNanos = System.nanoTime();
-  private final List<ProducerRecord<String, byte[]>> pendingDeadLetters = new ArrayList<>();
+  private final List<PendingLetter> pendingDeadLetters = new ArrayList<>();
+
+  /** A dead letter waiting for the commit of the offset past its record. */
+  private record PendingLetter(
+      TopicPartition partition, long offset, ProducerRecord<String, byte[]> letter) {}
+
   private final Deque<ConsumerRecord<byte[], byte[]>> unprocessed = new ArrayDeque<>();
 
   private LearnerService(Settings settings, Trainer trainer, SchemaRegistry registry) {
@@ -327,7 +332,7 @@ public final class LearnerService implements AutoCloseable {
               Topics.POLICY_VERSIONS.name(),
               policy(),
               versionSerde.serialize(Topics.POLICY_VERSIONS.name(), record)));
-      pendingDeadLetters.forEach(producer::send);
+      pendingDeadLetters.forEach(p -> producer.send(p.letter()));
       sendOffsets();
       producer.commitTransaction();
     } catch (ProducerFencedException e) {
@@ -355,17 +360,23 @@ public final class LearnerService implements AutoCloseable {
   private void commitProgress() {
     lastCommitNanos = System.nanoTime();
     Map<TopicPartition, Long> offsets = safeOffsets();
-    if (pendingDeadLetters.isEmpty() && offsets.equals(committedOffsets)) {
+    // Only the dead letters of records before those offsets: one after a held group is read
+    // again after a crash, and must not be dead-lettered twice.
+    List<PendingLetter> due =
+        pendingDeadLetters.stream()
+            .filter(p -> p.offset() < offsets.getOrDefault(p.partition(), 0L))
+            .toList();
+    if (due.isEmpty() && offsets.equals(committedOffsets)) {
       return;
     }
     try {
       producer.beginTransaction();
-      pendingDeadLetters.forEach(producer::send);
+      due.forEach(p -> producer.send(p.letter()));
       sendOffsets(offsets);
       producer.commitTransaction();
       committedOffsets = offsets;
-      counters.deadLetters.addAndGet(pendingDeadLetters.size());
-      pendingDeadLetters.clear();
+      counters.deadLetters.addAndGet(due.size());
+      pendingDeadLetters.removeAll(due);
     } catch (ProducerFencedException e) {
       throw new IllegalStateException(
           "another learner of policy " + policy() + " took over (transactional id fenced)", e);
@@ -452,10 +463,13 @@ public final class LearnerService implements AutoCloseable {
             record.value(),
             System.currentTimeMillis());
     pendingDeadLetters.add(
-        new ProducerRecord<>(
-            Topics.DEAD_LETTERS.name(),
-            record.topic(),
-            deadLetterSerde.serialize(Topics.DEAD_LETTERS.name(), letter)));
+        new PendingLetter(
+            new TopicPartition(record.topic(), record.partition()),
+            record.offset(),
+            new ProducerRecord<>(
+                Topics.DEAD_LETTERS.name(),
+                record.topic(),
+                deadLetterSerde.serialize(Topics.DEAD_LETTERS.name(), letter))));
   }
 
   /** The version the weights are at (the last one committed). */

@@ -177,6 +177,9 @@ class LearnerExactlyOnceIT {
       first.add(group("other", "other-" + i, 0));
     }
     produce(topic, first);
+    try (KafkaProducer<String, byte[]> raw = rawProducer()) { // offset 7: undecodable
+      raw.send(new ProducerRecord<>(topic, "x", new byte[] {1, 2, 3})).get();
+    }
 
     LearnerService.Settings onTopic =
         new LearnerService.Settings(
@@ -193,6 +196,9 @@ class LearnerExactlyOnceIT {
       assertThat(learner.counters().foreignGroups()).isEqualTo(6);
     }
     assertThat(committedOffset("srl-learner-held", topic)).as("not past the held group").isOne();
+    assertThat(deadLettersFrom(topic))
+        .as("the dead letter of a record after the held group waits for the group's commit")
+        .isZero();
 
     // Only other policies' groups since the last commit: committed to the end, no version.
     String others = "others-only";
@@ -228,6 +234,13 @@ class LearnerExactlyOnceIT {
     }
     assertThat(LedgerTrainer.ledgerOf(toBytes(lastCommittedVersion("held"))))
         .containsExactlyInAnyOrder("held-0", "held-1", "held-2", "held-3");
+    assertThat(deadLettersFrom(topic)).as("read twice, dead-lettered once").isOne();
+  }
+
+  private static long deadLettersFrom(String topic) {
+    return CommittedRecords.of(infra.bootstrapServers(), registry, Topics.DEAD_LETTERS).stream()
+        .filter(d -> d.getSourceTopic().equals(topic))
+        .count();
   }
 
   private static Admin admin() {
