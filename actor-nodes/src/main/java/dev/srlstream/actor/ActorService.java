@@ -1,6 +1,7 @@
 package dev.srlstream.actor;
 
 import dev.srlstream.policy.InvalidWeightsException;
+import dev.srlstream.schemas.AdminSettings;
 import dev.srlstream.schemas.BrokerProbe;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.registry.RegistryAccess;
@@ -12,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -381,17 +380,7 @@ public final class ActorService implements AutoCloseable {
 
   /** The Admin client's settings: the cluster, and those of the overrides an Admin client knows. */
   static Map<String, Object> adminProperties(Settings settings) {
-    Map<String, Object> props = new HashMap<>();
-    settings
-        .kafkaOverrides()
-        .forEach(
-            (key, value) -> {
-              if (AdminClientConfig.configNames().contains(key)) {
-                props.put(key, value);
-              }
-            });
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    return props;
+    return AdminSettings.of(settings.bootstrapServers(), settings.kafkaOverrides());
   }
 
   static Properties versionConsumerProperties(Settings settings) {

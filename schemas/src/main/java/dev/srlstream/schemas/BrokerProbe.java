@@ -1,7 +1,6 @@
 package dev.srlstream.schemas;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -82,16 +81,7 @@ public final class BrokerProbe implements AutoCloseable {
               + " and "
               + interval);
     }
-    // Only the Admin client's settings (a service's overrides also hold consumer and producer
-    // ones).
-    Map<String, Object> props = new HashMap<>();
-    clientProperties.forEach(
-        (key, value) -> {
-          if (AdminClientConfig.configNames().contains(key)) {
-            props.put(key, value);
-          }
-        });
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> props = AdminSettings.of(bootstrapServers, clientProperties);
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, name + "-broker-probe");
     int timeout = (int) Math.min(Integer.MAX_VALUE, interval.toMillis());
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);

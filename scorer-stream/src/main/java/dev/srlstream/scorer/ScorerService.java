@@ -1,12 +1,12 @@
 package dev.srlstream.scorer;
 
+import dev.srlstream.schemas.AdminSettings;
 import dev.srlstream.schemas.ServiceGroups;
 import dev.srlstream.schemas.registry.RegistryAccess;
 import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -209,17 +209,8 @@ public final class ScorerService implements AutoCloseable {
             t.trainingGroups(),
             t.deadLetters());
     Map<String, TopicDescription> found;
-    // The service's client settings (security) that an Admin client knows, then its own.
-    Map<String, Object> adminConfig = new HashMap<>();
-    settings
-        .kafkaOverrides()
-        .forEach(
-            (k, v) -> {
-              if (AdminClientConfig.configNames().contains(k)) {
-                adminConfig.put(k, v);
-              }
-            });
-    adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    Map<String, Object> adminConfig =
+        AdminSettings.of(settings.bootstrapServers(), settings.kafkaOverrides());
     adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
     try (Admin admin = Admin.create(adminConfig)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);

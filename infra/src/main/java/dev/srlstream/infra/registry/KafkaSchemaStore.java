@@ -1,11 +1,11 @@
 package dev.srlstream.infra.registry;
 
 import dev.srlstream.infra.kafka.TopicProvisioner;
+import dev.srlstream.schemas.AdminSettings;
 import dev.srlstream.schemas.WarmupRecords;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +13,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -224,15 +223,7 @@ public final class KafkaSchemaStore implements SchemaStore {
    */
   private static void ensureTopic(
       String bootstrapServers, Map<String, String> clientConfig, String topic) {
-    Map<String, Object> props = new HashMap<>();
-    clientConfig.forEach(
-        (k, v) -> {
-          if (AdminClientConfig.configNames().contains(k)) {
-            props.put(k, v);
-          }
-        });
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = Admin.create(AdminSettings.of(bootstrapServers, clientConfig))) {
       if (TopicProvisioner.ensureCompactedTopic(
           admin, topic, TopicProvisioner.CLUSTER_DEFAULT, Map.copyOf(clientConfig))) {
         LOG.info("created compacted topic {}", topic);

@@ -1,5 +1,6 @@
 package dev.srlstream.topology.audit;
 
+import dev.srlstream.schemas.AdminSettings;
 import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.ServiceGroups;
 import dev.srlstream.schemas.TopicSpec;
@@ -25,7 +26,6 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -162,15 +162,7 @@ public final class LogReader {
 
   /** A consumer group's committed offsets on one topic, by partition (none: nothing committed). */
   private Map<Integer, Long> committed(String group, String topic) {
-    Map<String, Object> config = new HashMap<>();
-    clientConfig.forEach(
-        (k, v) -> {
-          if (AdminClientConfig.configNames().contains(k)) {
-            config.put(k, v);
-          }
-        });
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(config)) {
+    try (Admin admin = Admin.create(AdminSettings.of(bootstrapServers, clientConfig))) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin
               .listConsumerGroupOffsets(group)

@@ -1,11 +1,11 @@
 package dev.srlstream.topology.train;
 
+import dev.srlstream.schemas.AdminSettings;
 import dev.srlstream.schemas.registry.RegistryAccess;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The cluster a run trains on, and how its clients reach it: the Kafka servers with their client
@@ -50,14 +50,6 @@ public record ClusterAccess(
 
   /** The settings of an Admin client: only those of {@link #kafkaConfig} an Admin client knows. */
   Map<String, Object> admin() {
-    Map<String, Object> config = new HashMap<>();
-    kafkaConfig.forEach(
-        (k, v) -> {
-          if (AdminClientConfig.configNames().contains(k)) {
-            config.put(k, v);
-          }
-        });
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    return config;
+    return AdminSettings.of(bootstrapServers, kafkaConfig);
   }
 }
