@@ -121,7 +121,7 @@ final class ActorVerticle extends VerticleBase
   private long newestSeen = -1;
   private long swapQueuedFor = -1;
   private DownstreamBacklog.Backlog downstream;
-  private int groupSize = 8; // of the newest task started: how many rollouts make a group
+  private int groupSize = 8; // rollouts per group, of the newest group delivered
   private boolean heldBack;
   private boolean sourcePaused;
   private boolean stopping;
