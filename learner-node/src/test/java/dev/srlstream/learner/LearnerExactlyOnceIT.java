@@ -277,7 +277,10 @@ class LearnerExactlyOnceIT {
     return new LearnerService.Settings(
         infra.bootstrapServers(),
         // Every group is from version 0; a staleness limit above the versions made keeps them all.
-        new LearnerConfig(policy, BATCH, 64, StalenessPolicy.DROP, checkpoints, 3, maxVersions),
+        // A checkpoint directory per policy, as srl learner's default: two learners running at
+        // once must not write their checkpoints into one directory.
+        new LearnerConfig(
+            policy, BATCH, 64, StalenessPolicy.DROP, checkpoints.resolve(policy), 3, maxVersions),
         Topics.TRAINING_GROUPS.name(),
         Map.of());
   }
