@@ -65,9 +65,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TopicProvisioner {
 
-  /** The replication factor of topics created on the single-node embedded broker. */
-  public static final short DEFAULT_REPLICATION_FACTOR = 1;
-
   /**
    * As a replication factor: the cluster's own default ({@code default.replication.factor}), one on
    * the single-node embedded broker and three on the three-node one.
