@@ -51,15 +51,20 @@ final class ClusterOptions {
 
   /** How to reach the registry: {@code --schema-registry-config}, or an open registry. */
   RegistryAccess registryAccess() {
-    if (schemaRegistryConfig == null) {
+    return registryAccess(schemaRegistryConfig);
+  }
+
+  /** How to reach a registry with the client properties of {@code file}; none: an open one. */
+  static RegistryAccess registryAccess(Path file) {
+    if (file == null) {
       return RegistryAccess.NONE;
     }
-    Map<String, String> props = properties(schemaRegistryConfig, "--schema-registry-config");
+    Map<String, String> props = properties(file, "--schema-registry-config");
     try {
       return RegistryAccess.fromProperties(props);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "--schema-registry-config " + schemaRegistryConfig + ": " + e.getMessage(), e);
+          "--schema-registry-config " + file + ": " + e.getMessage(), e);
     }
   }
 

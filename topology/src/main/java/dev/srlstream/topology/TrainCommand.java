@@ -500,12 +500,10 @@ final class TrainCommand implements Callable<Integer> {
       }
       return null;
     }
-    ClusterOptions options = new ClusterOptions();
-    options.bootstrapServers = bootstrapServers;
-    options.schemaRegistry = schemaRegistry;
-    options.kafkaConfig = kafkaConfig;
-    options.schemaRegistryConfig = schemaRegistryConfig;
     return new ClusterAccess(
-        bootstrapServers, schemaRegistry, options.kafkaConfig(), options.registryAccess());
+        bootstrapServers,
+        schemaRegistry,
+        ClusterOptions.kafkaConfig(kafkaConfig, "--kafka-config"),
+        ClusterOptions.registryAccess(schemaRegistryConfig));
   }
 }
