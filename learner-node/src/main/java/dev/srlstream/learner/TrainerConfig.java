@@ -25,8 +25,8 @@ import java.util.Objects;
  *     {@link Mode#SFT} ({@link GrpoTrainer#trainSft})
  * @param learningRate the peak learning rate of AdamW, in (0, 1]
  * @param schedule how the learning rate changes with the update count
- * @param warmupSteps for {@link Schedule#WARMUP_COSINE}: updates over which the rate rises linearly
- *     from {@code learningRate / warmupSteps} to {@code learningRate}
+ * @param warmupSteps updates over which the rate rises linearly from {@code learningRate /
+ *     warmupSteps} to {@code learningRate}, under either schedule; 0 for none
  * @param totalSteps for {@link Schedule#WARMUP_COSINE}: the update at which the cosine decay ends
  *     (warm-up included); the rate stays at its floor afterwards. The paper's SFT "cosine, warmup
  *     0.3" is {@code warmupSteps = 0.3 * totalSteps}
@@ -81,7 +81,7 @@ public record TrainerConfig(
 
   /** How the learning rate depends on the number of updates done. */
   public enum Schedule {
-    /** Always {@code learningRate}. */
+    /** Linear warm-up over {@code warmupSteps} (none when 0), then always {@code learningRate}. */
     CONSTANT,
     /** Linear warm-up over {@code warmupSteps}, then cosine decay until {@code totalSteps}. */
     WARMUP_COSINE
@@ -163,11 +163,11 @@ public record TrainerConfig(
    * @param step updates done so far, {@code >= 0}
    */
   public double learningRateAt(long step) {
-    if (schedule == Schedule.CONSTANT) {
-      return learningRate;
-    }
     if (step < warmupSteps) {
       return learningRate * (step + 1) / warmupSteps;
+    }
+    if (schedule == Schedule.CONSTANT) {
+      return learningRate;
     }
     double progress = Math.min(1.0, (double) (step - warmupSteps) / (totalSteps - warmupSteps));
     double floor = learningRate * minLearningRateRatio;
@@ -239,8 +239,17 @@ public record TrainerConfig(
     }
 
     public Builder constantLearningRate() {
+      return warmupConstant(0);
+    }
+
+    /**
+     * Warm-up over {@code warmup} updates (0 for none), then the constant rate. Adam's first
+     * updates move every weight by about the learning rate whatever its gradient's size, so with
+     * small noisy batches a warm-up keeps them from being large steps in a random direction.
+     */
+    public Builder warmupConstant(int warmup) {
       schedule = Schedule.CONSTANT;
-      warmupSteps = 0;
+      warmupSteps = warmup;
       totalSteps = 0;
       return this;
     }

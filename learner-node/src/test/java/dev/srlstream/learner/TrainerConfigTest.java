@@ -38,6 +38,20 @@ class TrainerConfigTest {
   }
 
   @Test
+  void aWarmupBeforeTheConstantRateRisesLinearlyThenStays() {
+    TrainerConfig c =
+        TrainerConfig.defaults().toBuilder().learningRate(1e-4).warmupConstant(4).build();
+    assertThat(c.schedule()).isEqualTo(TrainerConfig.Schedule.CONSTANT);
+    assertThat(c.learningRateAt(0)).isCloseTo(0.25e-4, within(1e-15));
+    assertThat(c.learningRateAt(2)).isCloseTo(0.75e-4, within(1e-15));
+    assertThat(c.learningRateAt(3)).isCloseTo(1e-4, within(1e-15));
+    assertThat(c.learningRateAt(4)).isCloseTo(1e-4, within(1e-15));
+    assertThat(c.learningRateAt(1_000_000)).isCloseTo(1e-4, within(1e-15));
+    assertThatThrownBy(() -> TrainerConfig.defaults().toBuilder().warmupConstant(-1).build())
+        .hasMessage("warmupSteps must be >= 0, but was -1");
+  }
+
+  @Test
   void badValuesAreRefusedWithTheirNameAndValue() {
     TrainerConfig.Builder b = TrainerConfig.defaults().toBuilder();
     assertThatThrownBy(() -> b.learningRate(0).build())

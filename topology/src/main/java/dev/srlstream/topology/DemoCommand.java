@@ -172,6 +172,9 @@ final class DemoCommand implements Callable<Integer> {
   /** The learner's credit assignment in the demo's GRPO recipes (README: what was measured). */
   static final Credit DEMO_CREDIT = Credit.SEQUENCE;
 
+  /** The learning-rate warm-up of the demo's GRPO updates (README: what was measured). */
+  static final int DEMO_WARMUP_UPDATES = 0;
+
   /** The demo's training settings: all the test problems, no limit on versions. */
   static TrainSettings demoSettings(
       Recipe recipe,
@@ -236,6 +239,7 @@ final class DemoCommand implements Callable<Integer> {
         // 3e-4 let the policy drift away from its greedy competence within minutes here; 1e-4
         // drifts slower. SFT gets the rate that trained the base.
         recipe == Recipe.SFT ? 1e-3 : 1e-4,
+        DEMO_WARMUP_UPDATES,
         recipe == Recipe.SFT ? 0 : DEMO_KL,
         DEMO_CREDIT,
         16,

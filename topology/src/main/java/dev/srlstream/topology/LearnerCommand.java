@@ -121,6 +121,8 @@ final class LearnerCommand implements Callable<Integer> {
 
   @Mixin CreditOption credit;
 
+  @Mixin WarmupOption warmup;
+
   @Option(
       names = "--checkpoint-dir",
       paramLabel = "DIR",
@@ -161,6 +163,7 @@ final class LearnerCommand implements Callable<Integer> {
     TrainerConfig trainerConfig =
         TrainerConfig.defaults().toBuilder()
             .learningRate(learningRate)
+            .warmupConstant(warmup.updates())
             .clip(clip, clip)
             .klCoef(kl)
             .credit(credit.credit)

@@ -203,6 +203,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin CreditOption credit;
 
+  @Mixin WarmupOption warmup;
+
   @Option(
       names = "--sft-batch",
       defaultValue = "16",
@@ -364,6 +366,7 @@ final class TrainCommand implements Callable<Integer> {
         window,
         batchGroups,
         learningRate != null ? learningRate : parsed == Recipe.SFT ? 1e-3 : 3e-4,
+        warmup.updates(),
         kl,
         credit.credit,
         sftBatch,

@@ -407,6 +407,18 @@ class TrainCommandTest {
     assertThat(off.scorerConfig().autojunk()).isFalse();
   }
 
+  @Test
+  void warmupUpdatesReachTheSettingsAndANegativeCountIsRefused() throws Exception {
+    assertThat(parse(with(sft(), "--recipe", "srl")).settings().warmupUpdates()).isZero();
+    assertThat(parse(with(sft(), "--recipe", "srl"), "--warmup-updates", "50").settings())
+        .extracting(TrainSettings::warmupUpdates)
+        .isEqualTo(50);
+    assertFails(
+        run(sft("--warmup-updates", "-1")),
+        1,
+        "--warmup-updates must be >= 0 (0 for none), but was -1");
+  }
+
   /** The train command with its options parsed, not run. */
   private static TrainCommand parse(List<String> args, String... more) {
     TrainCommand command = new TrainCommand();

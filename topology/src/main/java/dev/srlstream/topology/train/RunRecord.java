@@ -77,6 +77,7 @@ final class RunRecord {
             settings.contextWindow() == Integer.MAX_VALUE ? -1 : settings.contextWindow())
         .put("batch_groups", settings.batchGroups())
         .put("learning_rate", settings.learningRate())
+        .put("warmup_updates", settings.warmupUpdates())
         .put("kl_coef", settings.klCoef())
         .put("credit", settings.credit().name().toLowerCase(java.util.Locale.ROOT))
         .put("actors", settings.actors())

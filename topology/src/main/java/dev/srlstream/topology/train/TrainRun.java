@@ -257,6 +257,7 @@ public final class TrainRun {
               settings.model(),
               TrainerConfig.defaults().toBuilder()
                   .learningRate(settings.learningRate())
+                  .warmupConstant(settings.warmupUpdates())
                   .klCoef(settings.klCoef())
                   .credit(settings.credit())
                   // The ratio pi_theta / pi_behaviour needs both at the sampling temperature.

@@ -36,6 +36,8 @@ import java.util.Objects;
  *     and the policy's own actions in whole-solution rollouts and evaluation alike
  * @param batchGroups groups per policy update
  * @param learningRate the learner's AdamW learning rate (SFT's too)
+ * @param warmupUpdates GRPO updates over which the learning rate rises linearly to {@code
+ *     learningRate}; 0 for none
  * @param klCoef the weight of the KL penalty to the base policy in GRPO updates; 0 (the paper's)
  *     for none
  * @param credit how the learner spreads a rollout's advantage over its tokens
@@ -66,6 +68,7 @@ public record TrainSettings(
     int contextWindow,
     int batchGroups,
     double learningRate,
+    int warmupUpdates,
     double klCoef,
     Credit credit,
     int sftBatch,
@@ -103,6 +106,9 @@ public record TrainSettings(
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw new IllegalArgumentException(
           "learningRate must be finite and > 0, but was " + learningRate);
+    }
+    if (warmupUpdates < 0) {
+      throw new IllegalArgumentException("warmupUpdates must be >= 0, but was " + warmupUpdates);
     }
     if (!(klCoef >= 0) || Double.isInfinite(klCoef)) {
       throw new IllegalArgumentException("klCoef must be finite and >= 0, but was " + klCoef);

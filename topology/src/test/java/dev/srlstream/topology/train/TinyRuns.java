@@ -94,6 +94,7 @@ final class TinyRuns {
         Integer.MAX_VALUE,
         1,
         3e-4,
+        0,
         klCoef,
         credit,
         8,
