@@ -1,5 +1,9 @@
 package dev.srlstream.scorer;
 
+import dev.srlstream.method.advantage.GroupAdvantages;
+import dev.srlstream.method.reward.ActionAlignment;
+import dev.srlstream.method.reward.ModeRewards;
+import dev.srlstream.method.reward.Reward;
 import dev.srlstream.schemas.AvroBytes;
 import dev.srlstream.schemas.DeadLetters;
 import dev.srlstream.schemas.DeadLetters.Source;
@@ -15,8 +19,6 @@ import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.serde.AvroSerde;
 import dev.srlstream.scorer.avro.GroupProgress;
 import dev.srlstream.scorer.avro.WaitingRollout;
-import dev.srlstream.scorer.reward.ActionAlignment;
-import dev.srlstream.scorer.reward.Reward;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

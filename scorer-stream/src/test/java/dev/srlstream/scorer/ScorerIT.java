@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.srlstream.infra.LocalInfrastructure;
 import dev.srlstream.infra.kafka.TopicProvisioner;
+import dev.srlstream.method.reward.SequenceSimilarity;
 import dev.srlstream.schemas.TopicSpec;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
@@ -14,7 +15,6 @@ import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.avro.TrainingMode;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import dev.srlstream.schemas.serde.AvroSerde;
-import dev.srlstream.scorer.reward.SequenceSimilarity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.srlstream.method.reward.LongStepParaphrase;
+import dev.srlstream.method.reward.SequenceSimilarity;
 import dev.srlstream.schemas.RolloutSegments;
 import dev.srlstream.schemas.SampleRecords;
 import dev.srlstream.schemas.Topics;
@@ -19,8 +21,6 @@ import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.avro.TrainingMode;
 import dev.srlstream.schemas.serde.AvroSerde;
 import dev.srlstream.schemas.serde.InMemorySchemaRegistry;
-import dev.srlstream.scorer.reward.LongStepParaphrase;
-import dev.srlstream.scorer.reward.SequenceSimilarity;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.srlstream.topology;
 
-import dev.srlstream.scorer.reward.Reward;
-import dev.srlstream.scorer.reward.StepSimilarityReward;
+import dev.srlstream.method.reward.Reward;
+import dev.srlstream.method.reward.StepSimilarityReward;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package dev.srlstream.topology;
 
-import dev.srlstream.scorer.reward.SequenceSimilarity;
+import dev.srlstream.method.reward.SequenceSimilarity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -2,6 +2,7 @@ package dev.srlstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.srlstream.method.reward.LongStepParaphrase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ class RewardCommandTest {
         .contains(
             "\"similarity\": "
                 + PythonText.floatRepr(
-                    dev.srlstream.scorer.reward.SequenceSimilarity.ratio(
+                    dev.srlstream.method.reward.SequenceSimilarity.ratio(
                         "ba".repeat(60) + "xyz".repeat(10), expert, false)));
   }
 
@@ -79,8 +80,8 @@ class RewardCommandTest {
   void aLongExpertStepIsScoredWithoutAutojunkByDefault() {
     String response = "<think>same steps, other words</think>" + LongStepParaphrase.ACTION;
     String expert = LongStepParaphrase.EXPERT_STEP;
-    String off = LongStepParaphrase.CPYTHON_NO_AUTOJUNK;
-    String on = LongStepParaphrase.CPYTHON_AUTOJUNK;
+    String off = LongStepParaphrase.CPYTHON_NO_AUTOJUNK_TEXT;
+    String on = LongStepParaphrase.CPYTHON_AUTOJUNK_TEXT;
     assertThat(CommandRun.of("reward", "--response", response, "--expert", expert).out())
         .isEqualTo(
             "{\"reward\": "

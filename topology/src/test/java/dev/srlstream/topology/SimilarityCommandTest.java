@@ -2,6 +2,7 @@ package dev.srlstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.srlstream.method.reward.LongStepParaphrase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,10 +50,10 @@ class SimilarityCommandTest {
     String action = LongStepParaphrase.ACTION;
     String expert = LongStepParaphrase.EXPERT_STEP;
     assertThat(CommandRun.of("similarity", "--a", action, "--b", expert).out())
-        .isEqualTo(LongStepParaphrase.CPYTHON_NO_AUTOJUNK + "\n");
+        .isEqualTo(LongStepParaphrase.CPYTHON_NO_AUTOJUNK_TEXT + "\n");
     assertThat(
             CommandRun.of("similarity", "--a", action, "--b", expert, "--autojunk", "true").out())
-        .isEqualTo(LongStepParaphrase.CPYTHON_AUTOJUNK + "\n");
+        .isEqualTo(LongStepParaphrase.CPYTHON_AUTOJUNK_TEXT + "\n");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.srlstream.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.srlstream.method.reward.LongStepParaphrase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,11 +65,9 @@ class SimilarityMatchesPythonTest {
     List<String> withJunk = Python.run(dir, PYTHON, pairs.toString(), "true");
     assertThat(List.of(run.out().split("\n"))).isEqualTo(withoutJunk);
     assertThat(withoutJunk)
-        .containsExactly(
-            SimilarityCommand.line(Double.parseDouble(LongStepParaphrase.CPYTHON_NO_AUTOJUNK)));
+        .containsExactly(SimilarityCommand.line(LongStepParaphrase.CPYTHON_NO_AUTOJUNK));
     assertThat(withJunk)
-        .containsExactly(
-            SimilarityCommand.line(Double.parseDouble(LongStepParaphrase.CPYTHON_AUTOJUNK)));
+        .containsExactly(SimilarityCommand.line(LongStepParaphrase.CPYTHON_AUTOJUNK));
     assertThat(compare(pairs, "true")).isEqualTo(withJunk);
   }
 

@@ -1,6 +1,6 @@
 package dev.srlstream.topology.eval;
 
-import dev.srlstream.scorer.reward.BoxedAnswerVerifier;
+import dev.srlstream.method.reward.BoxedAnswerVerifier;
 import dev.srlstream.topology.data.ExpertSolution;
 import java.util.List;
 import java.util.function.IntConsumer;

@@ -1,13 +1,13 @@
 package dev.srlstream.topology.eval;
 
+import dev.srlstream.method.reward.Reward;
+import dev.srlstream.method.reward.StepSimilarityReward;
 import dev.srlstream.policy.Policy;
 import dev.srlstream.policy.PromptFormat;
 import dev.srlstream.policy.SampleResult;
 import dev.srlstream.policy.SamplingParams;
 import dev.srlstream.policy.Seeds;
 import dev.srlstream.policy.Tokenizer;
-import dev.srlstream.scorer.reward.Reward;
-import dev.srlstream.scorer.reward.StepSimilarityReward;
 import dev.srlstream.topology.data.ExpertSolution;
 import dev.srlstream.topology.data.InstanceExpander;
 import dev.srlstream.topology.data.Split;
@@ -38,7 +38,7 @@ import java.util.function.IntConsumer;
  * tokens); a prompt that leaves no room in the model's context gets the empty response.
  *
  * <p><b>Scores</b>, per response, with the scorer's {@link StepSimilarityReward} (and so its {@link
- * dev.srlstream.scorer.reward.ResponseParser#parseStep strict parser}) at the given autojunk:
+ * dev.srlstream.method.reward.ResponseParser#parseStep strict parser}) at the given autojunk:
  *
  * <ul>
  *   <li><b>well-formed</b>: the parser accepts it (the reward is not the malformed -1);

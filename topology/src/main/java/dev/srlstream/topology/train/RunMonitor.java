@@ -1,5 +1,6 @@
 package dev.srlstream.topology.train;
 
+import dev.srlstream.method.advantage.GroupAdvantages;
 import dev.srlstream.schemas.AvroBytes;
 import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.Topics;
@@ -7,7 +8,6 @@ import dev.srlstream.schemas.avro.PolicyVersion;
 import dev.srlstream.schemas.avro.StepReward;
 import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.serde.AvroSerde;
-import dev.srlstream.scorer.GroupAdvantages;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

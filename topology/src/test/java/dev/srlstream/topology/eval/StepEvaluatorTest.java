@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.srlstream.method.reward.Reward;
+import dev.srlstream.method.reward.StepSimilarityReward;
 import dev.srlstream.policy.PromptFormat;
-import dev.srlstream.scorer.reward.Reward;
-import dev.srlstream.scorer.reward.StepSimilarityReward;
 import dev.srlstream.topology.TinyPolicies;
 import dev.srlstream.topology.data.ExpertSolution;
 import dev.srlstream.topology.data.InstanceExpander;
