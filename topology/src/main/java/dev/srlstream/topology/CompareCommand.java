@@ -3,7 +3,7 @@ package dev.srlstream.topology;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.srlstream.topology.data.ExpertSolution;
+import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.topology.eval.EvalReports;
 import dev.srlstream.topology.eval.Evaluator;
 import dev.srlstream.topology.eval.StepEvaluator;

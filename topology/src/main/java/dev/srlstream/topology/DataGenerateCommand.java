@@ -1,9 +1,9 @@
 package dev.srlstream.topology;
 
-import dev.srlstream.topology.data.ArithmeticProblem;
-import dev.srlstream.topology.data.ArithmeticProblems;
-import dev.srlstream.topology.data.JsonlWriter;
-import dev.srlstream.topology.data.Split;
+import dev.srlstream.method.data.ArithmeticProblem;
+import dev.srlstream.method.data.ArithmeticProblems;
+import dev.srlstream.method.data.JsonlWriter;
+import dev.srlstream.method.data.Split;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

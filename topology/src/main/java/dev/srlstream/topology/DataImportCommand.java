@@ -1,11 +1,11 @@
 package dev.srlstream.topology;
 
-import dev.srlstream.topology.data.AgentTrajectoryReader;
-import dev.srlstream.topology.data.JsonlSolutionReader;
-import dev.srlstream.topology.data.JsonlWriter;
-import dev.srlstream.topology.data.ReadResult;
-import dev.srlstream.topology.data.S1kReader;
-import dev.srlstream.topology.data.SolutionReader;
+import dev.srlstream.method.data.AgentTrajectoryReader;
+import dev.srlstream.method.data.JsonlSolutionReader;
+import dev.srlstream.method.data.JsonlWriter;
+import dev.srlstream.method.data.ReadResult;
+import dev.srlstream.method.data.S1kReader;
+import dev.srlstream.method.data.SolutionReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

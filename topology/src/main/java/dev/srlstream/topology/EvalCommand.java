@@ -2,9 +2,9 @@ package dev.srlstream.topology;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.srlstream.topology.data.ExpertSolution;
-import dev.srlstream.topology.data.JsonlSolutionReader;
-import dev.srlstream.topology.data.MalformedDataException;
+import dev.srlstream.method.data.ExpertSolution;
+import dev.srlstream.method.data.JsonlSolutionReader;
+import dev.srlstream.method.data.MalformedDataException;
 import dev.srlstream.topology.eval.EvalReports;
 import dev.srlstream.topology.eval.Evaluator;
 import dev.srlstream.topology.eval.StepEvaluator;

@@ -1,5 +1,12 @@
 package dev.srlstream.topology;
 
+import dev.srlstream.method.data.ExpertSolution;
+import dev.srlstream.method.data.InstanceExpander;
+import dev.srlstream.method.data.JsonlSolutionReader;
+import dev.srlstream.method.data.ReadResult;
+import dev.srlstream.method.data.Split;
+import dev.srlstream.method.data.StepInstance;
+import dev.srlstream.method.data.TaskSettings;
 import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.ExpertStep;
@@ -7,13 +14,6 @@ import dev.srlstream.schemas.avro.StepTask;
 import dev.srlstream.schemas.avro.TrainingMode;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import dev.srlstream.schemas.serde.AvroSerde;
-import dev.srlstream.topology.data.ExpertSolution;
-import dev.srlstream.topology.data.InstanceExpander;
-import dev.srlstream.topology.data.JsonlSolutionReader;
-import dev.srlstream.topology.data.ReadResult;
-import dev.srlstream.topology.data.Split;
-import dev.srlstream.topology.data.StepInstance;
-import dev.srlstream.topology.data.TaskSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.srlstream.topology;
 
-import dev.srlstream.topology.data.TextPairs;
+import dev.srlstream.method.data.TextPairs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

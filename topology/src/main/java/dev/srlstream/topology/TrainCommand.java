@@ -1,16 +1,16 @@
 package dev.srlstream.topology;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.method.data.ExpertSolution;
+import dev.srlstream.method.data.InstanceExpander;
+import dev.srlstream.method.data.Split;
+import dev.srlstream.method.data.StepInstance;
+import dev.srlstream.method.data.TaskSettings;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.Policy;
 import dev.srlstream.policy.PromptFormat;
 import dev.srlstream.policy.WeightsCodec;
-import dev.srlstream.topology.data.ExpertSolution;
-import dev.srlstream.topology.data.InstanceExpander;
-import dev.srlstream.topology.data.Split;
-import dev.srlstream.topology.data.StepInstance;
-import dev.srlstream.topology.data.TaskSettings;
 import dev.srlstream.topology.eval.Evaluator;
 import dev.srlstream.topology.train.ClusterAccess;
 import dev.srlstream.topology.train.Recipe;

@@ -2,10 +2,10 @@ package dev.srlstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.srlstream.topology.data.ArithmeticProblems;
-import dev.srlstream.topology.data.ExpertSolution;
-import dev.srlstream.topology.data.JsonlSolutionReader;
-import dev.srlstream.topology.data.ReadResult;
+import dev.srlstream.method.data.ArithmeticProblems;
+import dev.srlstream.method.data.ExpertSolution;
+import dev.srlstream.method.data.JsonlSolutionReader;
+import dev.srlstream.method.data.ReadResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

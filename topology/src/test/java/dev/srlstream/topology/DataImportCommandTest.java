@@ -2,10 +2,10 @@ package dev.srlstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.srlstream.topology.data.AgentTrajectoryReader;
-import dev.srlstream.topology.data.JsonlSolutionReader;
-import dev.srlstream.topology.data.ReadResult;
-import dev.srlstream.topology.data.S1kReader;
+import dev.srlstream.method.data.AgentTrajectoryReader;
+import dev.srlstream.method.data.JsonlSolutionReader;
+import dev.srlstream.method.data.ReadResult;
+import dev.srlstream.method.data.S1kReader;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,11 +2,11 @@ package dev.srlstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.srlstream.method.data.JsonlSolutionReader;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.ModelWeights;
 import dev.srlstream.policy.WeightsCodec;
-import dev.srlstream.topology.data.JsonlSolutionReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.srlstream.method.data.ArithmeticProblem;
+import dev.srlstream.method.data.ArithmeticProblems;
+import dev.srlstream.method.data.JsonlWriter;
+import dev.srlstream.method.data.Split;
 import dev.srlstream.policy.PromptSettings;
 import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.scorer.ScorerConfig;
-import dev.srlstream.topology.data.ArithmeticProblem;
-import dev.srlstream.topology.data.ArithmeticProblems;
-import dev.srlstream.topology.data.JsonlWriter;
-import dev.srlstream.topology.data.Split;
 import dev.srlstream.topology.train.TrainRun;
 import dev.srlstream.topology.train.TrainSettings;
 import java.nio.file.Files;

@@ -2,10 +2,10 @@ package dev.srlstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.srlstream.topology.data.ArithmeticProblem;
-import dev.srlstream.topology.data.ArithmeticProblems;
-import dev.srlstream.topology.data.JsonlWriter;
-import dev.srlstream.topology.data.Split;
+import dev.srlstream.method.data.ArithmeticProblem;
+import dev.srlstream.method.data.ArithmeticProblems;
+import dev.srlstream.method.data.JsonlWriter;
+import dev.srlstream.method.data.Split;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.srlstream.topology.eval;
 
+import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.reward.BoxedAnswerVerifier;
-import dev.srlstream.topology.data.ExpertSolution;
 import java.util.List;
 import java.util.function.IntConsumer;
 

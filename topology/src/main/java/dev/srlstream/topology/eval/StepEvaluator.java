@@ -1,5 +1,9 @@
 package dev.srlstream.topology.eval;
 
+import dev.srlstream.method.data.ExpertSolution;
+import dev.srlstream.method.data.InstanceExpander;
+import dev.srlstream.method.data.Split;
+import dev.srlstream.method.data.StepInstance;
 import dev.srlstream.method.reward.Reward;
 import dev.srlstream.method.reward.StepSimilarityReward;
 import dev.srlstream.policy.Policy;
@@ -8,10 +12,6 @@ import dev.srlstream.policy.SampleResult;
 import dev.srlstream.policy.SamplingParams;
 import dev.srlstream.policy.Seeds;
 import dev.srlstream.policy.Tokenizer;
-import dev.srlstream.topology.data.ExpertSolution;
-import dev.srlstream.topology.data.InstanceExpander;
-import dev.srlstream.topology.data.Split;
-import dev.srlstream.topology.data.StepInstance;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,11 +25,11 @@ import java.util.function.IntConsumer;
  *
  * <p><b>Prompts.</b> Step k of a solution is prompted with the question and the expert's steps
  * before it, the newest {@code contextWindow} of them ({@link
- * dev.srlstream.topology.data.Step#contextText()}), as {@link InstanceExpander} cuts an SRL
- * instance with that window (every step a target, no hint), written by {@link
- * PromptFormat#stepPrompt} and {@link PromptFormat#promptTokens}: the text an actor samples a
- * training group on. So the policy is never asked to continue its own mistakes here, unlike in the
- * end-to-end {@link Evaluator}: this measures the step SRL optimises.
+ * dev.srlstream.method.data.Step#contextText()}), as {@link InstanceExpander} cuts an SRL instance
+ * with that window (every step a target, no hint), written by {@link PromptFormat#stepPrompt} and
+ * {@link PromptFormat#promptTokens}: the text an actor samples a training group on. So the policy
+ * is never asked to continue its own mistakes here, unlike in the end-to-end {@link Evaluator}:
+ * this measures the step SRL optimises.
  *
  * <p><b>Responses.</b> One greedy response per step, and {@code k} samples at the temperature from
  * one {@code sampleGroup} call seeded {@code mix(mix(seed, problem position), step position)}, so a

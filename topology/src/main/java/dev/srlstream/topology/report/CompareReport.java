@@ -3,7 +3,7 @@ package dev.srlstream.topology.report;
 import static dev.srlstream.topology.report.Html.escape;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.srlstream.topology.data.MalformedDataException;
+import dev.srlstream.method.data.MalformedDataException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

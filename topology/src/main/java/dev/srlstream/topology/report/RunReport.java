@@ -2,7 +2,7 @@ package dev.srlstream.topology.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.srlstream.topology.data.MalformedDataException;
+import dev.srlstream.method.data.MalformedDataException;
 import dev.srlstream.topology.report.RunPlots.Plot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,13 @@
 package dev.srlstream.topology.train;
 
 import dev.srlstream.learner.SftRunner;
+import dev.srlstream.method.data.ExpertSolution;
+import dev.srlstream.method.data.InstanceExpander;
+import dev.srlstream.method.data.Split;
+import dev.srlstream.method.data.StepInstance;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.PromptFormat;
-import dev.srlstream.topology.data.ExpertSolution;
-import dev.srlstream.topology.data.InstanceExpander;
-import dev.srlstream.topology.data.Split;
-import dev.srlstream.topology.data.StepInstance;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,12 +1,12 @@
 package dev.srlstream.topology.train;
 
+import dev.srlstream.method.data.StepInstance;
+import dev.srlstream.method.data.TaskSettings;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.ExpertStep;
 import dev.srlstream.schemas.avro.StepTask;
 import dev.srlstream.schemas.avro.TrainingMode;
 import dev.srlstream.schemas.serde.AvroSerde;
-import dev.srlstream.topology.data.StepInstance;
-import dev.srlstream.topology.data.TaskSettings;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

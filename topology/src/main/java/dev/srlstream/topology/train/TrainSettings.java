@@ -1,11 +1,11 @@
 package dev.srlstream.topology.train;
 
 import dev.srlstream.learner.Credit;
+import dev.srlstream.method.data.ExpertSolution;
+import dev.srlstream.method.data.TaskSettings;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.PromptSettings;
 import dev.srlstream.scorer.ScorerConfig;
-import dev.srlstream.topology.data.ExpertSolution;
-import dev.srlstream.topology.data.TaskSettings;
 import dev.srlstream.topology.eval.Evaluator;
 import java.nio.file.Path;
 import java.time.Duration;

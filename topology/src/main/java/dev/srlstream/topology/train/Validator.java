@@ -1,6 +1,6 @@
 package dev.srlstream.topology.train;
 
-import dev.srlstream.topology.data.ExpertSolution;
+import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.topology.eval.Evaluator;
 import dev.srlstream.topology.eval.StepEvaluator;
 import java.util.ArrayList;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.srlstream.method.data.ExpertSolution;
+import dev.srlstream.method.data.Step;
 import dev.srlstream.topology.TinyPolicies;
-import dev.srlstream.topology.data.ExpertSolution;
-import dev.srlstream.topology.data.Step;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.srlstream.method.data.ExpertSolution;
+import dev.srlstream.method.data.InstanceExpander;
+import dev.srlstream.method.data.Split;
+import dev.srlstream.method.data.Step;
+import dev.srlstream.method.data.StepInstance;
 import dev.srlstream.method.reward.Reward;
 import dev.srlstream.method.reward.StepSimilarityReward;
 import dev.srlstream.policy.PromptFormat;
 import dev.srlstream.topology.TinyPolicies;
-import dev.srlstream.topology.data.ExpertSolution;
-import dev.srlstream.topology.data.InstanceExpander;
-import dev.srlstream.topology.data.Split;
-import dev.srlstream.topology.data.Step;
-import dev.srlstream.topology.data.StepInstance;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package dev.srlstream.topology.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.srlstream.topology.data.MalformedDataException;
+import dev.srlstream.method.data.MalformedDataException;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,11 +3,11 @@ package dev.srlstream.topology.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.srlstream.learner.SftRunner;
+import dev.srlstream.method.data.ExpertSolution;
+import dev.srlstream.method.data.Step;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.PromptFormat;
-import dev.srlstream.topology.data.ExpertSolution;
-import dev.srlstream.topology.data.Step;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
