@@ -1,9 +1,10 @@
 package dev.srlstream.actor;
 
+import dev.srlstream.method.format.StepPrompt;
 import dev.srlstream.policy.PromptFormat;
 import dev.srlstream.policy.SampleResult;
 import dev.srlstream.policy.SamplingParams;
-import dev.srlstream.policy.Seeds;
+import dev.srlstream.policy.StepwiseSolver;
 import dev.srlstream.policy.Tokenizer;
 import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.RolloutSegments;
@@ -24,38 +25,28 @@ import java.util.function.LongSupplier;
  *
  * <h2>SRL</h2>
  *
- * The prompt is {@link PromptFormat#stepPrompt}(question, context steps, hint); the G rollouts are
- * one batched call ({@code sampleGroup}) at the task's temperature, {@code max_new_tokens} and
- * seed, stopping at EOS. Rollout {@code i} draws from {@link SamplingParams#rowSeed}{@code (i)},
- * recorded as its seed.
+ * The prompt is {@link StepPrompt#text}(question, context steps, hint); the G rollouts are one
+ * batched call ({@code sampleGroup}) at the task's temperature, {@code max_new_tokens} and seed,
+ * stopping at EOS. Rollout {@code i} draws from {@link SamplingParams#rowSeed}{@code (i)}, recorded
+ * as its seed.
  *
  * <h2>RLVR and HOLISTIC: a whole solution, step after step, on the actor's own context</h2>
  *
  * A whole solution is written in the same text format as an SRL step (and as SFT and the
- * evaluation): the recorded prompt is {@link PromptFormat#stepPrompt}{@code (question, [], null)},
- * i.e. {@code "Problem: Q\nStep 1:"}. Each rollout is generated in up to {@code N =
- * min(total_steps, maxSolutionSteps)} steps:
+ * evaluation), by the loop the evaluation runs too ({@link StepwiseSolver}): the recorded prompt is
+ * {@link StepPrompt#text}{@code (question, [], null)}, i.e. {@code "Problem: Q\nStep 1:"}; step 1
+ * of the G rollouts is one batch (as SRL, rollout {@code i} seeded {@code rowSeed(i)}, recorded as
+ * its seed); step {@code s > 1} is asked on the rollout's own actions, the newest {@link
+ * ActorConfig#solutionContextWindow} of them, exactly the prompt of SRL step {@code s} with the
+ * actor's actions in place of the expert's, and rollouts asked the same are sampled together. A
+ * rollout has at most {@code min(total_steps, maxSolutionSteps)} steps and stops early at a step
+ * without EOS, a malformed one, a {@code \boxed{...}} answer, or when no token of room is left.
+ * {@code max_new_tokens} applies to each step.
  *
- * <ol>
- *   <li>Step 1 is sampled for all G rollouts in one batch on the prompt (as SRL, seeds {@code
- *       rowSeed(i)}).
- *   <li>Step {@code s > 1} of rollout {@code i} is sampled alone on that rollout's own context,
- *       {@link PromptFormat#stepPrompt}{@code (question, [a1 … a(s-1)], null)}, i.e. {@code
- *       "Problem: Q\nStep 1: a1\n…\nStep s:"}, where {@code aj} is the action of its step {@code
- *       j}: the step's response with its {@code <think>} blocks and {@code <solution>} tags
- *       removed, on one line ({@link PromptFormat#action}). This is exactly the prompt of SRL step
- *       {@code s} with the actor's own actions in place of the expert's (with {@link
- *       ActorConfig#solutionContextWindow} only the newest of them, as the SRL instances of that
- *       window show the newest expert steps). Its seed is {@link Seeds#mix}{@code (rowSeed(i), s)},
- *       and {@code max_new_tokens} applies to each step.
- *   <li>A rollout stops early when a step did not end with EOS (it ran out of tokens or context),
- *       its action is empty, it wrote {@code \boxed{...}} (a final answer), or no token of room is
- *       left (see below).
- * </ol>
- *
- * The rollout's {@code response_text} is the steps' response texts joined by newlines (the scorer's
- * whole-solution parser strips the think blocks and reads the last step as the final answer);
- * {@code finish_reason} is the last step's.
+ * <p>The rollout's {@code response_text} is the steps' response texts joined by newlines (the
+ * scorer's whole-solution parser strips the think blocks and reads the last step as the final
+ * answer); {@code finish_reason} is the last step's, or {@code CONTEXT_FULL} when no room was left
+ * for another step.
  *
  * <h2>Segments: every token with the context it was sampled in</h2>
  *
@@ -102,8 +93,7 @@ final class RolloutGenerator {
 
   private Group oneStep(StepTask task, PolicyHandle policy, String actorId) {
     Tokenizer tokenizer = policy.tokenizer();
-    String text =
-        PromptFormat.stepPrompt(task.getQuestion(), task.getContextSteps(), task.getHint());
+    String text = StepPrompt.text(task.getQuestion(), task.getContextSteps(), task.getHint());
     int[] prompt = PromptFormat.promptTokens(tokenizer, text);
     TaskChecks.checkPromptFits(prompt.length, policy.contextLength());
     long version = policy.version();
@@ -130,73 +120,53 @@ final class RolloutGenerator {
   }
 
   private Group wholeSolution(StepTask task, PolicyHandle policy, String actorId) {
-    Tokenizer tokenizer = policy.tokenizer();
-    int context = policy.contextLength();
-    String question = task.getQuestion();
-    int[] prompt =
-        PromptFormat.promptTokens(tokenizer, PromptFormat.stepPrompt(question, List.of(), null));
-    TaskChecks.checkPromptFits(prompt.length, context);
+    StepwiseSolver solver =
+        new StepwiseSolver(policy::sampleGroup, policy.tokenizer(), policy.contextLength());
+    int firstPrompt = solver.firstPrompt(task.getQuestion()).length;
+    TaskChecks.checkPromptFits(firstPrompt, policy.contextLength());
+    if (firstPrompt == policy.contextLength()) {
+      // A whole solution needs room for its first step; the solver would return no step at all.
+      throw new InvalidTaskException(
+          "prompt has " + firstPrompt + " tokens and leaves no room for a step in the context");
+    }
     int maxSteps = Math.min(task.getTotalSteps(), limits.maxSolutionSteps());
     long version = policy.version();
     long start = System.nanoTime();
-
-    List<SampleResult> first =
-        policy.sampleGroup(prompt, task.getGroupSize(), params(task, tokenizer, task.getSeed()));
-    List<SolutionRollout> rollouts = new ArrayList<>(first.size());
-    for (SampleResult r : first) {
-      SolutionRollout rollout = new SolutionRollout(r.seed());
-      rollout.add(prompt, r, tokenizer);
-      rollouts.add(rollout);
-    }
-    for (int step = 2; step <= maxSteps; step++) {
-      for (SolutionRollout rollout : rollouts) {
-        if (!rollout.continues()) {
-          continue;
-        }
-        int[] own =
-            PromptFormat.promptTokens(
-                tokenizer,
-                PromptFormat.stepPrompt(
-                    question, newest(rollout.actions, limits.solutionContextWindow()), null));
-        // The record's flat fields (prompt ++ every step's tokens) stay within the context too, so
-        // they remain a valid single-context record for readers that predate segments.
-        int budget = context - prompt.length - rollout.responseTokens;
-        if (budget < 1 || own.length >= context) {
-          rollout.stop(FinishReason.CONTEXT_FULL);
-          continue;
-        }
-        SamplingParams params =
-            SamplingParams.sampling(
+    List<StepwiseSolver.Solution> solutions =
+        solver.solve(
+            task.getQuestion(),
+            maxSteps,
+            task.getGroupSize(),
+            StepwiseSolver.Settings.sampling(
+                task.getMaxNewTokens(),
+                limits.solutionContextWindow(),
                 task.getTemperature(),
-                Math.min(task.getMaxNewTokens(), budget),
-                tokenizer.eos(),
-                Seeds.mix(rollout.seed, step));
-        rollout.add(own, policy.sampleGroup(own, 1, params).get(0), tokenizer);
-      }
-    }
-
+                task.getSeed()));
     long millis = (System.nanoTime() - start) / 1_000_000;
     Instant sampledAt = Instant.ofEpochMilli(clock.getAsLong());
-    List<RolloutStep> steps = new ArrayList<>(rollouts.size());
+    List<RolloutStep> steps = new ArrayList<>(solutions.size());
     long tokens = 0;
-    for (int i = 0; i < rollouts.size(); i++) {
-      SolutionRollout r = rollouts.get(i);
-      tokens += r.responseTokens;
+    for (int i = 0; i < solutions.size(); i++) {
+      StepwiseSolver.Solution solution = solutions.get(i);
+      List<RolloutSegment> segments = new ArrayList<>();
+      for (StepwiseSolver.Step step : solution.steps()) {
+        segments.add(segment(step.prompt(), step.sample()));
+        tokens += step.sample().length();
+      }
+      StepwiseSolver.Step last = solution.steps().get(solution.steps().size() - 1);
       steps.add(
-          rollout(task, version, i, actorId, r.segments)
-              .setResponseText(String.join("\n", r.texts))
-              .setFinishReason(r.finish)
-              .setSeed(r.seed)
+          rollout(task, version, i, actorId, segments)
+              .setResponseText(String.join("\n", solution.responses()))
+              .setFinishReason(
+                  solution.stop() == StepwiseSolver.Stop.CONTEXT_FULL
+                      ? FinishReason.CONTEXT_FULL
+                      : finishReason(last.sample().finishReason()))
+              .setSeed(solution.seed())
               .setSampledAt(sampledAt)
               .setSamplingMillis(millis)
               .build());
     }
     return new Group(version, steps, tokens);
-  }
-
-  /** The newest {@code window} of {@code actions}. */
-  private static List<String> newest(List<String> actions, int window) {
-    return actions.subList(Math.max(0, actions.size() - window), actions.size());
   }
 
   private static SamplingParams params(StepTask task, Tokenizer tokenizer, long seed) {
@@ -266,45 +236,5 @@ final class RolloutGenerator {
       list.add(v);
     }
     return list;
-  }
-
-  /** One whole-solution rollout being generated. */
-  private static final class SolutionRollout {
-    final long seed;
-    final List<RolloutSegment> segments = new ArrayList<>();
-    int responseTokens;
-    final List<String> texts = new ArrayList<>();
-    final List<String> actions = new ArrayList<>();
-    FinishReason finish = FinishReason.STOP;
-    boolean stopped;
-
-    SolutionRollout(long seed) {
-      this.seed = seed;
-    }
-
-    /** Adds a step sampled after {@code prompt}. */
-    void add(int[] prompt, SampleResult step, Tokenizer tokenizer) {
-      segments.add(segment(prompt, step));
-      responseTokens += step.length();
-      String text = PromptFormat.responseText(tokenizer, step.tokens());
-      String action = PromptFormat.action(text);
-      texts.add(text);
-      actions.add(action);
-      finish = finishReason(step.finishReason());
-      if (step.finishReason() != dev.srlstream.policy.FinishReason.STOP
-          || action.isEmpty()
-          || action.contains("\\boxed{")) {
-        stopped = true;
-      }
-    }
-
-    boolean continues() {
-      return !stopped;
-    }
-
-    void stop(FinishReason reason) {
-      finish = reason;
-      stopped = true;
-    }
   }
 }

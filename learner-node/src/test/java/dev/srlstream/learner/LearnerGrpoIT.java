@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.srlstream.infra.LocalInfrastructure;
+import dev.srlstream.method.format.StepPrompt;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.Policy;
@@ -111,7 +112,7 @@ class LearnerGrpoIT {
       for (int g = 0; g < count; g++) {
         int[] prompt =
             PromptFormat.promptTokens(
-                tokenizer, PromptFormat.stepPrompt(g + " + 3 × 4", List.of("3 × 4 = 12"), null));
+                tokenizer, StepPrompt.text(g + " + 3 × 4", List.of("3 × 4 = 12"), null));
         List<GroupRollout> rollouts = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
           int[] response =

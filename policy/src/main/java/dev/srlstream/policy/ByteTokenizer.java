@@ -1,5 +1,6 @@
 package dev.srlstream.policy;
 
+import dev.srlstream.method.format.ResponseFormat;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -48,7 +49,11 @@ public final class ByteTokenizer implements Tokenizer {
 
   /** The tag texts, indexed by {@code id - THINK_OPEN}. */
   private static final List<String> TAGS =
-      List.of("<think>", "</think>", "<solution>", "</solution>");
+      List.of(
+          ResponseFormat.THINK_OPEN,
+          ResponseFormat.THINK_CLOSE,
+          ResponseFormat.SOLUTION_OPEN,
+          ResponseFormat.SOLUTION_CLOSE);
 
   private static final byte[] REPLACEMENT_UTF8 = "\uFFFD".getBytes(StandardCharsets.UTF_8);
 

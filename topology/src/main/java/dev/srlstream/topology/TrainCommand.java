@@ -6,6 +6,7 @@ import dev.srlstream.method.data.InstanceExpander;
 import dev.srlstream.method.data.Split;
 import dev.srlstream.method.data.StepInstance;
 import dev.srlstream.method.data.TaskSettings;
+import dev.srlstream.method.format.StepPrompt;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.Policy;
@@ -448,8 +449,7 @@ final class TrainCommand implements Callable<Integer> {
         int length =
             PromptFormat.promptTokens(
                     ByteTokenizer.INSTANCE,
-                    PromptFormat.stepPrompt(
-                        instance.question(), instance.contextSteps(), instance.hint()))
+                    StepPrompt.text(instance.question(), instance.contextSteps(), instance.hint()))
                 .length;
         if (length > longest) {
           longest = length;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.srlstream.policy.TinyPolicies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

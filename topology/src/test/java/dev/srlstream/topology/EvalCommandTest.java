@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelWeights;
 import dev.srlstream.policy.PromptSettings;
+import dev.srlstream.policy.TinyPolicies;
 import dev.srlstream.policy.WeightsCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,7 +146,8 @@ class EvalCommandTest {
 
   @Test
   void aPolicyThatKnowsTheAnswerScoresIt() throws Exception {
-    Path sevens = Files.write(dir.resolve("sevens.bin"), TinyPolicies.writing("7", 256));
+    Path sevens =
+        Files.write(dir.resolve("sevens.bin"), TinyPolicies.thinkingThenWriting("7", 256));
     Path json = dir.resolve("sevens.json");
 
     CommandRun run = eval(sevens, data, "--k", "0", "--json", json.toString());

@@ -7,6 +7,7 @@ import dev.srlstream.actor.RealRollouts;
 import dev.srlstream.learner.LearnerRatios;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelWeights;
+import dev.srlstream.policy.TinyPolicies;
 import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.schemas.SampleRecords;
 import dev.srlstream.schemas.avro.GroupRollout;
@@ -197,13 +198,15 @@ class ExactRatiosTest {
   }
 
   /**
-   * A policy that answers every "Step N:" with {@link #STEP} and EOS most of the time, and whose
-   * log-probs depend on the whole context: {@link TinyPolicies#writing} weights (a bigram writer,
-   * blind to context) plus normal noise (std 0.15) on every variable, attention included: enough
-   * for steps to vary and log-probs to depend on the context, little enough for steps to end.
+   * A policy that answers every "Step N:" with {@code <think></think>}{@link #STEP} and EOS most of
+   * the time, and whose log-probs depend on the whole context: {@link
+   * TinyPolicies#thinkingThenWriting} weights (a bigram writer, blind to context) plus normal noise
+   * (std 0.15) on every variable, attention included: enough for steps to vary and log-probs to
+   * depend on the context, little enough for steps to end.
    */
   private static byte[] stepWriter(long seed) {
-    WeightsCodec.Decoded writer = WeightsCodec.decode(TinyPolicies.writing(STEP, CONTEXT));
+    WeightsCodec.Decoded writer =
+        WeightsCodec.decode(TinyPolicies.thinkingThenWriting(STEP, CONTEXT));
     Random random = new Random(seed);
     List<float[]> values = new ArrayList<>();
     for (float[] value : writer.weights().toList()) {

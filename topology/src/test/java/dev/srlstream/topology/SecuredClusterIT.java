@@ -9,6 +9,7 @@ import dev.srlstream.infra.kafka.EmbeddedKafkaBroker;
 import dev.srlstream.infra.kafka.SaslSslListener;
 import dev.srlstream.infra.registry.RegistryConfig;
 import dev.srlstream.infra.registry.SchemaRegistryServer;
+import dev.srlstream.policy.TinyPolicies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

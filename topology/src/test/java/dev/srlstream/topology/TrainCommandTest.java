@@ -9,6 +9,7 @@ import dev.srlstream.method.data.ArithmeticProblems;
 import dev.srlstream.method.data.JsonlWriter;
 import dev.srlstream.method.data.Split;
 import dev.srlstream.policy.PromptSettings;
+import dev.srlstream.policy.TinyPolicies;
 import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.scorer.ScorerConfig;
 import dev.srlstream.topology.train.TrainRun;

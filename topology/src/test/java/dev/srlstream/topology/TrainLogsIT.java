@@ -6,6 +6,7 @@ import dev.srlstream.method.data.ArithmeticProblem;
 import dev.srlstream.method.data.ArithmeticProblems;
 import dev.srlstream.method.data.JsonlWriter;
 import dev.srlstream.method.data.Split;
+import dev.srlstream.policy.TinyPolicies;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

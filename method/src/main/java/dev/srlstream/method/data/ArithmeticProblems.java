@@ -6,10 +6,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A bundled, procedurally generated data set of the hard multi-step kind SRL is for: integer
@@ -322,41 +319,5 @@ public final class ArithmeticProblems {
       return "× and ÷ before + and -: " + what;
     }
     return "left to right: " + what;
-  }
-
-  private static final Pattern THINK = Pattern.compile("(?s)<think>.*?(</think>|$)");
-  private static final Pattern INTEGER = Pattern.compile("^[+-]?\\d{1,18}$");
-  private static final Pattern LAST_INTEGER =
-      Pattern.compile("(?<![\\w).])[-−]?\\d{1,18}(?!.*\\d)");
-
-  /**
-   * Whether a response gives the problem's answer: the content of its last {@code \boxed{}} when it
-   * has one (it must be exactly the integer), else the last integer on its last non-blank line
-   * ({@code ... = 34.}). {@code <think>} blocks are ignored and {@code <solution>} tags stripped; a
-   * minus sign may be {@code -} or {@code −}.
-   */
-  public static boolean verify(ArithmeticProblem problem, String answerText) {
-    return extractAnswer(answerText).map(a -> a == problem.answer()).orElse(false);
-  }
-
-  /** The integer a response gives as its final answer, if any. */
-  static Optional<Long> extractAnswer(String text) {
-    if (text == null) {
-      return Optional.empty();
-    }
-    String visible =
-        THINK.matcher(text).replaceAll("").replace("<solution>", "").replace("</solution>", "");
-    String boxed = Answers.lastBoxed(visible);
-    if (boxed != null) {
-      String number = boxed.replace('−', '-').replace(" ", "");
-      return INTEGER.matcher(number).matches()
-          ? Optional.of(Long.parseLong(number))
-          : Optional.empty();
-    }
-    String[] lines = visible.strip().split("\n");
-    Matcher last = LAST_INTEGER.matcher(lines[lines.length - 1]);
-    return last.find()
-        ? Optional.of(Long.parseLong(last.group().replace('−', '-')))
-        : Optional.empty();
   }
 }

@@ -1,5 +1,6 @@
 package dev.srlstream.method.data;
 
+import dev.srlstream.method.format.ResponseFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -128,7 +129,13 @@ public final class S1kReader implements SolutionReader {
             return;
           }
           List<Step> steps = ((StepText.Parsed) outcome).steps();
-          solutions.add(new ExpertSolution(id, question, steps, Answers.lastBoxed(text), source));
+          solutions.add(
+              new ExpertSolution(
+                  id,
+                  question,
+                  steps,
+                  ResponseFormat.lastBoxed(text).map(String::strip).orElse(null),
+                  source));
         });
     return new ReadResult(solutions, skipped);
   }

@@ -1,5 +1,6 @@
 package dev.srlstream.method.reward;
 
+import dev.srlstream.method.format.ResponseFormat;
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,7 +37,6 @@ public final class BoxedAnswerVerifier implements AnswerVerifier {
   /** The verifier's name in reward configurations. */
   public static final String NAME = "boxed";
 
-  private static final String BOXED = "\\boxed{";
   private static final String ANSWER = "answer:";
 
   @Override
@@ -46,14 +46,14 @@ public final class BoxedAnswerVerifier implements AnswerVerifier {
     if (answer.isEmpty()) {
       return false;
     }
-    String reference = lastBoxed(referenceAnswer).orElse(referenceAnswer);
+    String reference = ResponseFormat.lastBoxed(referenceAnswer).orElse(referenceAnswer);
     return equivalent(normalise(answer.get()), normalise(reference));
   }
 
   /** The answer a solution states, per the rules above; empty if the solution is blank. */
   public static Optional<String> extractAnswer(String solution) {
     Objects.requireNonNull(solution, "solution");
-    Optional<String> boxed = lastBoxed(solution);
+    Optional<String> boxed = ResponseFormat.lastBoxed(solution);
     if (boxed.isPresent()) {
       return boxed;
     }
@@ -68,25 +68,6 @@ public final class BoxedAnswerVerifier implements AnswerVerifier {
     String[] lines = solution.strip().split("\n");
     String last = lines[lines.length - 1].strip();
     return last.isEmpty() ? Optional.empty() : Optional.of(last);
-  }
-
-  /** The content of the last {@code \boxed{...}} with balanced braces. */
-  static Optional<String> lastBoxed(String text) {
-    for (int start = text.lastIndexOf(BOXED);
-        start >= 0;
-        start = text.lastIndexOf(BOXED, start - 1)) {
-      int depth = 1;
-      int from = start + BOXED.length();
-      for (int i = from; i < text.length(); i++) {
-        char c = text.charAt(i);
-        if (c == '{') {
-          depth++;
-        } else if (c == '}' && --depth == 0) {
-          return Optional.of(text.substring(from, i));
-        }
-      }
-    }
-    return Optional.empty();
   }
 
   static String normalise(String answer) {

@@ -1,5 +1,8 @@
 package dev.srlstream.method.reward;
 
+import dev.srlstream.method.format.ParsedResponse;
+import dev.srlstream.method.format.ResponseFormat;
+import dev.srlstream.method.format.ResponseParser;
 import java.util.List;
 import java.util.Objects;
 
@@ -52,7 +55,7 @@ public final class StepSimilarityReward implements RewardFunction {
    */
   private static int actionOffset(String response, String action) {
     int afterThink =
-        response.indexOf(ResponseParser.THINK_CLOSE) + ResponseParser.THINK_CLOSE.length();
+        response.indexOf(ResponseFormat.THINK_CLOSE) + ResponseFormat.THINK_CLOSE.length();
     return response.indexOf(action, afterThink);
   }
 

@@ -1,5 +1,7 @@
 package dev.srlstream.method.reward;
 
+import dev.srlstream.method.format.ParsedResponse;
+import dev.srlstream.method.format.ResponseParser;
 import java.util.Objects;
 
 /**

@@ -3,6 +3,7 @@ package dev.srlstream.method.reward;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.srlstream.method.format.ResponseParser;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Nested;

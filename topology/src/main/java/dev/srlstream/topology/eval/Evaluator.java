@@ -2,6 +2,8 @@ package dev.srlstream.topology.eval;
 
 import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.reward.BoxedAnswerVerifier;
+import dev.srlstream.policy.Seeds;
+import dev.srlstream.policy.StepwiseSolver;
 import java.util.List;
 import java.util.function.IntConsumer;
 
@@ -136,13 +138,7 @@ public final class Evaluator {
             problems.size(),
             settings.threads(),
             (policy, i) ->
-                scores[i] =
-                    score(
-                        new StepwiseSolver(
-                            policy, settings.maxNewTokens(), settings.contextWindow()),
-                        problems.get(i),
-                        i,
-                        settings),
+                scores[i] = score(StepwiseSolver.of(policy), problems.get(i), i, settings),
             progress);
     return report(version, settings.k(), List.of(scores));
   }
@@ -150,16 +146,24 @@ public final class Evaluator {
   private static ProblemScore score(
       StepwiseSolver solver, ExpertSolution problem, int index, Settings settings) {
     int maxSteps = problem.steps().size();
-    StepwiseSolver.Solution greedy = solver.greedy(problem.question(), maxSteps);
+    StepwiseSolver.Solution greedy =
+        solver
+            .solve(
+                problem.question(),
+                maxSteps,
+                1,
+                StepwiseSolver.Settings.greedy(settings.maxNewTokens(), settings.contextWindow()))
+            .get(0);
     int correct = 0;
     if (settings.k() > 0) {
-      for (StepwiseSolver.Solution sample :
-          solver.sample(
-              problem.question(),
-              maxSteps,
-              settings.k(),
+      StepwiseSolver.Settings sampling =
+          StepwiseSolver.Settings.sampling(
+              settings.maxNewTokens(),
+              settings.contextWindow(),
               settings.temperature(),
-              dev.srlstream.policy.Seeds.mix(settings.seed(), index))) {
+              Seeds.mix(settings.seed(), index));
+      for (StepwiseSolver.Solution sample :
+          solver.solve(problem.question(), maxSteps, settings.k(), sampling)) {
         correct += isCorrect(sample, problem) ? 1 : 0;
       }
     }
@@ -173,7 +177,7 @@ public final class Evaluator {
   }
 
   static boolean isCorrect(StepwiseSolver.Solution solution, ExpertSolution problem) {
-    return !solution.actions().isEmpty() && VERIFIER.isCorrect(solution.text(), problem.answer());
+    return !solution.steps().isEmpty() && VERIFIER.isCorrect(solution.text(), problem.answer());
   }
 
   static Report report(long version, int k, List<ProblemScore> scores) {

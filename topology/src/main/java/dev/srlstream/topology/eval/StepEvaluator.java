@@ -4,6 +4,7 @@ import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.data.InstanceExpander;
 import dev.srlstream.method.data.Split;
 import dev.srlstream.method.data.StepInstance;
+import dev.srlstream.method.format.StepPrompt;
 import dev.srlstream.method.reward.Reward;
 import dev.srlstream.method.reward.StepSimilarityReward;
 import dev.srlstream.policy.Policy;
@@ -26,10 +27,10 @@ import java.util.function.IntConsumer;
  * <p><b>Prompts.</b> Step k of a solution is prompted with the question and the expert's steps
  * before it, the newest {@code contextWindow} of them ({@link
  * dev.srlstream.method.data.Step#contextText()}), as {@link InstanceExpander} cuts an SRL instance
- * with that window (every step a target, no hint), written by {@link PromptFormat#stepPrompt} and
- * {@link PromptFormat#promptTokens}: the text an actor samples a training group on. So the policy
- * is never asked to continue its own mistakes here, unlike in the end-to-end {@link Evaluator}:
- * this measures the step SRL optimises.
+ * with that window (every step a target, no hint), written by {@link StepPrompt#text} and {@link
+ * PromptFormat#promptTokens}: the text an actor samples a training group on. So the policy is never
+ * asked to continue its own mistakes here, unlike in the end-to-end {@link Evaluator}: this
+ * measures the step SRL optimises.
  *
  * <p><b>Responses.</b> One greedy response per step, and {@code k} samples at the temperature from
  * one {@code sampleGroup} call seeded {@code mix(mix(seed, problem position), step position)}, so a
@@ -38,7 +39,7 @@ import java.util.function.IntConsumer;
  * tokens); a prompt that leaves no room in the model's context gets the empty response.
  *
  * <p><b>Scores</b>, per response, with the scorer's {@link StepSimilarityReward} (and so its {@link
- * dev.srlstream.method.reward.ResponseParser#parseStep strict parser}) at the given autojunk:
+ * dev.srlstream.method.format.ResponseParser#parseStep strict parser}) at the given autojunk:
  *
  * <ul>
  *   <li><b>well-formed</b>: the parser accepts it (the reward is not the malformed -1);
@@ -214,7 +215,7 @@ public final class StepEvaluator {
 
   /** The prompt text of an instance, as the actor writes it. */
   public static String promptText(StepInstance instance) {
-    return PromptFormat.stepPrompt(instance.question(), instance.contextSteps(), instance.hint());
+    return StepPrompt.text(instance.question(), instance.contextSteps(), instance.hint());
   }
 
   /** Scores one response against an expert action with the scorer's reward. */

@@ -5,6 +5,8 @@ import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.data.InstanceExpander;
 import dev.srlstream.method.data.Split;
 import dev.srlstream.method.data.StepInstance;
+import dev.srlstream.method.format.ResponseFormat;
+import dev.srlstream.method.format.StepPrompt;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.PromptFormat;
@@ -13,8 +15,8 @@ import java.util.List;
 
 /**
  * The supervised examples of expert solutions: every step of every solution is one example, prompt
- * = {@link PromptFormat#stepPrompt}(problem, expert steps before it), target = {@code
- * <think>}title{@code </think>} action, then EOS — the text SRL rewards and evaluation reads.
+ * = {@link StepPrompt#text}(problem, expert steps before it), target = {@link
+ * ResponseFormat#write}(title, action), then EOS — the text SRL rewards and evaluation reads.
  */
 public final class SftExamples {
 
@@ -52,12 +54,10 @@ public final class SftExamples {
         int[] prompt =
             PromptFormat.promptTokens(
                 tokenizer,
-                PromptFormat.stepPrompt(
-                    instance.question(), instance.contextSteps(), instance.hint()));
+                StepPrompt.text(instance.question(), instance.contextSteps(), instance.hint()));
         String think = instance.targetTitle() == null ? "" : instance.targetTitle();
         int[] target =
-            PromptFormat.targetTokens(
-                tokenizer, "<think>" + think + "</think>" + instance.target());
+            PromptFormat.targetTokens(tokenizer, ResponseFormat.write(think, instance.target()));
         if (prompt.length + target.length > model.contextLength()) {
           tooLong++;
           continue;

@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.data.Step;
-import dev.srlstream.topology.TinyPolicies;
+import dev.srlstream.method.format.ResponseParser;
+import dev.srlstream.policy.FinishReason;
+import dev.srlstream.policy.SampleResult;
+import dev.srlstream.policy.StepwiseSolver;
+import dev.srlstream.policy.StepwiseSolver.Stop;
+import dev.srlstream.policy.TinyPolicies;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -61,10 +66,8 @@ class EvaluatorTest {
   void aSolutionIsCorrectWhenItsLastOperationGivesTheAnswer() {
     ExpertSolution fourteen = problem("p", "14", 2);
     StepwiseSolver.Solution solution =
-        new StepwiseSolver.Solution(
-            List.of("<think>x</think>3 + 4 = 7 → 7 × 2", "7 × 2 = 14"),
-            List.of("3 + 4 = 7 → 7 × 2", "7 × 2 = 14"),
-            "step budget");
+        solution(
+            Stop.STEP_BUDGET, "<think>x</think>3 + 4 = 7 → 7 × 2", "<think></think>7 × 2 = 14");
 
     assertThat(Evaluator.isCorrect(solution, fourteen)).isTrue();
     assertThat(Evaluator.isCorrect(solution, problem("p", "15", 2))).isFalse();
@@ -74,10 +77,8 @@ class EvaluatorTest {
   void aSolutionThatStoppedEarlyOrIsEmptyIsWrong() {
     ExpertSolution fourteen = problem("p", "14", 2);
     StepwiseSolver.Solution stoppedEarly =
-        new StepwiseSolver.Solution(
-            List.of("3 + 4 = 7 → 7 × 2"), List.of("3 + 4 = 7 → 7 × 2"), "no EOS (MAX_TOKENS)");
-    StepwiseSolver.Solution empty =
-        new StepwiseSolver.Solution(List.of(), List.of(), "context full");
+        solution(Stop.NO_EOS, "<think></think>3 + 4 = 7 → 7 × 2");
+    StepwiseSolver.Solution empty = solution(Stop.CONTEXT_FULL);
 
     assertThat(Evaluator.isCorrect(stoppedEarly, fourteen)).isFalse();
     assertThat(Evaluator.isCorrect(empty, fourteen)).isFalse();
@@ -88,7 +89,7 @@ class EvaluatorTest {
   @Test
   void evaluatesAKnownPolicyExactly() throws Exception {
     // The policy writes "7" at every step: right for answer 7, whatever the number of steps.
-    byte[] sevens = TinyPolicies.writing("7", 256);
+    byte[] sevens = TinyPolicies.thinkingThenWriting("7", 256);
     List<ExpertSolution> problems =
         List.of(problem("two", "7", 2), problem("eight", "8", 1), problem("three", "7", 3));
     Evaluator.Settings settings = new Evaluator.Settings(3, 0.05f, 8, 1, 2);
@@ -177,6 +178,18 @@ class EvaluatorTest {
 
   private static Evaluator.ProblemScore score(String id, boolean greedy, int correct) {
     return new Evaluator.ProblemScore(id, "1", greedy, correct, "1", "step budget");
+  }
+
+  /** A solution of {@code responses}, each sampled after a one-token prompt. */
+  private static StepwiseSolver.Solution solution(Stop stop, String... responses) {
+    List<StepwiseSolver.Step> steps = new ArrayList<>();
+    for (String response : responses) {
+      SampleResult sample = new SampleResult(new int[] {2}, new float[] {0f}, FinishReason.STOP, 0);
+      steps.add(
+          new StepwiseSolver.Step(
+              new int[] {1}, sample, response, ResponseParser.parseStep(response)));
+    }
+    return new StepwiseSolver.Solution(0L, steps, stop);
   }
 
   /** A problem with {@code steps} expert steps (the solver's step budget). */

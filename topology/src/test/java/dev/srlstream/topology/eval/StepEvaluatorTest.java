@@ -9,10 +9,10 @@ import dev.srlstream.method.data.InstanceExpander;
 import dev.srlstream.method.data.Split;
 import dev.srlstream.method.data.Step;
 import dev.srlstream.method.data.StepInstance;
+import dev.srlstream.method.format.StepPrompt;
 import dev.srlstream.method.reward.Reward;
 import dev.srlstream.method.reward.StepSimilarityReward;
-import dev.srlstream.policy.PromptFormat;
-import dev.srlstream.topology.TinyPolicies;
+import dev.srlstream.policy.TinyPolicies;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -161,7 +161,7 @@ class StepEvaluatorTest {
         StepInstance t = training.get(i);
         assertThat(StepEvaluator.promptText(evaluated.get(i)))
             .as("window %d step %d", window, i + 1)
-            .isEqualTo(PromptFormat.stepPrompt(t.question(), t.contextSteps(), t.hint()));
+            .isEqualTo(StepPrompt.text(t.question(), t.contextSteps(), t.hint()));
         assertThat(evaluated.get(i).target()).isEqualTo(t.target());
       }
     }

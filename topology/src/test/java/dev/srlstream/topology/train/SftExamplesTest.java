@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.srlstream.learner.SftRunner;
 import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.data.Step;
+import dev.srlstream.method.format.StepPrompt;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
-import dev.srlstream.policy.PromptFormat;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -58,7 +58,7 @@ class SftExamplesTest {
     // the second step of TWO: the first expert step in the context, no title -> an empty think
     SftRunner.Example second = examples.get(2);
     assertThat(text(second.prompt()))
-        .isEqualTo(PromptFormat.stepPrompt("2 × 3 - 1", List.of("2 × 3 = 6 → 6 - 1"), null))
+        .isEqualTo(StepPrompt.text("2 × 3 - 1", List.of("2 × 3 = 6 → 6 - 1"), null))
         .isEqualTo("Problem: 2 × 3 - 1\nStep 1: 2 × 3 = 6 → 6 - 1\nStep 2:");
     assertThat(text(second.target())).isEqualTo("<think></think>6 - 1 = 5");
     // the first step of TWO: its title is the monologue

@@ -1,16 +1,16 @@
-package dev.srlstream.method.reward;
+package dev.srlstream.method.format;
 
-import static dev.srlstream.method.reward.ResponseParser.EMPTY_ACTION;
-import static dev.srlstream.method.reward.ResponseParser.EXTRA_SOLUTION;
-import static dev.srlstream.method.reward.ResponseParser.EXTRA_THINK;
-import static dev.srlstream.method.reward.ResponseParser.MISSING_THINK;
-import static dev.srlstream.method.reward.ResponseParser.MISSING_THINK_CLOSE;
-import static dev.srlstream.method.reward.ResponseParser.STRAY_SOLUTION_CLOSE;
-import static dev.srlstream.method.reward.ResponseParser.STRAY_THINK_CLOSE;
-import static dev.srlstream.method.reward.ResponseParser.TEXT_AFTER_SOLUTION;
-import static dev.srlstream.method.reward.ResponseParser.TEXT_BEFORE_SOLUTION;
-import static dev.srlstream.method.reward.ResponseParser.TEXT_BEFORE_THINK;
-import static dev.srlstream.method.reward.ResponseParser.UNCLOSED_SOLUTION;
+import static dev.srlstream.method.format.ResponseParser.EMPTY_ACTION;
+import static dev.srlstream.method.format.ResponseParser.EXTRA_SOLUTION;
+import static dev.srlstream.method.format.ResponseParser.EXTRA_THINK;
+import static dev.srlstream.method.format.ResponseParser.MISSING_THINK;
+import static dev.srlstream.method.format.ResponseParser.MISSING_THINK_CLOSE;
+import static dev.srlstream.method.format.ResponseParser.STRAY_SOLUTION_CLOSE;
+import static dev.srlstream.method.format.ResponseParser.STRAY_THINK_CLOSE;
+import static dev.srlstream.method.format.ResponseParser.TEXT_AFTER_SOLUTION;
+import static dev.srlstream.method.format.ResponseParser.TEXT_BEFORE_SOLUTION;
+import static dev.srlstream.method.format.ResponseParser.TEXT_BEFORE_THINK;
+import static dev.srlstream.method.format.ResponseParser.UNCLOSED_SOLUTION;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

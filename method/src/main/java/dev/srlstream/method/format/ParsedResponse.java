@@ -1,4 +1,4 @@
-package dev.srlstream.method.reward;
+package dev.srlstream.method.format;
 
 /**
  * A policy response split into its inner monologue and its action, or the reason it is malformed.

@@ -1,11 +1,17 @@
-package dev.srlstream.method.reward;
+package dev.srlstream.method.format;
+
+import static dev.srlstream.method.format.ResponseFormat.SOLUTION_CLOSE;
+import static dev.srlstream.method.format.ResponseFormat.SOLUTION_OPEN;
+import static dev.srlstream.method.format.ResponseFormat.THINK_CLOSE;
+import static dev.srlstream.method.format.ResponseFormat.THINK_OPEN;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Splits a policy response into its inner monologue and its action.
+ * Splits a policy response ({@link ResponseFormat}) into its inner monologue and its action: the
+ * one reading of a response, for rewards, later steps' prompts and evaluation alike.
  *
  * <h2>One step ({@link #parseStep}), used by SRL</h2>
  *
@@ -45,11 +51,6 @@ import java.util.Objects;
  * <p>Tags are matched exactly (lower case, no attributes or spaces). Both methods are pure.
  */
 public final class ResponseParser {
-
-  public static final String THINK_OPEN = "<think>";
-  public static final String THINK_CLOSE = "</think>";
-  public static final String SOLUTION_OPEN = "<solution>";
-  public static final String SOLUTION_CLOSE = "</solution>";
 
   public static final String MISSING_THINK = "missing <think>";
   public static final String TEXT_BEFORE_THINK = "text before <think>";

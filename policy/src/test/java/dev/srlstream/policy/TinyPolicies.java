@@ -1,11 +1,5 @@
-package dev.srlstream.topology;
+package dev.srlstream.policy;
 
-import dev.srlstream.policy.ByteTokenizer;
-import dev.srlstream.policy.ModelConfig;
-import dev.srlstream.policy.ModelWeights;
-import dev.srlstream.policy.ParameterSpec;
-import dev.srlstream.policy.Policy;
-import dev.srlstream.policy.WeightsCodec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
