@@ -2,6 +2,7 @@ package dev.srlstream.topology.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.plot.ValueMarker;
@@ -20,11 +21,9 @@ final class ChartData {
 
   static List<String> seriesNames(JFreeChart chart) {
     XYDataset data = chart.getXYPlot().getDataset();
-    List<String> names = new ArrayList<>();
-    for (int s = 0; s < data.getSeriesCount(); s++) {
-      names.add(data.getSeriesKey(s).toString());
-    }
-    return names;
+    return IntStream.range(0, data.getSeriesCount())
+        .mapToObj(s -> data.getSeriesKey(s).toString())
+        .toList();
   }
 
   static List<XY> items(JFreeChart chart, int series) {
@@ -42,11 +41,7 @@ final class ChartData {
 
   static List<String> legend(JFreeChart chart) {
     LegendItemCollection items = chart.getXYPlot().getLegendItems();
-    List<String> labels = new ArrayList<>();
-    for (int i = 0; i < items.getItemCount(); i++) {
-      labels.add(items.get(i).getLabel());
-    }
-    return labels;
+    return IntStream.range(0, items.getItemCount()).mapToObj(i -> items.get(i).getLabel()).toList();
   }
 
   static String xLabel(JFreeChart chart) {
