@@ -1,18 +1,24 @@
 package dev.srlstream.topology.report;
 
+import static dev.srlstream.topology.report.Charts.lineChart;
+import static dev.srlstream.topology.report.Charts.series;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.srlstream.topology.report.LineChart.Point;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jfree.chart.JFreeChart;
 
 /** The four plots of a run report, built from summary.json and the ticks of metrics.jsonl. */
 final class RunPlots {
 
-  /** One PNG of the report: its file name under plots/, its caption, its charts top to bottom. */
-  record Plot(String file, String caption, List<LineChart> panels) {}
+  /**
+   * One PNG of the report: its file name under plots/, its caption, its charts top to bottom (see
+   * {@link Charts#render}).
+   */
+  record Plot(String file, String caption, List<JFreeChart> panels) {}
 
   static final String REWARD_CURVE = "reward-curve.png";
   static final String HELDOUT_ACCURACY = "heldout-accuracy.png";
@@ -48,13 +54,19 @@ final class RunPlots {
           "summary.json has no reward_curve: the reward curve shows the last metrics.jsonl tick"
               + " of each version (mean_step_reward, kept_groups, filtered_groups as logged).");
     }
-    LineChart reward =
-        LineChart.of("Mean step reward per policy version", "policy version", "mean step reward")
-            .withSeries("mean step reward", points(rows, "version", rewardField));
-    LineChart groups =
-        LineChart.of("Groups kept and filtered by dynamic sampling", "policy version", "groups")
-            .withSeries("kept groups", points(rows, "version", "kept_groups"))
-            .withSeries("filtered groups", points(rows, "version", "filtered_groups"));
+    JFreeChart reward =
+        lineChart(
+            "Mean step reward per policy version",
+            "policy version",
+            "mean step reward",
+            series("mean step reward", rows, "version", rewardField));
+    JFreeChart groups =
+        lineChart(
+            "Groups kept and filtered by dynamic sampling",
+            "policy version",
+            "groups",
+            series("kept groups", rows, "version", "kept_groups"),
+            series("filtered groups", rows, "version", "filtered_groups"));
     return new Plot(
         REWARD_CURVE,
         "Mean step reward per policy version (top); training groups kept and filtered out by"
@@ -66,16 +78,21 @@ final class RunPlots {
   static Plot heldoutAccuracy(JsonNode summary) {
     JsonNode base = ReportJson.object(summary, "base");
     JsonNode fin = ReportJson.object(summary, "final");
-    LineChart chart =
-        LineChart.of("Held-out greedy accuracy", "policy version", "greedy accuracy")
-            .withYRange(0, 1)
-            .withSeries(
+    JFreeChart chart =
+        lineChart(
+            "Held-out greedy accuracy",
+            "policy version",
+            "greedy accuracy",
+            series(
                 "validation",
-                points(ReportJson.array(summary, "validation"), "version", "greedy_accuracy"))
-            .withReferenceLine(
-                "base, test" + version(base), ReportJson.number(base, "greedy_accuracy"))
-            .withReferenceLine(
-                "final, test" + version(fin), ReportJson.number(fin, "greedy_accuracy"));
+                ReportJson.array(summary, "validation"),
+                "version",
+                "greedy_accuracy"));
+    chart.getXYPlot().getRangeAxis().setRange(0, 1);
+    Charts.addReferenceLine(
+        chart, "base, test" + version(base), ReportJson.number(base, "greedy_accuracy"));
+    Charts.addReferenceLine(
+        chart, "final, test" + version(fin), ReportJson.number(fin, "greedy_accuracy"));
     return new Plot(
         HELDOUT_ACCURACY,
         "Greedy accuracy on the validation split per policy version; dashed: the base and final"
@@ -85,12 +102,18 @@ final class RunPlots {
 
   /** Mean staleness of trained groups and groups dropped as stale, over elapsed time. */
   static Plot staleness(List<ObjectNode> metrics) {
-    LineChart mean =
-        LineChart.of("Staleness of trained groups", "elapsed (s)", "versions behind")
-            .withSeries("mean staleness", points(metrics, "elapsed_seconds", "staleness_mean"));
-    LineChart dropped =
-        LineChart.of("Groups dropped as stale", "elapsed (s)", "groups")
-            .withSeries("dropped stale", points(metrics, "elapsed_seconds", "dropped_stale"));
+    JFreeChart mean =
+        lineChart(
+            "Staleness of trained groups",
+            "elapsed (s)",
+            "versions behind",
+            series("mean staleness", metrics, "elapsed_seconds", "staleness_mean"));
+    JFreeChart dropped =
+        lineChart(
+            "Groups dropped as stale",
+            "elapsed (s)",
+            "groups",
+            series("dropped stale", metrics, "elapsed_seconds", "dropped_stale"));
     return new Plot(
         STALENESS,
         "Mean staleness (policy versions behind) of the groups trained on (top); groups dropped"
@@ -100,26 +123,23 @@ final class RunPlots {
 
   /** Rollouts per second and tokens per second over elapsed time. */
   static Plot throughput(List<ObjectNode> metrics) {
-    LineChart rollouts =
-        LineChart.of("Rollouts per second", "elapsed (s)", "rollouts/s")
-            .withSeries("rollouts/s", points(metrics, "elapsed_seconds", "rollouts_per_second"));
-    LineChart tokens =
-        LineChart.of("Tokens per second", "elapsed (s)", "tokens/s")
-            .withSeries("tokens/s", points(metrics, "elapsed_seconds", "tokens_per_second"));
+    JFreeChart rollouts =
+        lineChart(
+            "Rollouts per second",
+            "elapsed (s)",
+            "rollouts/s",
+            series("rollouts/s", metrics, "elapsed_seconds", "rollouts_per_second"));
+    JFreeChart tokens =
+        lineChart(
+            "Tokens per second",
+            "elapsed (s)",
+            "tokens/s",
+            series("tokens/s", metrics, "elapsed_seconds", "tokens_per_second"));
     return new Plot(
         THROUGHPUT,
         "Actor throughput: rollouts per second (top) and sampled tokens per second (bottom); from"
             + " metrics.jsonl.",
         List.of(rollouts, tokens));
-  }
-
-  /** One point per row; a missing or non-numeric field makes a NaN the chart leaves out. */
-  static List<Point> points(List<? extends JsonNode> rows, String x, String y) {
-    List<Point> points = new ArrayList<>(rows.size());
-    for (JsonNode row : rows) {
-      points.add(new Point(ReportJson.number(row, x), ReportJson.number(row, y)));
-    }
-    return points;
   }
 
   /** The last tick of each version, in the order versions first appear. */

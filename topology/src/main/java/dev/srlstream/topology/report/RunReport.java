@@ -84,7 +84,7 @@ public final class RunReport {
     List<Plot> plots = RunPlots.all(summary, metrics.records(), notes);
     Path plotsDir = Files.createDirectories(runDir.resolve(PLOTS_DIR));
     for (Plot plot : plots) {
-      LineChart.writePng(plotsDir.resolve(plot.file()), plot.panels());
+      Charts.writePng(plotsDir.resolve(plot.file()), plot.panels());
     }
     Path html = runDir.resolve(HTML_FILE);
     Files.writeString(html, RunPage.html(summary, plots, notes), StandardCharsets.UTF_8);
