@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srlstream.learner.Credit;
 import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.data.TaskSettings;
+import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.topology.eval.Evaluator;
 import dev.srlstream.topology.eval.StepEvaluator;
 import dev.srlstream.topology.train.Recipe;
-import dev.srlstream.topology.train.SwitchCriterion;
 import dev.srlstream.topology.train.TrainSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -172,6 +172,18 @@ final class DemoCommand implements Callable<Integer> {
   /** The learner's credit assignment in the demo's GRPO recipes (README: what was measured). */
   static final Credit DEMO_CREDIT = Credit.SEQUENCE;
 
+  /** Rollouts per task, their temperature and token budget in the demo's recipes. */
+  static final TaskSettings DEMO_TASKS = new TaskSettings(8, 1.0f, 96);
+
+  /** Groups per GRPO update in the demo's recipes (README: what was measured). */
+  static final int DEMO_BATCH_GROUPS = 4;
+
+  /** The GRPO learning rate of the demo's recipes. */
+  static final double DEMO_LEARNING_RATE = 1e-4;
+
+  /** Samples per held-out problem for avg@k and pass@k. */
+  static final int DEMO_K = 4;
+
   /** The learning-rate warm-up of the demo's GRPO updates (README: what was measured). */
   static final int DEMO_WARMUP_UPDATES = 0;
 
@@ -219,37 +231,32 @@ final class DemoCommand implements Callable<Integer> {
       boolean autojunk,
       boolean evaluateBase)
       throws Exception {
-    return new TrainSettings(
-        recipe,
-        runId,
-        dir,
-        prepared.hard().train(),
-        prepared.hard().validation(),
-        test,
-        evaluateBase,
-        base,
-        dev.srlstream.policy.WeightsCodec.decode(base).config(),
-        budget,
-        maxVersions,
-        null,
-        new TaskSettings(8, 1.0f, 96),
-        autojunk,
-        DemoSetup.CONTEXT_WINDOW,
-        4,
+    return TrainSettings.builder(
+            recipe, runId, dir, prepared.hard().train(), base, WeightsCodec.decode(base).config())
+        .validation(prepared.hard().validation())
+        .test(test)
+        .evaluateBase(evaluateBase)
+        .budget(budget)
+        .maxVersions(maxVersions)
+        .tasks(DEMO_TASKS)
+        .autojunk(autojunk)
+        .contextWindow(DemoSetup.CONTEXT_WINDOW)
+        .batchGroups(DEMO_BATCH_GROUPS)
         // 3e-4 let the policy drift away from its greedy competence within minutes here; 1e-4
         // drifts slower. SFT gets the rate that trained the base.
-        recipe == Recipe.SFT ? 1e-3 : 1e-4,
-        DEMO_WARMUP_UPDATES,
-        recipe == Recipe.SFT ? 0 : DEMO_KL,
-        DEMO_CREDIT,
-        16,
-        1,
-        12,
-        seed,
-        new Evaluator.Settings(4, 1.0f, 96, seed, Evaluator.Settings.defaults().threads()),
-        60,
-        Duration.ofSeconds(30),
-        SwitchCriterion.DEFAULT);
+        .learningRate(recipe == Recipe.SFT ? TrainSettings.SFT_LEARNING_RATE : DEMO_LEARNING_RATE)
+        .warmupUpdates(DEMO_WARMUP_UPDATES)
+        .klCoef(recipe == Recipe.SFT ? 0 : DEMO_KL)
+        .credit(DEMO_CREDIT)
+        .seed(seed)
+        .eval(
+            new Evaluator.Settings(
+                DEMO_K,
+                1.0f,
+                DEMO_TASKS.maxNewTokens(),
+                seed,
+                Evaluator.Settings.defaults().threads()))
+        .build();
   }
 
   /**

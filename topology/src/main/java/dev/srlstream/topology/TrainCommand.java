@@ -1,6 +1,7 @@
 package dev.srlstream.topology;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.data.InstanceExpander;
 import dev.srlstream.method.data.Split;
@@ -182,7 +183,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--batch-groups",
-      defaultValue = "4",
+      defaultValue = "" + TrainSettings.DEFAULT_BATCH_GROUPS,
       paramLabel = "N",
       description = "Groups per policy update (default: ${DEFAULT-VALUE}).")
   int batchGroups;
@@ -190,7 +191,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--learning-rate",
       paramLabel = "LR",
-      description = "AdamW learning rate (default: 3e-4; 1e-3 for sft).")
+      description =
+          "AdamW learning rate (default: "
+              + TrainerConfig.DEFAULT_LEARNING_RATE
+              + "; "
+              + TrainSettings.SFT_LEARNING_RATE
+              + " for sft).")
   Double learningRate;
 
   @Option(
@@ -208,21 +214,21 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--sft-batch",
-      defaultValue = "16",
+      defaultValue = "" + TrainSettings.DEFAULT_SFT_BATCH,
       paramLabel = "N",
       description = "Examples per SFT update (default: ${DEFAULT-VALUE}).")
   int sftBatch;
 
   @Option(
       names = "--actors",
-      defaultValue = "1",
+      defaultValue = "" + TrainSettings.DEFAULT_ACTORS,
       paramLabel = "N",
       description = "Actor instances in this process (default: ${DEFAULT-VALUE}).")
   int actors;
 
   @Option(
       names = "--task-window",
-      defaultValue = "12",
+      defaultValue = "" + TrainSettings.DEFAULT_TASK_WINDOW,
       paramLabel = "N",
       description = "Tasks in flight at most (default: ${DEFAULT-VALUE}).")
   int taskWindow;
@@ -250,7 +256,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--validation-problems",
-      defaultValue = "60",
+      defaultValue = "" + TrainSettings.DEFAULT_VALIDATION_PROBLEMS,
       paramLabel = "N",
       description = "Validation problems per measurement (default: ${DEFAULT-VALUE}).")
   int validationProblems;
@@ -349,35 +355,34 @@ final class TrainCommand implements Callable<Integer> {
     Path dir = runDir != null ? runDir : Path.of("runs", runId);
     requireEmptyOrAbsent(dir);
     Evaluator.Settings eval = Evaluator.Settings.defaults().withK(k).withSeed(seed);
-    return new TrainSettings(
-        parsed,
-        runId,
-        dir.toAbsolutePath(),
-        train,
-        validationSet,
-        testSet,
-        true,
-        weights,
-        model,
-        minutes == 0 ? null : Duration.ofMillis(Math.round(minutes * 60_000)),
-        maxVersions == null ? 0 : maxVersions,
-        externalCluster(),
-        new TaskSettings(groupSize, temperature, maxNewTokens),
-        autojunk.autojunk,
-        window,
-        batchGroups,
-        learningRate != null ? learningRate : parsed == Recipe.SFT ? 1e-3 : 3e-4,
-        warmup.updates(),
-        kl,
-        credit.credit,
-        sftBatch,
-        actors,
-        taskWindow,
-        seed,
-        new Evaluator.Settings(k, 1.0f, maxNewTokens, seed, eval.threads()),
-        validationProblems,
-        Duration.ofSeconds(validationEverySeconds),
-        new SwitchCriterion(switchAt, switchPlateau));
+    return TrainSettings.builder(parsed, runId, dir.toAbsolutePath(), train, weights, model)
+        .validation(validationSet)
+        .test(testSet)
+        .budget(minutes == 0 ? null : Duration.ofMillis(Math.round(minutes * 60_000)))
+        .maxVersions(maxVersions == null ? 0 : maxVersions)
+        .cluster(externalCluster())
+        .tasks(new TaskSettings(groupSize, temperature, maxNewTokens))
+        .autojunk(autojunk.autojunk)
+        .contextWindow(window)
+        .batchGroups(batchGroups)
+        .learningRate(
+            learningRate != null
+                ? learningRate
+                : parsed == Recipe.SFT
+                    ? TrainSettings.SFT_LEARNING_RATE
+                    : TrainerConfig.DEFAULT_LEARNING_RATE)
+        .warmupUpdates(warmup.updates())
+        .klCoef(kl)
+        .credit(credit.credit)
+        .sftBatch(sftBatch)
+        .actors(actors)
+        .taskWindow(taskWindow)
+        .seed(seed)
+        .eval(new Evaluator.Settings(k, 1.0f, maxNewTokens, seed, eval.threads()))
+        .validationProblems(validationProblems)
+        .validationInterval(Duration.ofSeconds(validationEverySeconds))
+        .switchCriterion(new SwitchCriterion(switchAt, switchPlateau))
+        .build();
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.srlstream.topology.train;
 
 import dev.srlstream.learner.Credit;
+import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.data.TaskSettings;
 import dev.srlstream.policy.ModelConfig;
@@ -13,7 +14,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything a training run needs, validated.
+ * Everything a training run needs, validated. Build one with {@link #builder}: what a run must name
+ * is its argument, everything else starts at the named defaults below.
  *
  * @param recipe what to train
  * @param runId the run's name: its policy name, consumer groups and task ids derive from it
@@ -126,6 +128,240 @@ public record TrainSettings(
     }
     Objects.requireNonNull(validationInterval, "validationInterval");
     Objects.requireNonNull(switchCriterion, "switchCriterion");
+  }
+
+  /** SFT's learning rate unless set: the rate that trained the demo's base. */
+  public static final double SFT_LEARNING_RATE = 1e-3;
+
+  /** Groups per GRPO update unless set. */
+  public static final int DEFAULT_BATCH_GROUPS = 4;
+
+  /** Examples per SFT update unless set. */
+  public static final int DEFAULT_SFT_BATCH = 16;
+
+  /** Actor instances in the run's process unless set. */
+  public static final int DEFAULT_ACTORS = 1;
+
+  /** Tasks in flight at most unless set. */
+  public static final int DEFAULT_TASK_WINDOW = 12;
+
+  /** Validation problems per measurement unless set. */
+  public static final int DEFAULT_VALIDATION_PROBLEMS = 60;
+
+  /** Time between validation measurements unless set. */
+  public static final Duration DEFAULT_VALIDATION_INTERVAL = Duration.ofSeconds(30);
+
+  /**
+   * A builder of a run's settings with every other value at its default: evaluates the base too, no
+   * budget or version limit (train until stopped), the embedded cluster, {@link
+   * TaskSettings#DEFAULTS}, the scorer's default autojunk, every earlier step shown, {@value
+   * #DEFAULT_BATCH_GROUPS} groups per update at {@link TrainerConfig#DEFAULT_LEARNING_RATE} with no
+   * warm-up or KL penalty and the paper's credit, SFT batches of {@value #DEFAULT_SFT_BATCH},
+   * {@value #DEFAULT_ACTORS} actor, {@value #DEFAULT_TASK_WINDOW} tasks in flight, seed 1, {@link
+   * Evaluator.Settings#defaults()}, {@value #DEFAULT_VALIDATION_PROBLEMS} validation problems every
+   * 30 s, {@link SwitchCriterion#DEFAULT}; no validation or test problems.
+   */
+  public static Builder builder(
+      Recipe recipe,
+      String runId,
+      Path runDir,
+      List<ExpertSolution> train,
+      byte[] baseWeights,
+      ModelConfig model) {
+    return new Builder(recipe, runId, runDir, train, baseWeights, model);
+  }
+
+  /** Collects a run's settings; {@link #build()} validates them. */
+  public static final class Builder {
+    private final Recipe recipe;
+    private final String runId;
+    private final Path runDir;
+    private final List<ExpertSolution> train;
+    private final byte[] baseWeights;
+    private final ModelConfig model;
+    private List<ExpertSolution> validation = List.of();
+    private List<ExpertSolution> test = List.of();
+    private boolean evaluateBase = true;
+    private Duration budget;
+    private long maxVersions;
+    private ClusterAccess cluster;
+    private TaskSettings tasks = TaskSettings.DEFAULTS;
+    private boolean autojunk = ScorerConfig.DEFAULT_AUTOJUNK;
+    private int contextWindow = Evaluator.Settings.ALL_STEPS;
+    private int batchGroups = DEFAULT_BATCH_GROUPS;
+    private double learningRate = TrainerConfig.DEFAULT_LEARNING_RATE;
+    private int warmupUpdates;
+    private double klCoef;
+    private Credit credit = Credit.SEQUENCE;
+    private int sftBatch = DEFAULT_SFT_BATCH;
+    private int actors = DEFAULT_ACTORS;
+    private int taskWindow = DEFAULT_TASK_WINDOW;
+    private long seed = 1;
+    private Evaluator.Settings eval = Evaluator.Settings.defaults();
+    private int validationProblems = DEFAULT_VALIDATION_PROBLEMS;
+    private Duration validationInterval = DEFAULT_VALIDATION_INTERVAL;
+    private SwitchCriterion switchCriterion = SwitchCriterion.DEFAULT;
+
+    private Builder(
+        Recipe recipe,
+        String runId,
+        Path runDir,
+        List<ExpertSolution> train,
+        byte[] baseWeights,
+        ModelConfig model) {
+      this.recipe = recipe;
+      this.runId = runId;
+      this.runDir = runDir;
+      this.train = train;
+      this.baseWeights = baseWeights;
+      this.model = model;
+    }
+
+    public Builder validation(List<ExpertSolution> value) {
+      validation = value;
+      return this;
+    }
+
+    public Builder test(List<ExpertSolution> value) {
+      test = value;
+      return this;
+    }
+
+    public Builder evaluateBase(boolean value) {
+      evaluateBase = value;
+      return this;
+    }
+
+    /** The training time; null to train until stopped. */
+    public Builder budget(Duration value) {
+      budget = value;
+      return this;
+    }
+
+    /** Stop after this many new versions; 0 for no limit. */
+    public Builder maxVersions(long value) {
+      maxVersions = value;
+      return this;
+    }
+
+    /** An external cluster; null for the embedded one. */
+    public Builder cluster(ClusterAccess value) {
+      cluster = value;
+      return this;
+    }
+
+    public Builder tasks(TaskSettings value) {
+      tasks = value;
+      return this;
+    }
+
+    public Builder autojunk(boolean value) {
+      autojunk = value;
+      return this;
+    }
+
+    public Builder contextWindow(int value) {
+      contextWindow = value;
+      return this;
+    }
+
+    public Builder batchGroups(int value) {
+      batchGroups = value;
+      return this;
+    }
+
+    public Builder learningRate(double value) {
+      learningRate = value;
+      return this;
+    }
+
+    public Builder warmupUpdates(int value) {
+      warmupUpdates = value;
+      return this;
+    }
+
+    public Builder klCoef(double value) {
+      klCoef = value;
+      return this;
+    }
+
+    public Builder credit(Credit value) {
+      credit = value;
+      return this;
+    }
+
+    public Builder sftBatch(int value) {
+      sftBatch = value;
+      return this;
+    }
+
+    public Builder actors(int value) {
+      actors = value;
+      return this;
+    }
+
+    public Builder taskWindow(int value) {
+      taskWindow = value;
+      return this;
+    }
+
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    public Builder eval(Evaluator.Settings value) {
+      eval = value;
+      return this;
+    }
+
+    public Builder validationProblems(int value) {
+      validationProblems = value;
+      return this;
+    }
+
+    public Builder validationInterval(Duration value) {
+      validationInterval = value;
+      return this;
+    }
+
+    public Builder switchCriterion(SwitchCriterion value) {
+      switchCriterion = value;
+      return this;
+    }
+
+    /** The settings, validated. */
+    public TrainSettings build() {
+      return new TrainSettings(
+          recipe,
+          runId,
+          runDir,
+          train,
+          validation,
+          test,
+          evaluateBase,
+          baseWeights,
+          model,
+          budget,
+          maxVersions,
+          cluster,
+          tasks,
+          autojunk,
+          contextWindow,
+          batchGroups,
+          learningRate,
+          warmupUpdates,
+          klCoef,
+          credit,
+          sftBatch,
+          actors,
+          taskWindow,
+          seed,
+          eval,
+          validationProblems,
+          validationInterval,
+          switchCriterion);
+    }
   }
 
   private static void requirePositive(String name, int value) {

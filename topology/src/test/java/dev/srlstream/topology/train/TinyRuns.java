@@ -76,34 +76,27 @@ final class TinyRuns {
       String schemaRegistryUrl,
       double klCoef,
       Credit credit) {
-    return new TrainSettings(
-        Recipe.SRL,
-        runId,
-        runDir,
-        solutions(data, Split.TRAIN),
-        solutions(data, Split.VALIDATION),
-        solutions(data, Split.TEST),
-        evaluateBase,
-        base,
-        TINY,
-        budget,
-        maxVersions,
-        bootstrapServers == null ? null : ClusterAccess.open(bootstrapServers, schemaRegistryUrl),
-        new TaskSettings(4, 1.0f, 24),
-        false,
-        Integer.MAX_VALUE,
-        1,
-        3e-4,
-        0,
-        klCoef,
-        credit,
-        8,
-        1,
-        4,
-        1,
-        new Evaluator.Settings(2, 1.0f, 24, 1, 2),
-        4,
-        Duration.ofSeconds(2),
-        SwitchCriterion.DEFAULT);
+    return TrainSettings.builder(
+            Recipe.SRL, runId, runDir, solutions(data, Split.TRAIN), base, TINY)
+        .validation(solutions(data, Split.VALIDATION))
+        .test(solutions(data, Split.TEST))
+        .evaluateBase(evaluateBase)
+        .budget(budget)
+        .maxVersions(maxVersions)
+        .cluster(
+            bootstrapServers == null
+                ? null
+                : ClusterAccess.open(bootstrapServers, schemaRegistryUrl))
+        .tasks(new TaskSettings(4, 1.0f, 24))
+        .autojunk(false)
+        .batchGroups(1)
+        .klCoef(klCoef)
+        .credit(credit)
+        .sftBatch(8)
+        .taskWindow(4)
+        .eval(new Evaluator.Settings(2, 1.0f, 24, 1, 2))
+        .validationProblems(4)
+        .validationInterval(Duration.ofSeconds(2))
+        .build();
   }
 }
