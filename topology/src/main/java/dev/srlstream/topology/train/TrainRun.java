@@ -30,6 +30,8 @@ import dev.srlstream.topology.eval.EvalReports;
 import dev.srlstream.topology.eval.Evaluator;
 import dev.srlstream.topology.eval.StepEvaluator;
 import dev.srlstream.topology.eval.StepReports;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,6 +241,9 @@ public final class TrainRun {
       startAtTheEnd(admin, scorerApplication, Topics.ROLLOUT_STEPS.name());
       startAtTheEnd(admin, learnerConfig.clientId(), Topics.TRAINING_GROUPS.name());
       startAtTheEnd(admin, actorGroup, Topics.TASKS.name());
+      // One registry for the run's three services, as in a process of its own (nothing serves it:
+      // the run's record reads the counters).
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       ScorerService scorer =
           ScorerService.start(
               new ScorerService.Settings(
@@ -251,7 +256,8 @@ public final class TrainRun {
                   ScorerTopics.LIVE,
                   cluster.kafkaConfig(),
                   cluster.registryAccess()),
-              Duration.ofSeconds(120));
+              Duration.ofSeconds(120),
+              meters);
       GrpoTrainer trainer =
           GrpoTrainer.create(
               settings.model(),
@@ -285,7 +291,8 @@ public final class TrainRun {
                     Topics.TRAINING_GROUPS.name(),
                     Map.copyOf(cluster.kafkaConfig())),
                 trainer,
-                registry);
+                registry,
+                meters);
         LearnerService runningLearner = learner;
         learnerThread =
             new Thread(
@@ -315,7 +322,8 @@ public final class TrainRun {
                     ActorTopics.LIVE,
                     -1,
                     cluster.kafkaConfig(),
-                    cluster.registryAccess()));
+                    cluster.registryAccess()),
+                meters);
         record.say(
             "scorer, learner and %d actor(s) running on %s; more actors can join with: srl actor"
                 + " --bootstrap-servers %s --schema-registry %s --policy %s --group-id %s"
