@@ -50,6 +50,22 @@ public final class PrometheusText {
     return samples;
   }
 
+  /**
+   * The samples of the families of {@code type} ({@code counter}, {@code gauge}), by name and
+   * labels: a sample's family is its name without the labels.
+   */
+  public Map<String, Double> samplesOfType(String type) {
+    Map<String, Double> ofType = new LinkedHashMap<>();
+    samples.forEach(
+        (sample, value) -> {
+          int brace = sample.indexOf('{');
+          if (type.equals(types.get(brace < 0 ? sample : sample.substring(0, brace)))) {
+            ofType.put(sample, value);
+          }
+        });
+    return ofType;
+  }
+
   /** The value of {@code sample}; fails if the scrape does not have it. */
   public double value(String sample) {
     Double value = samples.get(sample);

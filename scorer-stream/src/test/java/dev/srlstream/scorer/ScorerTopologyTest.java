@@ -131,14 +131,16 @@ class ScorerTopologyTest {
   @Test
   void theRegistryServesEveryCounterUnderItsDocumentedName() {
     start(ScorerConfig.DEFAULTS);
-    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
-    sendRollout(rollout("i1", "g1", "r0", 0, 2, "<think>t</think>6 ÷ 2 = 3"));
-    sendRollout(rollout("i1", "g1", "r1", 1, 2, "<think>t</think>nonsense"));
     rollouts.pipeInput("i1", new byte[] {1, 2, 3});
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    String[] actions = {"6 ÷ 2 = 3", "nonsense", "6 ÷ 2 = 3"};
+    for (int i = 0; i < actions.length; i++) {
+      sendRollout(rollout("i1", "g1", "r" + i, i, actions.length, "<think>t</think>" + actions[i]));
+    }
 
     PrometheusText scrape = PrometheusText.parse(meters.scrape());
 
-    assertThat(scrape.value("srl_scorer_rewards_total")).isEqualTo(2);
+    assertThat(scrape.value("srl_scorer_rewards_total")).isEqualTo(3);
     assertThat(scrape.value("srl_scorer_groups_kept_total")).isEqualTo(1);
     assertThat(scrape.value("srl_scorer_groups_filtered_total")).isZero();
     assertThat(scrape.value("srl_scorer_dead_letters_undecodable_total")).isEqualTo(1);
@@ -159,7 +161,7 @@ class ScorerTopologyTest {
         .allSatisfy((name, type) -> assertThat(type).as(name).isEqualTo("counter"));
     assertThat(counters.snapshot())
         .as("the log line's names are the metrics' without prefix and suffix")
-        .containsEntry("rewards", 2L)
+        .containsEntry("rewards", 3L)
         .containsEntry("dead_letters_undecodable", 1L);
   }
 
