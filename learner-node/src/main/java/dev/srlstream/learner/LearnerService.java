@@ -128,7 +128,7 @@ public final class LearnerService implements AutoCloseable {
 
   private final Deque<ConsumerRecord<byte[], byte[]>> unprocessed = new ArrayDeque<>();
 
-  // The training loop's state, for /health (read from its thread).
+  // The training loop's state: written by the thread running it, read by /health's.
   private volatile boolean looping;
   private volatile String notLooping = "the training loop has not started";
   // The last time the loop committed, or found nothing to commit.
