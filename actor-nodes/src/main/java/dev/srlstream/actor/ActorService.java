@@ -6,6 +6,8 @@ import dev.srlstream.schemas.BrokerProbe;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.registry.RegistryAccess;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -195,6 +197,14 @@ public final class ActorService implements AutoCloseable {
    * @throws InvalidWeightsException if the base policy file is not valid weights
    */
   public static ActorService start(Settings settings) {
+    return start(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /**
+   * Starts the actors as {@link #start(Settings)} does, with their meters ({@link ActorMetrics}) on
+   * the process's registry, which {@code /metrics} serves.
+   */
+  public static ActorService start(Settings settings, PrometheusMeterRegistry registry) {
     ActorConfig config = settings.actor();
     log.info("{}", TfDevices.describe());
     ActorSerdes serdes =
@@ -205,7 +215,7 @@ public final class ActorService implements AutoCloseable {
         new KafkaProducer<>(
             producerProperties(settings), new StringSerializer(), new ByteArraySerializer());
     RecordSender sender = producer::send;
-    ActorMetrics metrics = new ActorMetrics();
+    ActorMetrics metrics = new ActorMetrics(registry);
     PolicyVersionFeed feed =
         new PolicyVersionFeed(
             new KafkaConsumer<>(
@@ -292,7 +302,7 @@ public final class ActorService implements AutoCloseable {
           settings.httpPort() < 0
               ? null
               : await(
-                  OpsServer.start(v, settings.httpPort(), () -> self[0].status(), metrics),
+                  OpsServer.start(v, settings.httpPort(), () -> self[0].status(), registry),
                   Duration.ofSeconds(30),
                   "serve /health and /metrics");
       long timer =
@@ -302,6 +312,8 @@ public final class ActorService implements AutoCloseable {
           new ActorService(
               settings, v, producer, feed, probe, backlog, metrics, actors, ids, http, timer);
       self[0] = service;
+      metrics.watch(
+          service::status, actors.stream().map(ActorVerticle::actorId).toList(), backlog != null);
       fatal.thenAccept(service::stopAfterFatal);
       log.info(
           "{} actor instance(s) running in group {}{}",
@@ -411,7 +423,7 @@ public final class ActorService implements AutoCloseable {
         probe.reachable());
   }
 
-  /** The counters. */
+  /** The counters, which answer after {@link #close()} too. */
   public ActorMetrics metrics() {
     return metrics;
   }
@@ -537,6 +549,7 @@ public final class ActorService implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("Vert.x did not close: {}", e.toString());
     }
+    metrics.close();
   }
 
   private static <T> T await(Future<T> future, Duration timeout, String what) {

@@ -1,5 +1,6 @@
 package dev.srlstream.actor;
 
+import dev.srlstream.schemas.Health;
 import java.util.List;
 
 /**
@@ -36,10 +37,35 @@ public record ActorStatus(
    * idle but healthy).
    */
   public boolean ready() {
-    return live()
-        && brokerReachable
-        && instances.stream().allMatch(InstanceStatus::policyLoaded)
-        && instances.stream().anyMatch(i -> !i.assigned().isEmpty());
+    return health().ready();
+  }
+
+  /**
+   * {@link #ready()}, with the reason when not: the first of shutting down, an instance failed (its
+   * task consumer died, or its policy or its deliveries failed), the cluster not answering, a
+   * policy not loaded, no task partitions.
+   */
+  public Health health() {
+    if (closing) {
+      return Health.notReady("shutting down");
+    }
+    for (InstanceStatus i : instances) {
+      if (i.failed()) {
+        return Health.notReady(i.actorId() + " failed and takes no more tasks");
+      }
+    }
+    if (!brokerReachable) {
+      return Health.notReady("the Kafka cluster does not answer");
+    }
+    for (InstanceStatus i : instances) {
+      if (!i.policyLoaded()) {
+        return Health.notReady(i.actorId() + " has not loaded its policy yet");
+      }
+    }
+    if (instances.stream().allMatch(i -> i.assigned().isEmpty())) {
+      return Health.notReady("no task partitions assigned");
+    }
+    return Health.OK;
   }
 
   /** How many versions the furthest-behind instance lags the newest seen (0 if none seen). */

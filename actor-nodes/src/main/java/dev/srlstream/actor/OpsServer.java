@@ -1,5 +1,7 @@
 package dev.srlstream.actor;
 
+import dev.srlstream.schemas.Health;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -15,12 +17,12 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code GET /health}: the status as JSON ({@code live}, {@code ready}, the newest version
  *       seen, the version lag, and per instance its partitions, version, groups in flight and pause
- *       state); 200 when ready, 503 when not;
+ *       state); 200 when ready, 503 when not, with the {@code reason};
  *   <li>{@code GET /health/live}: 200 while the process is live (no instance failed, not stopping),
  *       else 503;
  *   <li>{@code GET /health/ready}: 200 when ready (live, the cluster answering, every policy
  *       loaded, partitions assigned), else 503;
- *   <li>{@code GET /metrics}: the Prometheus text format.
+ *   <li>{@code GET /metrics}: the process's registry in the Prometheus text format (0.0.4).
  * </ul>
  */
 final class OpsServer {
@@ -28,9 +30,15 @@ final class OpsServer {
 
   /** Binds 127.0.0.1:{@code port} (0: a free port). */
   static Future<HttpServer> start(
-      Vertx vertx, int port, Supplier<ActorStatus> status, ActorMetrics metrics) {
+      Vertx vertx, int port, Supplier<ActorStatus> status, PrometheusMeterRegistry registry) {
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> answer(ctx, status.get().ready(), health(status.get())));
+    router
+        .get("/health")
+        .handler(
+            ctx -> {
+              ActorStatus now = status.get();
+              answer(ctx, now.ready(), health(now));
+            });
     router
         .get("/health/live")
         .handler(
@@ -40,18 +48,20 @@ final class OpsServer {
     router
         .get("/health/ready")
         .handler(
-            ctx ->
-                answer(
-                    ctx,
-                    status.get().ready(),
-                    new JsonObject().put("ready", status.get().ready())));
+            ctx -> {
+              Health health = status.get().health();
+              answer(
+                  ctx,
+                  health.ready(),
+                  reason(new JsonObject().put("ready", health.ready()), health));
+            });
     router
         .get("/metrics")
         .handler(
             ctx ->
                 ctx.response()
                     .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                    .end(metrics.prometheusText(status.get())));
+                    .end(registry.scrape()));
     return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1");
   }
 
@@ -81,12 +91,16 @@ final class OpsServer {
               .put("stopping", i.stopping())
               .put("failed", i.failed()));
     }
-    return new JsonObject()
-        .put("live", status.live())
-        .put("ready", status.ready())
+    Health health = status.health();
+    JsonObject json = new JsonObject().put("live", status.live()).put("ready", health.ready());
+    return reason(json, health)
         .put("broker_reachable", status.brokerReachable())
         .put("newest_version_seen", status.newestVersionSeen())
         .put("version_lag", status.versionLag())
         .put("instances", instances);
+  }
+
+  private static JsonObject reason(JsonObject json, Health health) {
+    return health.ready() ? json : json.put("reason", health.reason());
   }
 }

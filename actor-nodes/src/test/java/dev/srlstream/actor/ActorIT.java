@@ -8,6 +8,7 @@ import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.ModelWeights;
 import dev.srlstream.policy.SessionThreads;
 import dev.srlstream.policy.WeightsCodec;
+import dev.srlstream.schemas.PrometheusText;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.PolicyVersion;
@@ -154,10 +155,11 @@ class ActorIT {
       Waits.until("b done", () -> bb.status().instances().get(0).groupsInFlight() == 0);
       HttpResponse<String> metrics = get(b.url() + "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
-      assertThat(metrics.body())
-          .contains("srl_actor_rollouts_total ")
-          .contains("srl_actor_version_lag 0")
-          .contains("srl_actor_groups_in_flight{actor=\"b-0\"} 0");
+      PrometheusText scrape = PrometheusText.parse(metrics.body());
+      assertThat(scrape.types()).containsEntry("srl_actor_rollouts_total", "counter");
+      assertThat(scrape.value("srl_actor_rollouts_total")).isPositive();
+      assertThat(scrape.value("srl_actor_version_lag")).isZero();
+      assertThat(scrape.value("srl_actor_groups_in_flight{actor=\"b-0\"}")).isZero();
       b.close();
 
       // Every task rolled out: at least one complete group of G distinct rollouts.

@@ -2,6 +2,7 @@ package dev.srlstream.actor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.srlstream.schemas.PrometheusText;
 import dev.srlstream.schemas.avro.RolloutStep;
 import dev.srlstream.schemas.avro.StepTask;
 import dev.srlstream.schemas.serde.AvroSerde;
@@ -137,13 +138,7 @@ class ActorShutdownIT {
               .send(
                   HttpRequest.newBuilder(URI.create(url + "/metrics")).GET().build(),
                   HttpResponse.BodyHandlers.ofString());
-      return metrics
-          .body()
-          .lines()
-          .filter(l -> l.startsWith("srl_actor_tasks_completed_total "))
-          .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(' ') + 1)))
-          .findFirst()
-          .orElse(0);
+      return (long) PrometheusText.parse(metrics.body()).value("srl_actor_tasks_completed_total");
     } catch (Exception e) {
       return 0;
     }

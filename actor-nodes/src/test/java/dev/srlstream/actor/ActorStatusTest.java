@@ -2,11 +2,12 @@ package dev.srlstream.actor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.srlstream.schemas.PrometheusText;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ActorStatusTest {
-  private static final InstanceStatus WORKING =
+  static final InstanceStatus WORKING =
       new InstanceStatus(
           "a-0", List.of("srl.tasks-0"), true, 3, 3, 1, 0, false, false, false, false, false);
 
@@ -22,9 +23,50 @@ class ActorStatusTest {
         .isTrue();
     assertThat(OpsServer.health(cutOff).getBoolean("broker_reachable")).isFalse();
     assertThat(OpsServer.health(cutOff).getBoolean("ready")).isFalse();
-    String metrics = new ActorMetrics().prometheusText(cutOff);
-    assertThat(metrics).contains("srl_actor_broker_reachable 0\n", "srl_actor_ready 0\n");
-    assertThat(new ActorMetrics().prometheusText(reachable))
-        .contains("srl_actor_broker_reachable 1\n", "srl_actor_ready 1\n");
+    assertThat(OpsServer.health(cutOff).getString("reason"))
+        .isEqualTo("the Kafka cluster does not answer");
+    assertThat(OpsServer.health(reachable).containsKey("reason")).isFalse();
+    PrometheusText cut = scrape(cutOff);
+    assertThat(cut.value("srl_actor_broker_reachable")).isZero();
+    assertThat(cut.value("srl_actor_ready")).isZero();
+    PrometheusText ok = scrape(reachable);
+    assertThat(ok.value("srl_actor_broker_reachable")).isEqualTo(1);
+    assertThat(ok.value("srl_actor_ready")).isEqualTo(1);
+  }
+
+  @Test
+  void anInstanceWhoseConsumerFailedMakesTheProcessNeitherLiveNorReady() {
+    InstanceStatus failed =
+        new InstanceStatus(
+            "a-1", List.of("srl.tasks-1"), true, 3, 3, 0, 0, true, false, false, false, true);
+    ActorStatus status = new ActorStatus(List.of(WORKING, failed), 3, false, null, true);
+
+    assertThat(status.live()).isFalse();
+    assertThat(status.health().ready()).isFalse();
+    assertThat(status.health().reason()).isEqualTo("a-1 failed and takes no more tasks");
+  }
+
+  @Test
+  void saysWhyItIsNotReady() {
+    InstanceStatus loading =
+        new InstanceStatus("a-0", List.of(), false, -1, 3, 0, 0, false, false, false, false, false);
+    InstanceStatus idle =
+        new InstanceStatus("a-1", List.of(), true, 3, 3, 0, 0, false, false, false, false, false);
+
+    assertThat(new ActorStatus(List.of(WORKING), 3, true, null, true).health().reason())
+        .isEqualTo("shutting down");
+    assertThat(new ActorStatus(List.of(loading), 3, false, null, true).health().reason())
+        .isEqualTo("a-0 has not loaded its policy yet");
+    assertThat(new ActorStatus(List.of(idle), 3, false, null, true).health().reason())
+        .isEqualTo("no task partitions assigned");
+    assertThat(new ActorStatus(List.of(idle, WORKING), 3, false, null, true).ready())
+        .as("an idle instance beside a working one: the process works")
+        .isTrue();
+  }
+
+  private static PrometheusText scrape(ActorStatus status) {
+    ActorMetrics metrics = new ActorMetrics();
+    metrics.watch(() -> status, List.of("a-0"), false);
+    return PrometheusText.parse(metrics.registry().scrape());
   }
 }

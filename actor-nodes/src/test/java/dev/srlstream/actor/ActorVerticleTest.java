@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.srlstream.actor.DownstreamBacklog.Backlog;
 import dev.srlstream.actor.PolicyVersionFeed.VersionUpdate;
+import dev.srlstream.schemas.PrometheusText;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.RolloutStep;
 import dev.srlstream.schemas.avro.StepTask;
@@ -97,6 +98,11 @@ class ActorVerticleTest {
             config, TOPICS, serdes, sender, metrics, () -> 1_700_000_000_000L, fatal::add);
     FakePolicy p = policy;
     actor = new ActorVerticle(config.instanceId(0), shared, source, () -> p);
+    // As the service does: the gauges read the status, with the last backlog measured.
+    metrics.watch(
+        () -> new ActorStatus(List.of(actor.status()), 0, false, lastBacklog, true),
+        List.of(actor.actorId()),
+        true);
     deployment =
         vertx
             .deployVerticle(actor)
@@ -133,9 +139,8 @@ class ActorVerticleTest {
   }
 
   /** The /metrics text, as the service serves it with the last backlog measured. */
-  private String metricsText() {
-    return metrics.prometheusText(
-        new ActorStatus(List.of(actor.status()), 0, false, lastBacklog, true));
+  private PrometheusText scrape() {
+    return PrometheusText.parse(metrics.registry().scrape());
   }
 
   private long keysSent(String key) {
@@ -236,7 +241,7 @@ class ActorVerticleTest {
 
     // 9 groups' worth: 3 groups and 48 rollouts (6 groups of 8, the size before any task is done).
     backlog(new Backlog(48, 3));
-    Waits.until("measured", () -> metricsText().contains("srl_actor_downstream_groups 3\n"));
+    Waits.until("measured", () -> scrape().value("srl_actor_downstream_groups") == 3);
     assertThat(actor.status().heldBack()).isFalse();
 
     backlog(new Backlog(49, 3)); // one rollout more: 10 groups' worth, the limit
@@ -244,9 +249,8 @@ class ActorVerticleTest {
     source.deliver(List.of(record(P0, 0, TestTasks.srl("a"))));
     Waits.until("the task waiting", () -> actor.status().tasksWaiting() == 1);
     assertThat(policy.calls()).isZero();
-    assertThat(metricsText())
-        .contains(
-            "srl_actor_held_back{actor=\"actor-test-0\"} 1", "srl_actor_downstream_rollouts 49\n");
+    assertThat(scrape().value("srl_actor_held_back{actor=\"actor-test-0\"}")).isEqualTo(1);
+    assertThat(scrape().value("srl_actor_downstream_rollouts")).isEqualTo(49);
 
     backlog(new Backlog(0, 2)); // downstream caught up
     Waits.until("done", () -> source.commits().contains(Map.of(P0, 1L)));
@@ -431,9 +435,7 @@ class ActorVerticleTest {
     assertThat(deadLetters()).isEmpty();
     assertThat(metrics.foreignTasks()).isEqualTo(2);
     assertThat(metrics.tasksCompleted()).isEqualTo(2);
-    assertThat(
-            metrics.prometheusText(new ActorStatus(List.of(actor.status()), 0, false, null, true)))
-        .contains("srl_actor_tasks_foreign_total 2");
+    assertThat(scrape().value("srl_actor_tasks_foreign_total")).isEqualTo(2);
     assertThat(fatal).isEmpty();
   }
 

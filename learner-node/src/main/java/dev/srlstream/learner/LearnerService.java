@@ -2,7 +2,9 @@ package dev.srlstream.learner;
 
 import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.schemas.AvroBytes;
+import dev.srlstream.schemas.BrokerProbe;
 import dev.srlstream.schemas.DeadLetters;
+import dev.srlstream.schemas.Health;
 import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
@@ -11,6 +13,9 @@ import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.avro.TrainingMode;
 import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.serde.AvroSerde;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +73,13 @@ public final class LearnerService implements AutoCloseable {
   static final String SERVICE = "learner-node";
 
   /**
+   * The least time the training loop may go without committing (or finding nothing to commit)
+   * before {@code /health} says it is stuck; three times the longest update so far if that is
+   * longer, since nothing is committed while an update trains.
+   */
+  static final Duration MIN_COMMIT_SILENCE = Duration.ofSeconds(60);
+
+  /**
    * @param bootstrapServers the Kafka cluster
    * @param learner the learner's settings
    * @param groupsTopic where training groups come from (a replay can name a recorded one)
@@ -94,7 +106,8 @@ public final class LearnerService implements AutoCloseable {
   private final AvroSerde<DeadLetter> deadLetterSerde;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
-  private final LearnerCounters counters = new LearnerCounters();
+  private final LearnerCounters counters;
+  private final BrokerProbe probe;
   private final GroupBatcher batcher;
 
   /** The version the weights are at, committed to Kafka. */
@@ -115,9 +128,18 @@ public final class LearnerService implements AutoCloseable {
 
   private final Deque<ConsumerRecord<byte[], byte[]>> unprocessed = new ArrayDeque<>();
 
-  private LearnerService(Settings settings, Trainer trainer, SchemaRegistry registry) {
+  // The training loop's state: written by the thread running it, read by /health's.
+  private volatile boolean looping;
+  private volatile String notLooping = "the training loop has not started";
+  // The last time the loop committed, or found nothing to commit.
+  private volatile long settledNanos = System.nanoTime();
+  private volatile long longestUpdateNanos;
+
+  private LearnerService(
+      Settings settings, Trainer trainer, SchemaRegistry registry, MeterRegistry meterRegistry) {
     this.settings = settings;
     this.trainer = trainer;
+    this.counters = new LearnerCounters(meterRegistry);
     LearnerConfig config = settings.learner();
     this.checkpoints = new CheckpointStore(config.checkpointDir(), config.keepCheckpoints());
     this.groupSerde = new AvroSerde<>(TrainingGroup.class, registry);
@@ -132,6 +154,11 @@ public final class LearnerService implements AutoCloseable {
             trainer.contextLength());
     this.consumer = new KafkaConsumer<>(consumerConfig(settings));
     this.producer = new KafkaProducer<>(producerConfig(settings));
+    // The clients retry on their own while the cluster is gone: the probe shows it.
+    this.probe =
+        BrokerProbe.start(
+            settings.bootstrapServers(), settings.kafkaOverrides(), config.clientId());
+    counters.watch(probe::reachable);
   }
 
   /**
@@ -139,7 +166,17 @@ public final class LearnerService implements AutoCloseable {
    * version (publishing the trainer's initial weights as version 0 if there is none).
    */
   public static LearnerService start(Settings settings, Trainer trainer, SchemaRegistry registry) {
-    LearnerService service = new LearnerService(settings, trainer, registry);
+    return start(
+        settings, trainer, registry, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /**
+   * Starts as {@link #start(Settings, Trainer, SchemaRegistry)} does, with the meters ({@link
+   * LearnerCounters}, {@code srl_learner_broker_reachable}) on the process's registry.
+   */
+  public static LearnerService start(
+      Settings settings, Trainer trainer, SchemaRegistry registry, MeterRegistry meterRegistry) {
+    LearnerService service = new LearnerService(settings, trainer, registry, meterRegistry);
     try {
       service.resume();
     } catch (RuntimeException e) {
@@ -218,8 +255,24 @@ public final class LearnerService implements AutoCloseable {
     consumer.subscribe(List.of(settings.groupsTopic()));
   }
 
-  /** Trains until {@code keepGoing} is false or the version budget is spent. */
+  /**
+   * Trains until {@code keepGoing} is false or the version budget is spent; {@link #health()} is
+   * ready only while this runs.
+   */
   public void run(BooleanSupplier keepGoing) {
+    looping = true;
+    try {
+      train(keepGoing);
+      notLooping = "the training loop has ended";
+    } catch (RuntimeException | Error e) {
+      notLooping = "the training loop failed: " + e;
+      throw e;
+    } finally {
+      looping = false;
+    }
+  }
+
+  private void train(BooleanSupplier keepGoing) {
     long budget = settings.learner().maxVersions();
     long startVersion = version;
     while (keepGoing.getAsBoolean() && (budget == 0 || version - startVersion < budget)) {
@@ -240,6 +293,7 @@ public final class LearnerService implements AutoCloseable {
       }
       nextOffsets.put(partition, record.offset() + 1);
       if (batcher.full()) {
+        long started = System.nanoTime();
         List<WeightedGroup> batch = batcher.take();
         heldFrom.clear(); // the whole batch is trained and committed with this version
         Map<String, Double> metrics = trainer.train(batch);
@@ -248,6 +302,9 @@ public final class LearnerService implements AutoCloseable {
         groupsTrained += batch.size();
         version++;
         commit(batch, metrics, batch.get(0).group().getMode());
+        long took = System.nanoTime() - started;
+        longestUpdateNanos = Math.max(longestUpdateNanos, took);
+        counters.updated(Duration.ofNanos(took));
       }
     }
   }
@@ -271,8 +328,8 @@ public final class LearnerService implements AutoCloseable {
     }
     if (!PolicyNames.belongsTo(group.getPolicyName(), policy())) {
       // Another policy's group: its own learner (its own consumer group) trains on it.
-      counters.foreignGroups.incrementAndGet();
-      if (counters.foreignGroups.get() == 1) {
+      counters.foreignGroups.increment();
+      if (counters.foreignGroups() == 1) {
         log.warn(
             "skipping training groups of other policies on {} (first: {} of policy {}); this"
                 + " learner trains {}. They are counted in srl_learner_foreign_groups_total.",
@@ -285,7 +342,7 @@ public final class LearnerService implements AutoCloseable {
     }
     GroupBatcher.Outcome outcome = batcher.offer(group, version);
     if (outcome instanceof GroupBatcher.Outcome.DroppedStale) {
-      counters.groupsDroppedStale.incrementAndGet();
+      counters.groupsDroppedStale.increment();
     } else if (outcome instanceof GroupBatcher.Outcome.Invalid invalid) {
       deadLetter(record, "INVALID_FIELD", invalid.reason(), group.getGroupId());
     }
@@ -342,11 +399,12 @@ public final class LearnerService implements AutoCloseable {
       rollBack(e);
       return;
     }
-    counters.deadLetters.addAndGet(pendingDeadLetters.size());
+    counters.deadLetters.increment(pendingDeadLetters.size());
     pendingDeadLetters.clear();
     committedOffsets = Map.copyOf(nextOffsets);
     lastCommitNanos = System.nanoTime();
-    counters.versionsPublished.incrementAndGet();
+    settledNanos = lastCommitNanos;
+    counters.versionsPublished.increment();
     log.info(
         "published {} version {} after {} groups: {}", policy(), version, groupsTrained, metrics);
   }
@@ -367,6 +425,7 @@ public final class LearnerService implements AutoCloseable {
             .filter(p -> p.offset() < offsets.getOrDefault(p.partition(), 0L))
             .toList();
     if (due.isEmpty() && offsets.equals(committedOffsets)) {
+      settledNanos = System.nanoTime(); // nothing to commit
       return;
     }
     try {
@@ -375,7 +434,8 @@ public final class LearnerService implements AutoCloseable {
       sendOffsets(offsets);
       producer.commitTransaction();
       committedOffsets = offsets;
-      counters.deadLetters.addAndGet(due.size());
+      settledNanos = System.nanoTime();
+      counters.deadLetters.increment(due.size());
       pendingDeadLetters.removeAll(due);
     } catch (ProducerFencedException e) {
       throw new IllegalStateException(
@@ -481,6 +541,56 @@ public final class LearnerService implements AutoCloseable {
     return counters;
   }
 
+  /**
+   * The training loop as {@code /health} judges it.
+   *
+   * @param running whether {@link #run} is running
+   * @param notRunning why not (not started, ended, failed with what)
+   * @param sinceSettled the time since the loop last committed, or found nothing to commit
+   * @param longestUpdate the longest update so far (train, checkpoint, publish)
+   */
+  record LoopState(
+      boolean running, String notRunning, Duration sinceSettled, Duration longestUpdate) {}
+
+  /** What {@code /health} answers now: see {@link #health(LoopState, boolean)}. */
+  public Health health() {
+    boolean running = looping;
+    return health(
+        new LoopState(
+            running,
+            notLooping,
+            Duration.ofNanos(System.nanoTime() - settledNanos),
+            Duration.ofNanos(longestUpdateNanos)),
+        probe.reachable());
+  }
+
+  /**
+   * Ready while the training loop runs, the cluster answers, and the loop has committed (or had
+   * nothing to commit) within {@link #MIN_COMMIT_SILENCE} or three times the longest update,
+   * whichever is longer: a loop stuck anywhere, or whose transactions keep failing, is not.
+   */
+  static Health health(LoopState loop, boolean brokerReachable) {
+    if (!loop.running()) {
+      return Health.notReady(loop.notRunning());
+    }
+    if (!brokerReachable) {
+      return Health.notReady("the Kafka cluster does not answer");
+    }
+    Duration allowed = loop.longestUpdate().multipliedBy(3);
+    if (allowed.compareTo(MIN_COMMIT_SILENCE) < 0) {
+      allowed = MIN_COMMIT_SILENCE;
+    }
+    if (loop.sinceSettled().compareTo(allowed) > 0) {
+      return Health.notReady(
+          "nothing committed for "
+              + loop.sinceSettled().toSeconds()
+              + " s (allowed: "
+              + allowed.toSeconds()
+              + " s)");
+    }
+    return Health.OK;
+  }
+
   private String policy() {
     return settings.learner().policyName();
   }
@@ -489,5 +599,7 @@ public final class LearnerService implements AutoCloseable {
   public void close() {
     consumer.close(Duration.ofSeconds(10));
     producer.close(Duration.ofSeconds(10));
+    probe.close();
+    counters.close();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.srlstream.infra.LocalInfrastructure;
 import dev.srlstream.schemas.CommittedRecords;
+import dev.srlstream.schemas.PrometheusText;
 import dev.srlstream.schemas.SampleRecords;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
@@ -12,6 +13,8 @@ import dev.srlstream.schemas.avro.PolicyVersion;
 import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import dev.srlstream.schemas.serde.AvroSerde;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,20 +121,25 @@ class LearnerExactlyOnceIT {
     produce(groups);
 
     Map<String, LearnerService> learners = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, String> scrapes = new java.util.concurrent.ConcurrentHashMap<>();
     List<Thread> threads = new ArrayList<>();
     List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
     for (String policy : List.of("alpha", "beta")) {
       Thread t =
           new Thread(
               () -> {
+                PrometheusMeterRegistry meters =
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
                 try (LearnerService learner =
                     LearnerService.start(
                         settings(policy, 2),
                         new LedgerTrainer(LedgerTrainer.CrashPoint.NONE, 0),
-                        registry)) {
+                        registry,
+                        meters)) {
                   learners.put(policy, learner);
                   long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                   learner.run(() -> System.nanoTime() < deadline);
+                  scrapes.put(policy, meters.scrape()); // close() takes the meters off
                 } catch (Throwable e) {
                   failures.add(e);
                 }
@@ -149,13 +157,17 @@ class LearnerExactlyOnceIT {
         .containsExactlyInAnyOrderElementsOf(alpha);
     assertThat(LedgerTrainer.ledgerOf(toBytes(lastCommittedVersion("beta"))))
         .containsExactlyInAnyOrderElementsOf(beta);
-    for (LearnerService learner : learners.values()) {
-      // Up to its last trained group it passed the other named policy's groups and the unnamed
-      // ones (and any other test's on the shared topic).
-      assertThat(learner.counters().foreignGroups()).isGreaterThanOrEqualTo(2L * (2 * BATCH - 1));
-      assertThat(learner.counters().prometheusText())
-          .contains("srl_learner_foreign_groups_total " + learner.counters().foreignGroups());
-    }
+    learners.forEach(
+        (policy, learner) -> {
+          // Up to its last trained group it passed the other named policy's groups and the
+          // unnamed ones (and any other test's on the shared topic).
+          assertThat(learner.counters().foreignGroups())
+              .isGreaterThanOrEqualTo(2L * (2 * BATCH - 1));
+          assertThat(
+                  PrometheusText.parse(scrapes.get(policy))
+                      .value("srl_learner_foreign_groups_total"))
+              .isEqualTo(learner.counters().foreignGroups());
+        });
   }
 
   /**

@@ -1,10 +1,15 @@
 package dev.srlstream.scorer;
 
 import dev.srlstream.schemas.AdminSettings;
+import dev.srlstream.schemas.BrokerProbe;
+import dev.srlstream.schemas.Health;
 import dev.srlstream.schemas.ServiceGroups;
 import dev.srlstream.schemas.registry.RegistryAccess;
 import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -117,23 +122,36 @@ public final class ScorerService implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final ScorerCounters counters;
+  private final BrokerProbe probe;
 
-  private ScorerService(KafkaStreams streams, ScorerCounters counters) {
+  private ScorerService(KafkaStreams streams, ScorerCounters counters, BrokerProbe probe) {
     this.streams = streams;
     this.counters = counters;
+    this.probe = probe;
   }
 
   /**
-   * Checks the topics, then starts the scorer and returns once it is running.
+   * Checks the topics, then starts the scorer and returns once it is running; its meters are on a
+   * registry of its own.
    *
    * @throws IllegalStateException if a topic is missing, the inputs are not co-partitioned, or the
    *     scorer does not reach RUNNING within {@code startTimeout}
    */
   public static ScorerService start(Settings settings, Duration startTimeout) {
+    return start(settings, startTimeout, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /**
+   * Starts the scorer as {@link #start(Settings, Duration)} does, with its meters ({@link
+   * ScorerCounters}, {@code srl_scorer_running}, {@code srl_scorer_broker_reachable}) on the
+   * process's registry.
+   */
+  public static ScorerService start(
+      Settings settings, Duration startTimeout, MeterRegistry meterRegistry) {
     checkTopics(settings);
     SchemaRegistry registry =
         new SchemaRegistryClient(settings.schemaRegistryUrl(), settings.registryAccess());
-    ScorerCounters counters = new ScorerCounters();
+    ScorerCounters counters = new ScorerCounters(meterRegistry);
     KafkaStreams streams =
         new KafkaStreams(
             ScorerTopology.build(settings.scorer(), settings.topics(), registry, counters),
@@ -152,6 +170,7 @@ public final class ScorerService implements AutoCloseable {
           || System.nanoTime() > deadline) {
         KafkaStreams.State state = streams.state();
         streams.close(Duration.ofSeconds(10));
+        counters.close();
         throw new IllegalStateException(
             "the scorer did not start (state "
                 + state
@@ -166,7 +185,15 @@ public final class ScorerService implements AutoCloseable {
         settings.applicationId(),
         settings.bootstrapServers(),
         settings.threads());
-    return new ScorerService(streams, counters);
+    // Kafka Streams stays RUNNING while the cluster is gone (its clients retry): the probe shows
+    // it.
+    BrokerProbe probe =
+        BrokerProbe.start(
+            settings.bootstrapServers(),
+            Map.copyOf(settings.kafkaOverrides()),
+            settings.applicationId());
+    counters.watch(streams::state, probe::reachable);
+    return new ScorerService(streams, counters, probe);
   }
 
   static Properties streamsProperties(Settings settings) {
@@ -257,6 +284,26 @@ public final class ScorerService implements AutoCloseable {
     return streams.state();
   }
 
+  /** What {@code /health} answers now: see {@link #health(KafkaStreams.State, boolean)}. */
+  public Health health() {
+    return health(streams.state(), probe.reachable());
+  }
+
+  /**
+   * Ready while Kafka Streams is RUNNING and the cluster answers. REBALANCING is not ready: the
+   * tasks are moving between instances and this one processes nothing until they settle (a
+   * restarted static member takes its tasks back without one).
+   */
+  static Health health(KafkaStreams.State state, boolean brokerReachable) {
+    if (state != KafkaStreams.State.RUNNING) {
+      return Health.notReady("Kafka Streams is " + state + ", not RUNNING");
+    }
+    if (!brokerReachable) {
+      return Health.notReady("the Kafka cluster does not answer");
+    }
+    return Health.OK;
+  }
+
   /**
    * Stops the scorer, committing what it processed, and leaves the consumer group so the other
    * instances take its partitions at once (Kafka Streams otherwise stays in the group until the
@@ -267,6 +314,8 @@ public final class ScorerService implements AutoCloseable {
     streams.close(
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(30)));
+    probe.close();
+    counters.close();
     log.info("scorer stopped; {}", counters.snapshot());
   }
 

@@ -196,7 +196,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     }
     if (!PolicyNames.belongsTo(rollout.getPolicyName(), config.policyName())) {
       // Another policy's scorer (its own application id) rewards it, and checks it.
-      counters.foreignRollouts.incrementAndGet();
+      counters.foreignRollouts.increment();
       return;
     }
     Optional<String> problem = RolloutChecks.problem(key, rollout, config.maxResponseChars());
@@ -330,7 +330,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     context.forward(
         new Record<String, Object>(rollout.getGroupId(), stepReward, timestamp),
         ScorerTopology.REWARDS_SINK);
-    counters.rewards.incrementAndGet();
+    counters.rewards.increment();
     addToGroup(progress, rollout, stepReward, reward.alignment(), timestamp);
   }
 
@@ -417,7 +417,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     List<GroupRollout> rollouts = forget(groupId);
     if (decidedByAnother(group.getTaskId(), groupId) != null) {
       // Two samplings of the task were in flight at once and the other one finished first.
-      counters.duplicateTaskGroups.incrementAndGet();
+      counters.duplicateTaskGroups.increment();
       return false;
     }
     taskLedger.put(group.getTaskId(), groupId, Math.max(0, timestamp));
@@ -425,7 +425,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     double[] rewardValues = rollouts.stream().mapToDouble(GroupRollout::getReward).toArray();
     GroupAdvantages advantages = GroupAdvantages.of(rewardValues);
     if (!advantages.keep(config.dynamicSamplingEpsilon())) {
-      counters.groupsFiltered.incrementAndGet();
+      counters.groupsFiltered.increment();
       return true;
     }
     for (int i = 0; i < rollouts.size(); i++) {
@@ -439,7 +439,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     context.forward(
         new Record<String, Object>(group.getGroupId(), group, timestamp),
         ScorerTopology.GROUPS_SINK);
-    counters.groupsKept.incrementAndGet();
+    counters.groupsKept.increment();
     return true;
   }
 
@@ -479,11 +479,11 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
       }
       if (config.partialGroups() == PartialGroupPolicy.EMIT && entry.value.getArrived() >= 2) {
         if (finish(entry.key, false, now)) {
-          counters.partialGroupsEmitted.incrementAndGet();
+          counters.partialGroupsEmitted.increment();
         }
       } else {
         forget(entry.key);
-        counters.partialGroupsDropped.incrementAndGet();
+        counters.partialGroupsDropped.increment();
       }
     }
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.srlstream.method.reward.LongStepParaphrase;
 import dev.srlstream.method.reward.SequenceSimilarity;
+import dev.srlstream.schemas.PrometheusText;
 import dev.srlstream.schemas.RolloutSegments;
 import dev.srlstream.schemas.SampleRecords;
 import dev.srlstream.schemas.Topics;
@@ -21,6 +22,8 @@ import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.avro.TrainingMode;
 import dev.srlstream.schemas.serde.AvroSerde;
 import dev.srlstream.schemas.serde.InMemorySchemaRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -53,7 +56,9 @@ class ScorerTopologyTest {
       AvroSerde.forTopic(Topics.ROLLOUT_STEPS, registry);
   private final AvroSerde<ExpertStep> expertSerde =
       AvroSerde.forTopic(Topics.EXPERT_STEPS, registry);
-  private final ScorerCounters counters = new ScorerCounters();
+  private final PrometheusMeterRegistry meters =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ScorerCounters counters = new ScorerCounters(meters);
 
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> rollouts;
@@ -121,6 +126,43 @@ class ScorerTopologyTest {
     assertThat(reward.getRewardConfig()).isEqualTo("step-similarity;autojunk=false");
     assertThat(reward.getPolicyVersion()).isEqualTo(3L);
     assertThat(counters.rewards()).isEqualTo(1);
+  }
+
+  @Test
+  void theRegistryServesEveryCounterUnderItsDocumentedName() {
+    start(ScorerConfig.DEFAULTS);
+    rollouts.pipeInput("i1", new byte[] {1, 2, 3});
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    String[] actions = {"6 ÷ 2 = 3", "nonsense", "6 ÷ 2 = 3"};
+    for (int i = 0; i < actions.length; i++) {
+      sendRollout(rollout("i1", "g1", "r" + i, i, actions.length, "<think>t</think>" + actions[i]));
+    }
+
+    PrometheusText scrape = PrometheusText.parse(meters.scrape());
+
+    assertThat(scrape.value("srl_scorer_rewards_total")).isEqualTo(3);
+    assertThat(scrape.value("srl_scorer_groups_kept_total")).isEqualTo(1);
+    assertThat(scrape.value("srl_scorer_groups_filtered_total")).isZero();
+    assertThat(scrape.value("srl_scorer_dead_letters_undecodable_total")).isEqualTo(1);
+    assertThat(scrape.types())
+        .containsOnlyKeys(
+            "srl_scorer_rewards_total",
+            "srl_scorer_groups_kept_total",
+            "srl_scorer_groups_filtered_total",
+            "srl_scorer_partial_groups_emitted_total",
+            "srl_scorer_partial_groups_dropped_total",
+            "srl_scorer_duplicate_task_groups_total",
+            "srl_scorer_foreign_rollouts_total",
+            "srl_scorer_dead_letters_undecodable_total",
+            "srl_scorer_dead_letters_invalid_field_total",
+            "srl_scorer_dead_letters_duplicate_rollout_total",
+            "srl_scorer_dead_letters_unknown_instance_total",
+            "srl_scorer_dead_letters_duplicate_task_total")
+        .allSatisfy((name, type) -> assertThat(type).as(name).isEqualTo("counter"));
+    assertThat(counters.snapshot())
+        .as("the log line's names are the metrics' without prefix and suffix")
+        .containsEntry("rewards", 3L)
+        .containsEntry("dead_letters_undecodable", 1L);
   }
 
   /** A close paraphrase of a 226-character expert step: autojunk is off unless turned on. */

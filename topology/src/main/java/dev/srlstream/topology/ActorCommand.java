@@ -185,7 +185,8 @@ final class ActorCommand implements Callable<Integer> {
                 ActorTopics.LIVE,
                 metricsPort,
                 cluster.kafkaConfig(),
-                cluster.registryAccess()));
+                cluster.registryAccess()),
+            ProcessMeters.registry());
     actors.closeOnShutdown();
     spec.commandLine()
         .getErr()

@@ -7,8 +7,8 @@ import dev.srlstream.learner.StalenessPolicy;
 import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.WeightsCodec;
-import dev.srlstream.schemas.BrokerProbe;
 import dev.srlstream.schemas.PolicyNames;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -180,27 +180,19 @@ final class LearnerCommand implements Callable<Integer> {
       if (base != null) {
         trainer.restore(base, new byte[0]); // used only when the policy has no version yet
       }
+      PrometheusMeterRegistry registry = ProcessMeters.registry();
       LearnerService learner =
           LearnerService.start(
               new LearnerService.Settings(
                   cluster.bootstrapServers, config, groupsTopic, Map.copyOf(cluster.kafkaConfig())),
               trainer,
-              cluster.registry());
-      // /health: not ready while the cluster does not answer (the clients retry on their own).
-      BrokerProbe probe =
-          BrokerProbe.start(
-              cluster.bootstrapServers, Map.copyOf(cluster.kafkaConfig()), "srl-learner");
+              cluster.registry(),
+              registry);
+      // /health: ready while the training loop runs, commits and the cluster answers.
       MetricsHttpServer metrics =
           metricsPort == null
               ? null
-              : MetricsHttpServer.start(
-                  metricsPort,
-                  () ->
-                      learner.counters().prometheusText()
-                          + "srl_learner_broker_reachable "
-                          + (probe.reachable() ? 1 : 0)
-                          + "\n",
-                  probe::reachable);
+              : MetricsHttpServer.start(metricsPort, registry, learner::health);
       err.println(
           "srl learner: training policy "
               + policy
@@ -248,7 +240,6 @@ final class LearnerCommand implements Callable<Integer> {
         if (metrics != null) {
           metrics.close();
         }
-        probe.close();
         learner.close();
         err.println("srl learner: stopped at version " + learner.version());
         err.flush();

@@ -1,11 +1,11 @@
 package dev.srlstream.topology;
 
-import dev.srlstream.schemas.BrokerProbe;
 import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.scorer.PartialGroupPolicy;
 import dev.srlstream.scorer.ScorerConfig;
 import dev.srlstream.scorer.ScorerService;
 import dev.srlstream.scorer.ScorerTopics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -202,24 +202,10 @@ final class ScorerCommand implements Callable<Integer> {
             topics,
             clientConfig(cluster.kafkaConfig(), instanceId),
             cluster.registryAccess());
-    ScorerService scorer = ScorerService.start(settings, Duration.ofSeconds(120));
-    // /health: not ready while the cluster does not answer, though Kafka Streams stays RUNNING.
-    BrokerProbe probe =
-        BrokerProbe.start(
-            cluster.bootstrapServers, Map.copyOf(cluster.kafkaConfig()), applicationId);
+    PrometheusMeterRegistry registry = ProcessMeters.registry();
+    ScorerService scorer = ScorerService.start(settings, Duration.ofSeconds(120), registry);
     MetricsHttpServer metrics =
-        metricsPort == null
-            ? null
-            : MetricsHttpServer.start(
-                metricsPort,
-                () ->
-                    scorer.counters().prometheusText()
-                        + "srl_scorer_running "
-                        + (scorer.state().isRunningOrRebalancing() ? 1 : 0)
-                        + "\nsrl_scorer_broker_reachable "
-                        + (probe.reachable() ? 1 : 0)
-                        + "\n",
-                () -> scorer.state().isRunningOrRebalancing() && probe.reachable());
+        metricsPort == null ? null : MetricsHttpServer.start(metricsPort, registry, scorer::health);
     var err = spec.commandLine().getErr();
     err.println(
         "srl scorer: running as "
@@ -247,7 +233,6 @@ final class ScorerCommand implements Callable<Integer> {
           if (metrics != null) {
             metrics.close();
           }
-          probe.close();
           scorer.close();
         });
     return 0;

@@ -6,10 +6,11 @@ import dev.srlstream.method.data.AgentTrajectoryReader;
 import dev.srlstream.method.data.JsonlSolutionReader;
 import dev.srlstream.method.data.ReadResult;
 import dev.srlstream.method.data.S1kReader;
-import java.net.URL;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -219,10 +220,17 @@ class DataImportCommandTest {
     return CommandRun.of(args);
   }
 
-  private static Path fixture(String name) throws Exception {
-    URL url = DataImportCommandTest.class.getResource("/data/" + name);
-    assertThat(url).as("test resource data/" + name).isNotNull();
-    return Path.of(url.toURI());
+  /**
+   * A copy in the test's directory of the method module's fixture {@code data/name}, which comes
+   * from its test jar (a file inside a jar has no path of its own).
+   */
+  private Path fixture(String name) throws Exception {
+    try (InputStream in = DataImportCommandTest.class.getResourceAsStream("/data/" + name)) {
+      assertThat(in).as("test resource data/" + name).isNotNull();
+      Path copy = dir.resolve("fixture-" + name);
+      Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+      return copy;
+    }
   }
 
   private Path write(String name, String... lines) throws Exception {

@@ -15,6 +15,8 @@ import dev.srlstream.schemas.Topics;
 import dev.srlstream.scorer.ScorerCounters;
 import dev.srlstream.scorer.ScorerService;
 import dev.srlstream.scorer.ScorerTopics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -101,6 +103,9 @@ final class LocalFleet implements AutoCloseable {
   static LocalFleet start(TrainSettings settings, ClusterAccess cluster, Names names)
       throws Exception {
     String runId = settings.runId();
+    // One registry for the run's three services, as in a process of its own (nothing serves it:
+    // the run's record reads the counters).
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ScorerService scorer =
         ScorerService.start(
             new ScorerService.Settings(
@@ -113,7 +118,8 @@ final class LocalFleet implements AutoCloseable {
                 ScorerTopics.LIVE,
                 cluster.kafkaConfig(),
                 cluster.registryAccess()),
-            SCORER_START);
+            SCORER_START,
+            meters);
     GrpoTrainer trainer = null;
     LearnerService learner = null;
     ExecutorService learnerThread = null;
@@ -135,7 +141,8 @@ final class LocalFleet implements AutoCloseable {
                   Topics.TRAINING_GROUPS.name(),
                   Map.copyOf(cluster.kafkaConfig())),
               trainer,
-              cluster.registry());
+              cluster.registry(),
+              meters);
       learnerThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "srl-learner"));
       LearnerService running = learner;
       Future<?> learnerRun =
@@ -161,7 +168,8 @@ final class LocalFleet implements AutoCloseable {
                   ActorTopics.LIVE,
                   -1,
                   cluster.kafkaConfig(),
-                  cluster.registryAccess()));
+                  cluster.registryAccess()),
+              meters);
       return new LocalFleet(
           scorer, trainer, learner, learnerThread, learnerRun, learnerRunning, actors);
     } catch (Exception | Error e) {
