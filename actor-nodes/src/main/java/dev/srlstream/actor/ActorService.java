@@ -88,7 +88,7 @@ public final class ActorService implements AutoCloseable {
    * @param actor the actor settings
    * @param topics the topics to read and write
    * @param httpPort the port of {@code /health} and {@code /metrics} on 127.0.0.1 (0: a free one;
-   *     -1: no endpoint)
+   *     {@link #NO_HTTP}: no endpoint)
    * @param kafkaOverrides further Kafka client settings, applied to every consumer and producer
    *     last
    * @param registryAccess how to reach a guarded registry (basic authentication, trust for HTTPS)
@@ -101,6 +101,9 @@ public final class ActorService implements AutoCloseable {
       int httpPort,
       Map<String, String> kafkaOverrides,
       RegistryAccess registryAccess) {
+    /** The {@code httpPort} of actors that serve no endpoint. */
+    public static final int NO_HTTP = -1;
+
     public Settings {
       if (bootstrapServers == null || bootstrapServers.isBlank()) {
         throw new IllegalArgumentException(

@@ -27,6 +27,65 @@ public record LearnerConfig(
     int keepCheckpoints,
     long maxVersions) {
 
+  /** Training groups per update unless set. */
+  public static final int DEFAULT_BATCH_GROUPS = 8;
+
+  /** Versions behind the freshest data trained that still train at full weight, unless set. */
+  public static final int DEFAULT_MAX_STALENESS = 2;
+
+  /** Checkpoints kept unless set. */
+  public static final int DEFAULT_KEEP_CHECKPOINTS = 3;
+
+  /**
+   * The settings of {@code policyName}'s learner checkpointing into {@code checkpointDir}, every
+   * other value at its default: {@value #DEFAULT_BATCH_GROUPS} groups per update, staler than
+   * {@value #DEFAULT_MAX_STALENESS} versions dropped, {@value #DEFAULT_KEEP_CHECKPOINTS}
+   * checkpoints kept, no version limit.
+   */
+  public static LearnerConfig defaults(String policyName, Path checkpointDir) {
+    return new LearnerConfig(
+        policyName,
+        DEFAULT_BATCH_GROUPS,
+        DEFAULT_MAX_STALENESS,
+        StalenessPolicy.DROP,
+        checkpointDir,
+        DEFAULT_KEEP_CHECKPOINTS,
+        0);
+  }
+
+  public LearnerConfig withBatchGroups(int value) {
+    return new LearnerConfig(
+        policyName,
+        value,
+        maxStaleness,
+        stalenessPolicy,
+        checkpointDir,
+        keepCheckpoints,
+        maxVersions);
+  }
+
+  public LearnerConfig withStaleness(int newMaxStaleness, StalenessPolicy newPolicy) {
+    return new LearnerConfig(
+        policyName,
+        batchGroups,
+        newMaxStaleness,
+        newPolicy,
+        checkpointDir,
+        keepCheckpoints,
+        maxVersions);
+  }
+
+  public LearnerConfig withMaxVersions(long value) {
+    return new LearnerConfig(
+        policyName,
+        batchGroups,
+        maxStaleness,
+        stalenessPolicy,
+        checkpointDir,
+        keepCheckpoints,
+        value);
+  }
+
   public LearnerConfig {
     if (policyName == null || !policyName.matches("[a-zA-Z0-9._-]{1,100}")) {
       throw new IllegalArgumentException(

@@ -250,12 +250,11 @@ final class DemoCommand implements Callable<Integer> {
         .credit(DEMO_CREDIT)
         .seed(seed)
         .eval(
-            new Evaluator.Settings(
-                DEMO_K,
-                1.0f,
-                DEMO_TASKS.maxNewTokens(),
-                seed,
-                Evaluator.Settings.defaults().threads()))
+            Evaluator.Settings.defaults()
+                .withK(DEMO_K)
+                .withTemperature(1.0f)
+                .withMaxNewTokens(DEMO_TASKS.maxNewTokens())
+                .withSeed(seed))
         .build();
   }
 

@@ -74,14 +74,14 @@ final class LearnerCommand implements Callable<Integer> {
 
   @Option(
       names = "--batch-groups",
-      defaultValue = "8",
+      defaultValue = "" + LearnerConfig.DEFAULT_BATCH_GROUPS,
       paramLabel = "B",
       description = "Training groups per update (default: ${DEFAULT-VALUE}).")
   int batchGroups;
 
   @Option(
       names = "--max-staleness",
-      defaultValue = "2",
+      defaultValue = "" + LearnerConfig.DEFAULT_MAX_STALENESS,
       paramLabel = "N",
       description =
           "Groups up to N versions behind the freshest data trained on (the newest sampling"
@@ -152,14 +152,12 @@ final class LearnerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LearnerConfig config =
-        new LearnerConfig(
-            policy,
-            batchGroups,
-            maxStaleness,
-            stalenessPolicy,
-            checkpointDir == null ? Path.of(".srl", "checkpoints", policy) : checkpointDir,
-            3,
-            maxVersions);
+        LearnerConfig.defaults(
+                policy,
+                checkpointDir == null ? Path.of(".srl", "checkpoints", policy) : checkpointDir)
+            .withBatchGroups(batchGroups)
+            .withStaleness(maxStaleness, stalenessPolicy)
+            .withMaxVersions(maxVersions);
     TrainerConfig trainerConfig =
         TrainerConfig.defaults().toBuilder()
             .learningRate(learningRate)

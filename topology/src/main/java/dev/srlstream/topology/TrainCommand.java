@@ -378,7 +378,12 @@ final class TrainCommand implements Callable<Integer> {
         .actors(actors)
         .taskWindow(taskWindow)
         .seed(seed)
-        .eval(new Evaluator.Settings(k, 1.0f, maxNewTokens, seed, eval.threads()))
+        .eval(
+            Evaluator.Settings.defaults()
+                .withK(k)
+                .withTemperature(1.0f)
+                .withMaxNewTokens(maxNewTokens)
+                .withSeed(seed))
         .validationProblems(validationProblems)
         .validationInterval(Duration.ofSeconds(validationEverySeconds))
         .switchCriterion(new SwitchCriterion(switchAt, switchPlateau))

@@ -73,6 +73,14 @@ public final class Evaluator {
       return new Settings(newK, temperature, maxNewTokens, seed, threads, contextWindow);
     }
 
+    public Settings withTemperature(float newTemperature) {
+      return new Settings(k, newTemperature, maxNewTokens, seed, threads, contextWindow);
+    }
+
+    public Settings withMaxNewTokens(int newMaxNewTokens) {
+      return new Settings(k, temperature, newMaxNewTokens, seed, threads, contextWindow);
+    }
+
     public Settings withSeed(long newSeed) {
       return new Settings(k, temperature, maxNewTokens, newSeed, threads, contextWindow);
     }

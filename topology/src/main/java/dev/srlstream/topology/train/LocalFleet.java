@@ -8,7 +8,6 @@ import dev.srlstream.learner.GrpoTrainer;
 import dev.srlstream.learner.LearnerConfig;
 import dev.srlstream.learner.LearnerCounters;
 import dev.srlstream.learner.LearnerService;
-import dev.srlstream.learner.StalenessPolicy;
 import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.schemas.ServiceGroups;
 import dev.srlstream.schemas.Topics;
@@ -41,11 +40,8 @@ final class LocalFleet implements AutoCloseable {
   /** How long the learner may take to finish its update and stop. */
   private static final Duration LEARNER_STOP = Duration.ofSeconds(120);
 
-  /** Groups up to this many versions behind the freshest data trained train at full weight. */
-  private static final int MAX_STALENESS = 2;
-
-  /** Checkpoints kept in the run directory. */
-  private static final int CHECKPOINTS_KEPT = 3;
+  /** One stream thread: the run's one scorer instance. */
+  private static final int SCORER_THREADS = 1;
 
   private final ScorerService scorer;
   private final GrpoTrainer trainer;
@@ -86,14 +82,9 @@ final class LocalFleet implements AutoCloseable {
 
   /** The learner's settings of a run. */
   static LearnerConfig learnerConfig(TrainSettings settings) {
-    return new LearnerConfig(
-        settings.runId(),
-        settings.batchGroups(),
-        MAX_STALENESS,
-        StalenessPolicy.DROP,
-        settings.runDir().resolve("checkpoints"),
-        CHECKPOINTS_KEPT,
-        settings.maxVersions());
+    return LearnerConfig.defaults(settings.runId(), settings.runDir().resolve("checkpoints"))
+        .withBatchGroups(settings.batchGroups())
+        .withMaxVersions(settings.maxVersions());
   }
 
   /**
@@ -113,7 +104,7 @@ final class LocalFleet implements AutoCloseable {
                 cluster.schemaRegistryUrl(),
                 names.scorerApplication(),
                 settings.runDir().resolve("scorer-state"),
-                1,
+                SCORER_THREADS,
                 settings.scorerConfig().withPolicyName(runId),
                 ScorerTopics.LIVE,
                 cluster.kafkaConfig(),
@@ -166,7 +157,7 @@ final class LocalFleet implements AutoCloseable {
                       .initSeed(settings.seed())
                       .build(),
                   ActorTopics.LIVE,
-                  -1,
+                  ActorService.Settings.NO_HTTP,
                   cluster.kafkaConfig(),
                   cluster.registryAccess()),
               meters);
