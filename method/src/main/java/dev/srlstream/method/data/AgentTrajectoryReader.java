@@ -95,9 +95,7 @@ public final class AgentTrajectoryReader implements SolutionReader {
   @Override
   public ReadResult read(InputStream in, String file, String defaultSource) throws IOException {
     String source = config.source() == null ? defaultSource : config.source();
-    List<ExpertSolution> solutions = new ArrayList<>();
-    List<ReadResult.Skipped> skipped = new ArrayList<>();
-    Map<String, Integer> lineOfId = new HashMap<>();
+    ReadCollector read = new ReadCollector();
     JsonLines.forEach(
         in,
         file,
@@ -106,23 +104,13 @@ public final class AgentTrajectoryReader implements SolutionReader {
           Trajectory trajectory = new Trajectory(record, id);
           trajectory.parse();
           if (trajectory.skip != null) {
-            skipped.add(trajectory.skip);
+            read.skip(trajectory.skip);
             return;
           }
-          Integer earlier = lineOfId.putIfAbsent(id, record.line());
-          if (earlier != null) {
-            skipped.add(
-                new ReadResult.Skipped(
-                    file,
-                    record.line(),
-                    id,
-                    SkipReason.DUPLICATE_ID,
-                    "the same id as line " + earlier));
-            return;
-          }
-          solutions.add(new ExpertSolution(id, trajectory.task, trajectory.steps(), null, source));
+          read.keep(
+              record, new ExpertSolution(id, trajectory.task, trajectory.steps(), null, source));
         });
-    return new ReadResult(solutions, skipped);
+    return read.result();
   }
 
   /** The parse of one record: the task, the tool calls in order, their observations. */

@@ -3,10 +3,7 @@ package dev.srlstream.method.data;
 import dev.srlstream.method.format.ResponseFormat;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -93,9 +90,7 @@ public final class S1kReader implements SolutionReader {
   @Override
   public ReadResult read(InputStream in, String file, String defaultSource) throws IOException {
     String source = config.source() == null ? defaultSource : config.source();
-    List<ExpertSolution> solutions = new ArrayList<>();
-    List<ReadResult.Skipped> skipped = new ArrayList<>();
-    Map<String, Integer> lineOfId = new HashMap<>();
+    ReadCollector read = new ReadCollector();
     JsonLines.forEach(
         in,
         file,
@@ -106,7 +101,7 @@ public final class S1kReader implements SolutionReader {
           String text = solutionText(record);
           if (question == null) {
             String detail = "field '" + config.questionField() + "' is missing or blank";
-            skipped.add(skip(record, id, SkipReason.NO_QUESTION, detail));
+            read.skip(record, id, SkipReason.NO_QUESTION, detail);
             return;
           }
           if (id == null) {
@@ -114,22 +109,17 @@ public final class S1kReader implements SolutionReader {
           }
           if (text == null) {
             String detail = "none of the fields " + config.solutionFields() + " holds text";
-            skipped.add(skip(record, id, SkipReason.NO_SOLUTION_TEXT, detail));
+            read.skip(record, id, SkipReason.NO_SOLUTION_TEXT, detail);
             return;
           }
           StepText.Outcome outcome = StepText.parse(text);
           if (outcome instanceof StepText.Failed failed) {
-            skipped.add(skip(record, id, failed.reason(), failed.detail()));
-            return;
-          }
-          Integer earlier = lineOfId.putIfAbsent(id, record.line());
-          if (earlier != null) {
-            String detail = "the same id as line " + earlier;
-            skipped.add(skip(record, id, SkipReason.DUPLICATE_ID, detail));
+            read.skip(record, id, failed.reason(), failed.detail());
             return;
           }
           List<Step> steps = ((StepText.Parsed) outcome).steps();
-          solutions.add(
+          read.keep(
+              record,
               new ExpertSolution(
                   id,
                   question,
@@ -137,12 +127,7 @@ public final class S1kReader implements SolutionReader {
                   ResponseFormat.lastBoxed(text).map(String::strip).orElse(null),
                   source));
         });
-    return new ReadResult(solutions, skipped);
-  }
-
-  private static ReadResult.Skipped skip(
-      JsonRecord record, String id, SkipReason reason, String detail) {
-    return new ReadResult.Skipped(record.file(), record.line(), id, reason, detail);
+    return read.result();
   }
 
   /**
