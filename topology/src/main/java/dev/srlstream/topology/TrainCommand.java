@@ -13,7 +13,7 @@ import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.Policy;
 import dev.srlstream.policy.PromptFormat;
 import dev.srlstream.policy.WeightsCodec;
-import dev.srlstream.topology.eval.Evaluator;
+import dev.srlstream.policy.eval.Evaluator;
 import dev.srlstream.topology.train.ClusterAccess;
 import dev.srlstream.topology.train.Recipe;
 import dev.srlstream.topology.train.SwitchCriterion;

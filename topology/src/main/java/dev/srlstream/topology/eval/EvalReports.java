@@ -3,6 +3,7 @@ package dev.srlstream.topology.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.policy.eval.Evaluator;
 import java.util.Locale;
 
 /** An evaluation report as JSON (the run summary's {@code base}/{@code final}) and as a table. */

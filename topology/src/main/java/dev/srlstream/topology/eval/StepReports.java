@@ -3,6 +3,8 @@ package dev.srlstream.topology.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.policy.eval.Evaluator;
+import dev.srlstream.policy.eval.StepEvaluator;
 import java.util.Locale;
 
 /**

@@ -1,9 +1,9 @@
 package dev.srlstream.topology.train;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.policy.eval.Evaluator;
+import dev.srlstream.policy.eval.StepEvaluator;
 import dev.srlstream.topology.eval.EvalReports;
-import dev.srlstream.topology.eval.Evaluator;
-import dev.srlstream.topology.eval.StepEvaluator;
 import dev.srlstream.topology.eval.StepReports;
 import java.util.Locale;
 

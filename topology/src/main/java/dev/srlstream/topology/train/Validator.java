@@ -1,8 +1,8 @@
 package dev.srlstream.topology.train;
 
 import dev.srlstream.method.data.ExpertSolution;
-import dev.srlstream.topology.eval.Evaluator;
-import dev.srlstream.topology.eval.StepEvaluator;
+import dev.srlstream.policy.eval.Evaluator;
+import dev.srlstream.policy.eval.StepEvaluator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;

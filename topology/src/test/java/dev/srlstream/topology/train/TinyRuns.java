@@ -11,7 +11,7 @@ import dev.srlstream.method.data.Split;
 import dev.srlstream.method.data.TaskSettings;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
-import dev.srlstream.topology.eval.Evaluator;
+import dev.srlstream.policy.eval.Evaluator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

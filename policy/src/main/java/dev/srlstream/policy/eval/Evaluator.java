@@ -1,4 +1,4 @@
-package dev.srlstream.topology.eval;
+package dev.srlstream.policy.eval;
 
 import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.reward.BoxedAnswerVerifier;
@@ -188,7 +188,8 @@ public final class Evaluator {
     return !solution.steps().isEmpty() && VERIFIER.isCorrect(solution.text(), problem.answer());
   }
 
-  static Report report(long version, int k, List<ProblemScore> scores) {
+  /** The report of per-problem scores: greedy accuracy, avg@k and pass@k over them. */
+  public static Report report(long version, int k, List<ProblemScore> scores) {
     int n = scores.size();
     double greedy = scores.stream().filter(ProblemScore::greedyCorrect).count() / (double) n;
     double avg =

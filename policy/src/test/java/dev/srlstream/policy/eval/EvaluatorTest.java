@@ -1,4 +1,4 @@
-package dev.srlstream.topology.eval;
+package dev.srlstream.policy.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

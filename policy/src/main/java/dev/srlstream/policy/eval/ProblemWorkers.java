@@ -1,4 +1,4 @@
-package dev.srlstream.topology.eval;
+package dev.srlstream.policy.eval;
 
 import dev.srlstream.policy.Policy;
 import dev.srlstream.policy.SessionThreads;

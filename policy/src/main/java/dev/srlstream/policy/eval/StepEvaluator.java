@@ -1,4 +1,4 @@
-package dev.srlstream.topology.eval;
+package dev.srlstream.policy.eval;
 
 import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.data.InstanceExpander;
@@ -126,7 +126,7 @@ public final class StepEvaluator {
    * @param meanReward the mean reward, malformed responses counting -1
    */
   public record Rates(int responses, double wellFormedRate, double exactRate, double meanReward) {
-    static Rates of(List<Outcome> outcomes) {
+    public static Rates of(List<Outcome> outcomes) {
       int n = outcomes.size();
       if (n == 0) {
         return new Rates(0, Double.NaN, Double.NaN, Double.NaN);
