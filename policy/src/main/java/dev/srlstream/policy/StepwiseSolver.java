@@ -6,6 +6,7 @@ import dev.srlstream.method.format.ResponseParser;
 import dev.srlstream.method.format.StepPrompt;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,6 +201,8 @@ public final class StepwiseSolver {
     }
     for (int step = 2; step <= maxSteps; step++) {
       Map<Ask, List<Draft>> asks = new LinkedHashMap<>();
+      // Each distinct prompt is tokenized once: drafts that agree share it, and the call uses it.
+      Map<String, int[]> tokensOf = new HashMap<>();
       for (Draft draft : drafts) {
         if (draft.stop != null) {
           continue;
@@ -208,7 +211,8 @@ public final class StepwiseSolver {
             draft.actions.subList(
                 Math.max(0, draft.actions.size() - settings.contextWindow()), draft.actions.size());
         String text = StepPrompt.text(question, shown, null);
-        int promptLength = PromptFormat.promptTokens(tokenizer, text).length;
+        int promptLength =
+            tokensOf.computeIfAbsent(text, t -> PromptFormat.promptTokens(tokenizer, t)).length;
         int room =
             Math.min(
                 settings.maxNewTokens(),
@@ -226,7 +230,7 @@ public final class StepwiseSolver {
       }
       for (Map.Entry<Ask, List<Draft>> ask : asks.entrySet()) {
         List<Draft> members = ask.getValue();
-        int[] prompt = PromptFormat.promptTokens(tokenizer, ask.getKey().text());
+        int[] prompt = tokensOf.get(ask.getKey().text());
         long seed = Seeds.mix(members.get(0).seed, step);
         List<SampleResult> samples =
             sampler.sample(prompt, members.size(), params(settings, ask.getKey().room(), seed));
