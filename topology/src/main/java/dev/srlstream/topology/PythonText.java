@@ -1,7 +1,18 @@
 package dev.srlstream.topology;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.PrettyPrinter;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Map;
 
 /**
  * Numbers and strings written exactly as Python 3 writes them, so our output can be compared with a
@@ -134,31 +145,103 @@ public final class PythonText {
   }
 
   /**
-   * A string as Python's {@code json.dumps} writes it with its defaults ({@code ensure_ascii}):
-   * double quotes; {@code \" \\ \n \r \t \b \f} escaped by name, other control characters and every
-   * non-ASCII UTF-16 unit as {@code \}{@code u} and four lower-case hex digits.
+   * A JSON object written byte for byte as Python's {@code json.dumps} writes the same dict with
+   * its defaults: {@code ", "} between members and {@code ": "} after names, floats as {@link
+   * #floatRepr} ({@code NaN}, {@code Infinity}, {@code -Infinity} for the non-finite ones, as
+   * Python does), and strings with {@code ensure_ascii}. Values may be null, {@link Boolean},
+   * {@link Number} or {@link String}; the members keep the map's order.
    */
-  public static String jsonString(String s) {
-    StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> {
-          if (c < 0x20 || c > 0x7e) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
+  public static String jsonObject(Map<String, ?> members) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.setCharacterEscapes(ENSURE_ASCII);
+      json.setPrettyPrinter(PYTHON_SEPARATORS);
+      json.writeStartObject();
+      for (Map.Entry<String, ?> member : members.entrySet()) {
+        json.writeFieldName(member.getKey());
+        Object value = member.getValue();
+        if (value == null) {
+          json.writeNull();
+        } else if (value instanceof Boolean b) {
+          json.writeBoolean(b);
+        } else if (value instanceof Double || value instanceof Float) {
+          json.writeNumber(jsonFloat(((Number) value).doubleValue()));
+        } else if (value instanceof Number n) {
+          json.writeNumber(n.longValue());
+        } else if (value instanceof String text) {
+          json.writeString(text);
+        } else {
+          throw new IllegalArgumentException(
+              "no Python JSON form for " + value.getClass().getName() + " of " + member.getKey());
         }
       }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
     }
-    return out.append('"').toString();
+    return out.toString();
   }
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private static String jsonFloat(double x) {
+    if (Double.isNaN(x)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(x)) {
+      return x > 0 ? "Infinity" : "-Infinity";
+    }
+    return floatRepr(x);
+  }
+
+  /** Python's separators, {@code (", ", ": ")}, on one line. */
+  private static final PrettyPrinter PYTHON_SEPARATORS =
+      new MinimalPrettyPrinter() {
+        @Override
+        public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+          g.writeRaw(", ");
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+          g.writeRaw(": ");
+        }
+
+        @Override
+        public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+          g.writeRaw(", ");
+        }
+      };
+
+  /**
+   * Python's {@code ensure_ascii}: {@code \" \\ \n \r \t \b \f} by name; every other character
+   * outside printable ASCII (control characters, DEL, and each non-ASCII UTF-16 unit) as a
+   * backslash-u escape with four <em>lower-case</em> hex digits, where Jackson's own escapes are
+   * upper-case and leave DEL alone.
+   */
+  private static final CharacterEscapes ENSURE_ASCII =
+      new CharacterEscapes() {
+        private final int[] ascii = asciiEscapes();
+
+        private static int[] asciiEscapes() {
+          int[] codes = CharacterEscapes.standardAsciiEscapesForJSON();
+          for (int c = 0; c < 0x20; c++) {
+            if (codes[c] == ESCAPE_STANDARD) { // those without a name: \b \t \n \f \r have one
+              codes[c] = ESCAPE_CUSTOM;
+            }
+          }
+          codes[0x7f] = ESCAPE_CUSTOM;
+          return codes;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+          return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int c) {
+          return new SerializedString(String.format("\\u%04x", c));
+        }
+      };
 }

@@ -4,6 +4,8 @@ import dev.srlstream.method.reward.Reward;
 import dev.srlstream.method.reward.StepSimilarityReward;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -113,14 +115,11 @@ final class RewardCommand implements Callable<Integer> {
 
   /** One reward as one line, as Python's {@code json.dumps} writes the same dict. */
   static String line(Reward reward) {
-    return "{\"reward\": "
-        + PythonText.floatRepr(reward.reward())
-        + ", \"similarity\": "
-        + (reward.similarity() == null ? "null" : PythonText.floatRepr(reward.similarity()))
-        + ", \"format_ok\": "
-        + reward.formatOk()
-        + ", \"reason\": "
-        + (reward.reason() == null ? "null" : PythonText.jsonString(reward.reason()))
-        + "}";
+    Map<String, Object> members = new LinkedHashMap<>();
+    members.put("reward", reward.reward());
+    members.put("similarity", reward.similarity());
+    members.put("format_ok", reward.formatOk());
+    members.put("reason", reward.reason());
+    return PythonText.jsonObject(members);
   }
 }

@@ -3,6 +3,7 @@ package dev.srlstream.topology;
 import dev.srlstream.method.reward.SequenceSimilarity;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -106,6 +107,6 @@ final class SimilarityCommand implements Callable<Integer> {
 
   /** The output line of one pair: what Python's {@code json.dumps({"ratio": r})} writes. */
   static String line(double ratio) {
-    return "{\"ratio\": " + PythonText.floatRepr(ratio) + "}";
+    return PythonText.jsonObject(Map.of("ratio", ratio));
   }
 }

@@ -2,11 +2,14 @@ package dev.srlstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,11 +45,42 @@ class PythonTextTest {
   }
 
   @Test
-  void jsonStringEscapesAsPythonJsonDumps() {
-    assertThat(PythonText.jsonString("missing <think>")).isEqualTo("\"missing <think>\"");
-    assertThat(PythonText.jsonString("a\"b\\c\nd\te\u0001\u007f"))
-        .isEqualTo("\"a\\\"b\\\\c\\nd\\te\\u0001\\u007f\"");
-    assertThat(PythonText.jsonString("é→🙂")).isEqualTo("\"\\u00e9\\u2192\\ud83d\\ude42\"");
+  void jsonObjectIsWhatPythonJsonDumpsWrites() {
+    Map<String, Object> members = new LinkedHashMap<>();
+    members.put("reason", "missing <think>");
+    members.put("escapes", "a\"b\\c\nd\te\u0001\u001b\u007f\b\f\r/");
+    members.put("unicode", "é→🙂");
+    members.put("ratio", 1e-05);
+    members.put("none", null);
+    members.put("ok", true);
+    members.put("count", 3);
+    members.put("nan", Double.NaN);
+    members.put("inf", Double.NEGATIVE_INFINITY);
+    String ours = PythonText.jsonObject(members);
+
+    assertThat(ours)
+        .isEqualTo(
+            "{\"reason\": \"missing <think>\", \"escapes\":"
+                + " \"a\\\"b\\\\c\\nd\\te\\u0001\\u001b\\u007f\\b\\f\\r/\","
+                + " \"unicode\": \"\\u00e9\\u2192\\ud83d\\ude42\", \"ratio\": 1e-05,"
+                + " \"none\": null, \"ok\": true, \"count\": 3, \"nan\": NaN, \"inf\": -Infinity}");
+  }
+
+  @Test
+  void jsonObjectMatchesPython3OnTheSameDict() throws Exception {
+    Map<String, Object> members = new LinkedHashMap<>();
+    members.put("s", "tab\there \"quoted\" é→🙂 \u0000\u001f\u007f\u0080 back\\slash");
+    members.put("x", 0.1 + 0.2);
+    members.put("y", -2.5e-7);
+    members.put("b", false);
+    Path input = dir.resolve("dict.json");
+    Files.writeString(input, new ObjectMapper().writeValueAsString(members));
+    List<String> python =
+        Python.run(
+            dir,
+            "import json,sys; print(json.dumps(json.load(open(sys.argv[1], encoding='utf-8'))))",
+            input.toString());
+    assertThat(python).containsExactly(PythonText.jsonObject(members));
   }
 
   @Test

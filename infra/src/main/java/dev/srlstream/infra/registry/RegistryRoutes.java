@@ -333,11 +333,8 @@ final class RegistryRoutes {
         ctx.next();
         return;
       }
-      ctx.response()
-          .setStatusCode(401)
-          .putHeader("WWW-Authenticate", "Basic realm=\"srl-schema-registry\"")
-          .putHeader("Content-Type", "application/vnd.schemaregistry.v1+json")
-          .end("{\"error_code\":401,\"message\":\"Unauthorized\"}");
+      ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"srl-schema-registry\"");
+      error(ctx, 401, 401, "Unauthorized");
     };
   }
 }
