@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srlstream.policy.ParameterSpec;
+import dev.srlstream.policy.WeightsCodec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -101,7 +100,7 @@ record OptimizerState(
       putFloats(out, firstMoments.get(i));
       putFloats(out, secondMoments.get(i));
     }
-    out.put(sha256(out.array(), out.position()));
+    out.put(WeightsCodec.sha256(out.array(), out.position()));
     return out.array();
   }
 
@@ -147,7 +146,7 @@ record OptimizerState(
               + " (truncated?)");
     }
     int checked = bytes.length - CHECKSUM_BYTES;
-    byte[] computed = sha256(bytes, checked);
+    byte[] computed = WeightsCodec.sha256(bytes, checked);
     if (!Arrays.equals(computed, 0, CHECKSUM_BYTES, bytes, checked, bytes.length)) {
       throw invalid(
           "checksum mismatch: SHA-256 of the content is "
@@ -277,15 +276,5 @@ record OptimizerState(
 
   private static IllegalArgumentException invalid(String problem) {
     return new IllegalArgumentException("optimizer state " + problem);
-  }
-
-  private static byte[] sha256(byte[] bytes, int length) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(bytes, 0, length);
-      return digest.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
   }
 }

@@ -354,7 +354,8 @@ public final class WeightsCodec {
     return HexFormat.of().formatHex(sha256(bytes, bytes.length));
   }
 
-  private static byte[] sha256(byte[] bytes, int length) {
+  /** The SHA-256 of the first {@code length} bytes: the checksum that ends each codec's bytes. */
+  public static byte[] sha256(byte[] bytes, int length) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update(bytes, 0, length);

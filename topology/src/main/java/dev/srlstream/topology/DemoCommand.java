@@ -41,9 +41,7 @@ import picocli.CommandLine.Spec;
           + " step about 1 each), about --minutes plus 4 afterwards. Base and final are also"
           + " evaluated on 100 longer problems (5 operations). Progress shows as a status line"
           + " every 2 s. The last line printed names the run directory.",
-      "The services' log goes to logs/srl.log in the run directory, named by the first line"
-          + " printed; the console shows the status lines, warnings and errors"
-          + " (SRL_LOG_LEVEL=INFO shows the INFO lines there too)."
+      RunLog.CONSOLE_HELP
     })
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * services run by hand) never open one and log at INFO to the console as before.
  */
 public final class RunLog implements AutoCloseable {
+  /** What {@code --help} of the commands that open a run log says about the console. */
+  static final String CONSOLE_HELP =
+      "The services' log goes to logs/srl.log in the run directory, named by the first line"
+          + " printed; the console shows the status lines, warnings and errors"
+          + " (SRL_LOG_LEVEL=INFO shows the INFO lines there too).";
+
   /** The log file, relative to the run directory. */
   public static final String FILE = "logs/srl.log";
 

@@ -53,9 +53,7 @@ import picocli.CommandLine.Spec;
           + " <run dir>/STOP) ends training at once and finishes the run: final evaluation,"
           + " summary, report. Ctrl-C stops training and keeps what the run wrote, without the"
           + " final evaluation.",
-      "The services' log goes to logs/srl.log in the run directory, named by the first line"
-          + " printed; the console shows the status lines, warnings and errors"
-          + " (SRL_LOG_LEVEL=INFO shows the INFO lines there too)."
+      RunLog.CONSOLE_HELP
     })
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
