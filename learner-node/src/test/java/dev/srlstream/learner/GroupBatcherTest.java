@@ -79,8 +79,8 @@ class GroupBatcherTest {
   void noStalenessLimitGoesBeyondTheLargestOffPolicyGap() {
     assertThatThrownBy(
             () ->
-                new LearnerConfig(
-                    "p", 4, 65, StalenessPolicy.DROP, java.nio.file.Path.of("c"), 3, 0))
+                LearnerConfig.defaults("p", java.nio.file.Path.of("c"))
+                    .withStaleness(65, StalenessPolicy.DROP))
         .hasMessage(
             "maxStaleness must be in 0..64 (the largest off-policy gap trained at), but was 65");
   }

@@ -196,7 +196,9 @@ class LearnerExactlyOnceIT {
     LearnerService.Settings onTopic =
         new LearnerService.Settings(
             infra.bootstrapServers(),
-            new LearnerConfig("held", BATCH, 64, StalenessPolicy.DROP, checkpoints, 3, 0),
+            LearnerConfig.defaults("held", checkpoints)
+                .withBatchGroups(BATCH)
+                .withStaleness(64, StalenessPolicy.DROP),
             topic,
             Map.of());
     try (LearnerService learner =
@@ -222,7 +224,9 @@ class LearnerExactlyOnceIT {
         LearnerService.start(
             new LearnerService.Settings(
                 infra.bootstrapServers(),
-                new LearnerConfig("held", BATCH, 64, StalenessPolicy.DROP, checkpoints, 3, 0),
+                LearnerConfig.defaults("held", checkpoints)
+                    .withBatchGroups(BATCH)
+                    .withStaleness(64, StalenessPolicy.DROP),
                 others,
                 Map.of()),
             new LedgerTrainer(LedgerTrainer.CrashPoint.NONE, 0),
@@ -291,8 +295,10 @@ class LearnerExactlyOnceIT {
         // Every group is from version 0; a staleness limit above the versions made keeps them all.
         // A checkpoint directory per policy, as srl learner's default: two learners running at
         // once must not write their checkpoints into one directory.
-        new LearnerConfig(
-            policy, BATCH, 64, StalenessPolicy.DROP, checkpoints.resolve(policy), 3, maxVersions),
+        LearnerConfig.defaults(policy, checkpoints.resolve(policy))
+            .withBatchGroups(BATCH)
+            .withStaleness(64, StalenessPolicy.DROP)
+            .withMaxVersions(maxVersions),
         Topics.TRAINING_GROUPS.name(),
         Map.of());
   }

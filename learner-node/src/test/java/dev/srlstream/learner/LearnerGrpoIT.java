@@ -61,7 +61,9 @@ class LearnerGrpoIT {
   void publishesVersionsAnActorCanLoadAndRefusesAnotherModelsCheckpoint() throws Exception {
     produceGroups(6);
     LearnerConfig config =
-        new LearnerConfig("grpo-it", 2, 4, StalenessPolicy.DROP, checkpoints, 3, 0);
+        LearnerConfig.defaults("grpo-it", checkpoints)
+            .withBatchGroups(2)
+            .withStaleness(4, StalenessPolicy.DROP);
     LearnerService.Settings settings =
         new LearnerService.Settings(
             infra.bootstrapServers(), config, Topics.TRAINING_GROUPS.name(), Map.of());

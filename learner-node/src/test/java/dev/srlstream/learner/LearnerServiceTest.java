@@ -14,7 +14,9 @@ class LearnerServiceTest {
   @Test
   void theLearnerIsAStaticMemberUnderItsPolicysStableId() {
     LearnerConfig config =
-        new LearnerConfig("pol-a", 4, 64, StalenessPolicy.DROP, Path.of("ckpt"), 3, 0);
+        LearnerConfig.defaults("pol-a", Path.of("ckpt"))
+            .withBatchGroups(4)
+            .withStaleness(64, StalenessPolicy.DROP);
     LearnerService.Settings settings =
         new LearnerService.Settings(
             "127.0.0.1:9092", config, Topics.TRAINING_GROUPS.name(), Map.of());
