@@ -12,11 +12,11 @@ import org.tensorflow.types.TInt32;
 /**
  * The ops of incremental decoding with a key/value cache, sharing the policy's variables.
  *
- * <p>A step feeds new tokens {@code [B, S]} and every layer's cached keys and values {@code [B, H,
- * P, head]} (P may be 0: that is the prefill of a prompt), and fetches the logits of the last new
- * position {@code [B, V]} and the extended caches {@code [B, H, P+S, head]}, which the next step
- * feeds back. A reorder feeds caches and row indices and fetches the caches' rows in that order: it
- * copies a one-row prompt cache into G rows, and drops finished rows.
+ * <p>A step feeds new tokens {@code [B, S]} and every layer's cached keys and values {@code [B,
+ * H_kv, P, head]} (P may be 0: that is the prefill of a prompt), and fetches the logits of the last
+ * new position {@code [B, V]} and the extended caches {@code [B, H_kv, P+S, head]}, which the next
+ * step feeds back. A reorder feeds caches and row indices and fetches the caches' rows in that
+ * order: it copies a one-row prompt cache into G rows, and drops finished rows.
  */
 final class DecoderGraph {
 
@@ -32,7 +32,7 @@ final class DecoderGraph {
 
   DecoderGraph(Ops tf, ModelConfig config, Transformer transformer) {
     Shape cacheShape =
-        Shape.of(Shape.UNKNOWN_SIZE, config.heads(), Shape.UNKNOWN_SIZE, config.headDim());
+        Shape.of(Shape.UNKNOWN_SIZE, config.kvHeads(), Shape.UNKNOWN_SIZE, config.headDim());
     tokens =
         tf.withName("tokens")
             .placeholder(

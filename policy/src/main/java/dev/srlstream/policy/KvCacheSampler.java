@@ -56,7 +56,7 @@ public final class KvCacheSampler implements Sampler {
     }
     Cache cache = null;
     try {
-      try (TFloat32 empty = TFloat32.tensorOf(Shape.of(1, config.heads(), 0, config.headDim()));
+      try (TFloat32 empty = TFloat32.tensorOf(Shape.of(1, config.kvHeads(), 0, config.headDim()));
           TInt32 tokens = TInt32.tensorOf(Shape.of(1, prompt.length), DataBuffers.of(prompt))) {
         cache = step(tokens, empty, null);
       }

@@ -1,5 +1,6 @@
 package dev.srlstream.policy;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -34,6 +35,14 @@ import java.util.Optional;
  * @param ffnWidth the hidden width of each block's MLP
  * @param tiedEmbeddings whether the output projection is the transposed token embedding
  * @param positions how attention knows where tokens are ({@link PositionEncoding})
+ * @param family what a block is made of ({@link ModelFamily})
+ * @param kvHeads key/value heads per block: {@code heads} for multi-head attention, fewer for
+ *     grouped-query attention (each shared by {@code heads / kvHeads} query heads)
+ * @param ropeTheta the base wavelength of rotary positions (10,000 in RoFormer, 1,000,000 in
+ *     Qwen2.5); unused by the other encodings
+ * @param normEpsilon added to the variance (LayerNorm) or mean square (RMSNorm) before the root
+ *     <p>JSON written before the last four fields existed has none of them: it reads as the bundled
+ *     family with their defaults ({@link #DEFAULT_ROPE_THETA}, {@link #DEFAULT_NORM_EPSILON}).
  */
 @JsonPropertyOrder({
   "vocab_size",
@@ -43,7 +52,11 @@ import java.util.Optional;
   "context_length",
   "ffn_width",
   "tied_embeddings",
-  "positions"
+  "positions",
+  "family",
+  "kv_heads",
+  "rope_theta",
+  "norm_epsilon"
 })
 public record ModelConfig(
     @JsonProperty("vocab_size") int vocabSize,
@@ -53,21 +66,27 @@ public record ModelConfig(
     @JsonProperty("context_length") int contextLength,
     @JsonProperty("ffn_width") int ffnWidth,
     @JsonProperty("tied_embeddings") boolean tiedEmbeddings,
-    @JsonProperty("positions") PositionEncoding positions) {
+    @JsonProperty("positions") PositionEncoding positions,
+    @JsonProperty("family") ModelFamily family,
+    @JsonProperty("kv_heads") int kvHeads,
+    @JsonProperty("rope_theta") double ropeTheta,
+    @JsonProperty("norm_epsilon") double normEpsilon) {
 
-  /** The default policy: see the class comment for the sizes and why. */
+  /** RoPE's base wavelength unless set, as in RoFormer. */
+  public static final double DEFAULT_ROPE_THETA = 10_000.0;
+
+  /** The norms' epsilon unless set, GPT-2's LayerNorm epsilon. */
+  public static final double DEFAULT_NORM_EPSILON = 1e-5;
+
   /** The position encoding of {@link #DEFAULT} and of the short constructor. */
   public static final PositionEncoding DEFAULT_POSITIONS = PositionEncoding.ALIBI;
 
+  /** The default policy: see the class comment for the sizes and why. */
   public static final ModelConfig DEFAULT =
       new ModelConfig(ByteTokenizer.VOCAB_SIZE, 128, 2, 4, 1024, 512, true, DEFAULT_POSITIONS);
 
   private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .build();
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   /** Validates every field; a bad value fails with "X must be ..., but was ...". */
   public ModelConfig {
@@ -89,6 +108,101 @@ public record ModelConfig(
       throw new IllegalArgumentException(
           "d_model / heads must be even for rotary positions, but was " + dModel / heads);
     }
+    if (family == null) {
+      throw new IllegalArgumentException("family must be one of gpt2, qwen2, but was null");
+    }
+    if (kvHeads < 1 || kvHeads > heads || heads % kvHeads != 0) {
+      throw new IllegalArgumentException(
+          "kv_heads must divide heads (" + heads + "), but was " + kvHeads);
+    }
+    if (family == ModelFamily.GPT2 && kvHeads != heads) {
+      throw new IllegalArgumentException(
+          "kv_heads must equal heads (" + heads + ") in the gpt2 family, but was " + kvHeads);
+    }
+    if (family == ModelFamily.QWEN2 && positions != PositionEncoding.ROPE) {
+      throw new IllegalArgumentException(
+          "positions must be rope in the qwen2 family, but was " + positions.json());
+    }
+    if (!(ropeTheta > 0) || Double.isInfinite(ropeTheta)) {
+      throw new IllegalArgumentException("rope_theta must be > 0, but was " + ropeTheta);
+    }
+    if (!(normEpsilon > 0 && normEpsilon < 1)) {
+      throw new IllegalArgumentException("norm_epsilon must be in (0, 1), but was " + normEpsilon);
+    }
+  }
+
+  /** A model of the bundled (GPT-2) family, multi-head, with the default RoPE base and epsilon. */
+  public ModelConfig(
+      int vocabSize,
+      int dModel,
+      int layers,
+      int heads,
+      int contextLength,
+      int ffnWidth,
+      boolean tiedEmbeddings,
+      PositionEncoding positions) {
+    this(
+        vocabSize,
+        dModel,
+        layers,
+        heads,
+        contextLength,
+        ffnWidth,
+        tiedEmbeddings,
+        positions,
+        ModelFamily.GPT2,
+        heads,
+        DEFAULT_ROPE_THETA,
+        DEFAULT_NORM_EPSILON);
+  }
+
+  /**
+   * The JSON form's reader: every field of the first eight is required; the last four, absent from
+   * JSON written before they existed, default as the class comment says.
+   */
+  @JsonCreator
+  static ModelConfig fromJsonFields(
+      @JsonProperty("vocab_size") Integer vocabSize,
+      @JsonProperty("d_model") Integer dModel,
+      @JsonProperty("layers") Integer layers,
+      @JsonProperty("heads") Integer heads,
+      @JsonProperty("context_length") Integer contextLength,
+      @JsonProperty("ffn_width") Integer ffnWidth,
+      @JsonProperty("tied_embeddings") Boolean tiedEmbeddings,
+      @JsonProperty("positions") PositionEncoding positions,
+      @JsonProperty("family") ModelFamily family,
+      @JsonProperty("kv_heads") Integer kvHeads,
+      @JsonProperty("rope_theta") Double ropeTheta,
+      @JsonProperty("norm_epsilon") Double normEpsilon) {
+    Object[][] required = {
+      {"vocab_size", vocabSize},
+      {"d_model", dModel},
+      {"layers", layers},
+      {"heads", heads},
+      {"context_length", contextLength},
+      {"ffn_width", ffnWidth},
+      {"tied_embeddings", tiedEmbeddings},
+      {"positions", positions}
+    };
+    for (Object[] field : required) {
+      if (field[1] == null) {
+        throw new IllegalArgumentException(
+            "architecture must be ModelConfig JSON, but was not: Missing " + field[0]);
+      }
+    }
+    return new ModelConfig(
+        vocabSize,
+        dModel,
+        layers,
+        heads,
+        contextLength,
+        ffnWidth,
+        tiedEmbeddings,
+        positions,
+        family == null ? ModelFamily.GPT2 : family,
+        kvHeads == null ? heads : kvHeads,
+        ropeTheta == null ? DEFAULT_ROPE_THETA : ropeTheta,
+        normEpsilon == null ? DEFAULT_NORM_EPSILON : normEpsilon);
   }
 
   /** A model with the default's position encoding. */
@@ -114,7 +228,23 @@ public record ModelConfig(
   /** This architecture with another position encoding. */
   public ModelConfig withPositions(PositionEncoding newPositions) {
     return new ModelConfig(
-        vocabSize, dModel, layers, heads, contextLength, ffnWidth, tiedEmbeddings, newPositions);
+        vocabSize,
+        dModel,
+        layers,
+        heads,
+        contextLength,
+        ffnWidth,
+        tiedEmbeddings,
+        newPositions,
+        family,
+        kvHeads,
+        ropeTheta,
+        normEpsilon);
+  }
+
+  /** The width of the keys and values of one position, over all key/value heads. */
+  public int kvDim() {
+    return kvHeads * headDim();
   }
 
   private static void requireRange(String name, int value, int min, int max) {
@@ -177,7 +307,11 @@ public record ModelConfig(
             new Object[] {"context_length", other.contextLength, contextLength},
             new Object[] {"ffn_width", other.ffnWidth, ffnWidth},
             new Object[] {"tied_embeddings", other.tiedEmbeddings, tiedEmbeddings},
-            new Object[] {"positions", other.positions.json(), positions.json()});
+            new Object[] {"positions", other.positions.json(), positions.json()},
+            new Object[] {"family", other.family.json(), family.json()},
+            new Object[] {"kv_heads", other.kvHeads, kvHeads},
+            new Object[] {"rope_theta", other.ropeTheta, ropeTheta},
+            new Object[] {"norm_epsilon", other.normEpsilon, normEpsilon});
     for (Object[] field : fields) {
       if (!field[1].equals(field[2])) {
         return Optional.of(

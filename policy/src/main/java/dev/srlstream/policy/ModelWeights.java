@@ -79,7 +79,9 @@ public final class ModelWeights {
       if (name.endsWith("/gamma")) {
         Arrays.fill(value, 1f);
       } else if (spec.shape().size() == 2) {
-        double std = name.endsWith("attn/wo") || name.endsWith("mlp/w2") ? residualStd : INIT_STD;
+        boolean intoResidual =
+            name.endsWith("attn/wo") || name.endsWith("mlp/w2") || name.endsWith("mlp/wdown");
+        double std = intoResidual ? residualStd : INIT_STD;
         Random random = new Random(Seeds.mix(seed, i));
         for (int j = 0; j < value.length; j++) {
           value[j] = (float) (random.nextGaussian() * std);

@@ -52,11 +52,20 @@ public record ParameterSpec(String name, List<Integer> shape) {
 
   /**
    * Every variable of a model with this architecture, in the stable order: token and (learned
-   * positions only) position embeddings; per block: first norm, attention (q, k, v, output; each
-   * weight then bias), second norm, MLP; final norm; the output projection if untied.
+   * positions only) position embeddings; per block: first norm, attention, second norm, MLP; final
+   * norm; the output projection if untied. Matrices are {@code [in, out]}.
+   *
+   * <ul>
+   *   <li>{@link ModelFamily#GPT2}: norms {@code gamma} and {@code beta}; attention {@code wq bq wk
+   *       bk wv bv wo bo}; MLP {@code w1 b1 w2 b2}.
+   *   <li>{@link ModelFamily#QWEN2}: norms {@code gamma} only; attention {@code wq bq wk bk wv bv
+   *       wo} with keys and values {@link ModelConfig#kvDim} wide; MLP {@code wgate wup wdown}.
+   * </ul>
    */
   public static List<ParameterSpec> forConfig(ModelConfig config) {
+    boolean qwen2 = config.family() == ModelFamily.QWEN2;
     int d = config.dModel();
+    int kv = config.kvDim();
     int f = config.ffnWidth();
     List<ParameterSpec> specs = new ArrayList<>();
     specs.add(of("tok_emb", config.vocabSize(), d));
@@ -65,24 +74,40 @@ public record ParameterSpec(String name, List<Integer> shape) {
     }
     for (int layer = 0; layer < config.layers(); layer++) {
       String block = "block" + layer + "/";
-      specs.add(of(block + "ln1/gamma", d));
-      specs.add(of(block + "ln1/beta", d));
-      for (String proj : List.of("q", "k", "v", "o")) {
-        specs.add(of(block + "attn/w" + proj, d, d));
-        specs.add(of(block + "attn/b" + proj, d));
+      addNorm(specs, block + "ln1", d, qwen2);
+      specs.add(of(block + "attn/wq", d, d));
+      specs.add(of(block + "attn/bq", d));
+      specs.add(of(block + "attn/wk", d, kv));
+      specs.add(of(block + "attn/bk", kv));
+      specs.add(of(block + "attn/wv", d, kv));
+      specs.add(of(block + "attn/bv", kv));
+      specs.add(of(block + "attn/wo", d, d));
+      if (!qwen2) {
+        specs.add(of(block + "attn/bo", d));
       }
-      specs.add(of(block + "ln2/gamma", d));
-      specs.add(of(block + "ln2/beta", d));
-      specs.add(of(block + "mlp/w1", d, f));
-      specs.add(of(block + "mlp/b1", f));
-      specs.add(of(block + "mlp/w2", f, d));
-      specs.add(of(block + "mlp/b2", d));
+      addNorm(specs, block + "ln2", d, qwen2);
+      if (qwen2) {
+        specs.add(of(block + "mlp/wgate", d, f));
+        specs.add(of(block + "mlp/wup", d, f));
+        specs.add(of(block + "mlp/wdown", f, d));
+      } else {
+        specs.add(of(block + "mlp/w1", d, f));
+        specs.add(of(block + "mlp/b1", f));
+        specs.add(of(block + "mlp/w2", f, d));
+        specs.add(of(block + "mlp/b2", d));
+      }
     }
-    specs.add(of("final_ln/gamma", d));
-    specs.add(of("final_ln/beta", d));
+    addNorm(specs, "final_ln", d, qwen2);
     if (!config.tiedEmbeddings()) {
       specs.add(of("lm_head", d, config.vocabSize()));
     }
     return List.copyOf(specs);
+  }
+
+  private static void addNorm(List<ParameterSpec> specs, String name, int d, boolean rms) {
+    specs.add(of(name + "/gamma", d));
+    if (!rms) {
+      specs.add(of(name + "/beta", d));
+    }
   }
 }

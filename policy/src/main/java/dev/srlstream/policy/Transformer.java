@@ -14,24 +14,20 @@ import org.tensorflow.types.TInt32;
 /**
  * Builds the decoder-only transformer's forward pass into a graph: token embeddings and the
  * configured {@link PositionEncoding} (learned embeddings, ALiBi score biases or rotary queries and
- * keys), pre-norm blocks (causal multi-head attention, GELU MLP), final norm, output projection.
+ * keys), pre-norm blocks of the configured {@link ModelFamily} (causal attention, multi-head or
+ * grouped-query, and an MLP), final norm, output projection.
  *
  * <p>Every op here has a C++ gradient that is correct in TF Java 1.1.0 (see PLATFORM-NOTES): the
  * embedding lookup is GatherV2 (Gather v1 has no gradient), LayerNorm and GELU are built from
  * elementwise ops (Gelu has no gradient), and softmax is only ever applied to rank-2 tensors
  * because the Softmax/LogSoftmax gradients are silently wrong above rank 2. The residual stream is
  * kept as {@code [B*S, D]} so its matmuls are plain MatMul; it is reshaped to {@code [B, H, S,
- * head]} only inside attention.
+ * head]} only inside attention. SiLU is {@code x * sigmoid(x)}, RMSNorm elementwise ops too.
  */
 final class Transformer {
 
   /** Added to the scores of future positions: exp of it underflows to exactly 0 in float32. */
   private static final float MASKED_SCORE = -1e9f;
-
-  private static final float LAYER_NORM_EPSILON = 1e-5f;
-
-  /** RoPE's base wavelength, as in RoFormer and Qwen2. */
-  private static final double ROPE_BASE = 10_000.0;
 
   /** sqrt(2/pi), of GELU's tanh approximation. */
   private static final float GELU_SCALE = (float) Math.sqrt(2.0 / Math.PI);
@@ -40,7 +36,7 @@ final class Transformer {
   private final ModelConfig config;
   private final Map<String, Operand<TFloat32>> weights;
 
-  /** One layer's keys and values, each {@code [B, H, positions, head]}. */
+  /** One layer's keys and values, each {@code [B, H_kv, positions, head]}. */
   record LayerCache(Operand<TFloat32> keys, Operand<TFloat32> values) {}
 
   /**
@@ -94,20 +90,20 @@ final class Transformer {
     Operand<TFloat32> bias = attentionBias(offset, positions);
     Rotation rotation = config.positions() == PositionEncoding.ROPE ? rotation(positions) : null;
     // Shared by every layer: op count, not arithmetic, bounds a decoding step at this size.
-    Operand<TInt32> headsShape =
-        tf.stack(
-            List.of(batch, length, tf.constant(config.heads()), tf.constant(config.headDim())));
+    Operand<TInt32> headsShape = headsShape(batch, length, config.heads());
+    Operand<TInt32> kvHeadsShape = headsShape(batch, length, config.kvHeads());
     List<LayerCache> present = new ArrayList<>();
     for (int layer = 0; layer < config.layers(); layer++) {
       String block = "block" + layer + "/";
       LayerCache layerPast = past.isEmpty() ? null : past.get(layer);
       Attention attention =
-          attention(layerNorm(x, block + "ln1"), block, headsShape, bias, rotation, layerPast);
+          attention(
+              norm(x, block + "ln1"), block, headsShape, kvHeadsShape, bias, rotation, layerPast);
       present.add(attention.cache());
       x = tf.math.add(x, attention.output());
-      x = tf.math.add(x, mlp(layerNorm(x, block + "ln2"), block));
+      x = tf.math.add(x, mlp(norm(x, block + "ln2"), block));
     }
-    return new Pass(layerNorm(x, "final_ln"), batch, length, present);
+    return new Pass(norm(x, "final_ln"), batch, length, present);
   }
 
   /** Logits {@code [N, V]} of hidden states {@code [N, D]}. */
@@ -134,12 +130,13 @@ final class Transformer {
       Operand<TFloat32> x,
       String block,
       Operand<TInt32> headsShape,
+      Operand<TInt32> kvHeadsShape,
       Operand<TFloat32> bias,
       Rotation rotation,
       LayerCache past) {
     Operand<TFloat32> q = heads(x, block + "attn/wq", block + "attn/bq", headsShape);
-    Operand<TFloat32> k = heads(x, block + "attn/wk", block + "attn/bk", headsShape);
-    Operand<TFloat32> v = heads(x, block + "attn/wv", block + "attn/bv", headsShape);
+    Operand<TFloat32> k = heads(x, block + "attn/wk", block + "attn/bk", kvHeadsShape);
+    Operand<TFloat32> v = heads(x, block + "attn/wv", block + "attn/bv", kvHeadsShape);
     if (rotation != null) {
       // Keys are cached rotated at their own positions, so a cached key needs no more work.
       q = rotation.apply(q);
@@ -149,20 +146,72 @@ final class Transformer {
       k = tf.concat(List.of(past.keys(), k), tf.constant(2));
       v = tf.concat(List.of(past.values(), v), tf.constant(2));
     }
-    // [B, H, S, head] x [B, H, P+S, head]^T -> [B, H, S, P+S]
-    Operand<TFloat32> scores =
-        tf.math.mul(
-            tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true)),
-            tf.constant((float) (1.0 / Math.sqrt(config.headDim()))));
-    Operand<TFloat32> probabilities = softmaxLastAxis(tf.math.add(scores, bias), 4);
-    Operand<TFloat32> context = tf.train.batchMatMul(probabilities, v, TFloat32.class);
+    Operand<TFloat32> context = attend(q, k, v, bias);
     // [B, H, S, head] -> [B, S, H, head] -> [B*S, D]
     Operand<TFloat32> merged =
         tf.reshape(
             tf.linalg.transpose(context, tf.constant(new int[] {0, 2, 1, 3})),
             tf.constant(new int[] {-1, config.dModel()}));
-    Operand<TFloat32> output = dense(merged, block + "attn/wo", block + "attn/bo");
+    Operand<TFloat32> output =
+        config.family() == ModelFamily.QWEN2
+            ? tf.linalg.matMul(merged, weight(block + "attn/wo"))
+            : dense(merged, block + "attn/wo", block + "attn/bo");
     return new Attention(output, new LayerCache(k, v));
+  }
+
+  /**
+   * Scaled dot-product attention of queries {@code [B, H, S, head]} over keys and values {@code [B,
+   * H_kv, P+S, head]}, with {@code bias} added to the scores: {@code [B, H, S, head]}.
+   *
+   * <p>With grouped-query attention, query head {@code h} reads key/value head {@code h / (H /
+   * H_kv)} (Qwen2's {@code repeat_kv} order). Rather than copying each key/value head that many
+   * times, the queries of a group are stacked along the sequence axis: {@code [B, H, S, head]} is
+   * {@code [B, H_kv, (H/H_kv)*S, head]} in memory, so one batched matmul per group serves them all.
+   * The scores are viewed as {@code [B, H, S, P+S]} only to add the bias.
+   */
+  private Operand<TFloat32> attend(
+      Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v, Operand<TFloat32> bias) {
+    int group = config.heads() / config.kvHeads();
+    Operand<TInt32> qShape = tf.shape(q);
+    if (group > 1) {
+      q = tf.reshape(q, groupedShape(qShape, tf.constant(config.headDim())));
+    }
+    // [B, H_kv, G*S, head] x [B, H_kv, P+S, head]^T -> [B, H_kv, G*S, P+S]
+    Operand<TFloat32> scores =
+        tf.math.mul(
+            tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true)),
+            tf.constant((float) (1.0 / Math.sqrt(config.headDim()))));
+    Operand<TInt32> keys = element(tf.shape(k), 2);
+    if (group > 1) {
+      scores =
+          tf.reshape(
+              scores,
+              tf.stack(
+                  List.of(
+                      element(qShape, 0), tf.constant(config.heads()), element(qShape, 2), keys)));
+    }
+    Operand<TFloat32> probabilities = softmaxLastAxis(tf.math.add(scores, bias), 4);
+    if (group > 1) {
+      probabilities = tf.reshape(probabilities, groupedShape(qShape, keys));
+    }
+    Operand<TFloat32> context = tf.train.batchMatMul(probabilities, v, TFloat32.class);
+    return group > 1 ? tf.reshape(context, qShape) : context;
+  }
+
+  /** {@code [B, H_kv, (H/H_kv)*S, last]} of a query shape {@code [B, H, S, head]}. */
+  private Operand<TInt32> groupedShape(Operand<TInt32> qShape, Operand<TInt32> last) {
+    int group = config.heads() / config.kvHeads();
+    return tf.stack(
+        List.of(
+            element(qShape, 0),
+            tf.constant(config.kvHeads()),
+            tf.math.mul(element(qShape, 2), tf.constant(group)),
+            last));
+  }
+
+  /** {@code [B, S, heads, head]}, the shape a projection is split into heads by. */
+  private Operand<TInt32> headsShape(Operand<TInt32> batch, Operand<TInt32> length, int heads) {
+    return tf.stack(List.of(batch, length, tf.constant(heads), tf.constant(config.headDim())));
   }
 
   /**
@@ -246,7 +295,7 @@ final class Transformer {
     int head = config.headDim();
     float[] frequencies = new float[head];
     for (int i = 0; i < head / 2; i++) {
-      float frequency = (float) Math.pow(ROPE_BASE, -2.0 * i / head);
+      float frequency = (float) Math.pow(config.ropeTheta(), -2.0 * i / head);
       frequencies[i] = frequency;
       frequencies[i + head / 2] = frequency;
     }
@@ -274,6 +323,13 @@ final class Transformer {
   }
 
   private Operand<TFloat32> mlp(Operand<TFloat32> x, String block) {
+    if (config.family() == ModelFamily.QWEN2) {
+      // SwiGLU: down(silu(gate(x)) * up(x)), no biases.
+      Operand<TFloat32> gate = tf.linalg.matMul(x, weight(block + "mlp/wgate"));
+      Operand<TFloat32> up = tf.linalg.matMul(x, weight(block + "mlp/wup"));
+      Operand<TFloat32> silu = tf.math.mul(gate, tf.math.sigmoid(gate));
+      return tf.linalg.matMul(tf.math.mul(silu, up), weight(block + "mlp/wdown"));
+    }
     Operand<TFloat32> hidden = gelu(dense(x, block + "mlp/w1", block + "mlp/b1"));
     return dense(hidden, block + "mlp/w2", block + "mlp/b2");
   }
@@ -288,6 +344,20 @@ final class Transformer {
         tf.math.mul(tf.constant(0.5f), x), tf.math.add(tf.constant(1f), tf.math.tanh(inner)));
   }
 
+  /** The family's norm over the last axis of {@code [N, D]}: RMSNorm (Qwen2) or LayerNorm. */
+  private Operand<TFloat32> norm(Operand<TFloat32> x, String name) {
+    return config.family() == ModelFamily.QWEN2 ? rmsNorm(x, name) : layerNorm(x, name);
+  }
+
+  /** RMSNorm: {@code x / sqrt(mean(x^2) + eps) * gamma}, no centring and no offset. */
+  private Operand<TFloat32> rmsNorm(Operand<TFloat32> x, String name) {
+    Operand<TFloat32> meanSquare =
+        tf.math.mean(tf.math.square(x), tf.constant(1), Mean.keepDims(true));
+    Operand<TFloat32> scale =
+        tf.math.rsqrt(tf.math.add(meanSquare, tf.constant((float) config.normEpsilon())));
+    return tf.math.mul(tf.math.mul(x, scale), weight(name + "/gamma"));
+  }
+
   /** LayerNorm over the last axis of {@code [N, D]}, with gain and offset. */
   private Operand<TFloat32> layerNorm(Operand<TFloat32> x, String name) {
     Operand<TInt32> lastAxis = tf.constant(1);
@@ -297,7 +367,8 @@ final class Transformer {
         tf.math.mean(tf.math.square(centered), lastAxis, Mean.keepDims(true));
     Operand<TFloat32> normalized =
         tf.math.mul(
-            centered, tf.math.rsqrt(tf.math.add(variance, tf.constant(LAYER_NORM_EPSILON))));
+            centered,
+            tf.math.rsqrt(tf.math.add(variance, tf.constant((float) config.normEpsilon()))));
     return tf.math.add(tf.math.mul(normalized, weight(name + "/gamma")), weight(name + "/beta"));
   }
 

@@ -45,11 +45,22 @@ class GradientCheckTest {
   private static final double ABSOLUTE_TOLERANCE = 2e-3;
   private static final double RELATIVE_TOLERANCE = 3e-2;
 
-  @ParameterizedTest(name = "tied embeddings: {0}, positions: {1}")
-  @CsvSource({"true, LEARNED", "false, LEARNED", "true, ALIBI", "false, ALIBI", "true, ROPE"})
-  void everyVariableMatchesFiniteDifferences(boolean tied, PositionEncoding positions) {
-    ModelConfig config = TestModels.tiny(tied, positions);
-    Random random = new Random((tied ? 11 : 12) + 7L * positions.ordinal());
+  @ParameterizedTest(name = "tied embeddings: {0}, positions: {1}, family: {2}")
+  @CsvSource({
+    "true, LEARNED, GPT2",
+    "false, LEARNED, GPT2",
+    "true, ALIBI, GPT2",
+    "false, ALIBI, GPT2",
+    "true, ROPE, GPT2",
+    "true, ROPE, QWEN2",
+    "false, ROPE, QWEN2"
+  })
+  void everyVariableMatchesFiniteDifferences(
+      boolean tied, PositionEncoding positions, ModelFamily family) {
+    ModelConfig config =
+        family == ModelFamily.QWEN2 ? TestModels.tinyQwen2(tied) : TestModels.tiny(tied, positions);
+    Random random =
+        new Random((tied ? 11 : 12) + 7L * positions.ordinal() + 101L * family.ordinal());
     try (Graph graph = new Graph()) {
       Ops tf = Ops.create(graph);
       PolicyGraph policy = PolicyGraph.build(tf, config);

@@ -40,12 +40,120 @@ class ModelConfigTest {
         .isEqualTo(
             "{\"vocab_size\":263,\"d_model\":64,\"layers\":3,\"heads\":4,"
                 + "\"context_length\":512,\"ffn_width\":256,\"tied_embeddings\":false,"
-                + "\"positions\":\"rope\"}");
+                + "\"positions\":\"rope\",\"family\":\"gpt2\",\"kv_heads\":4,"
+                + "\"rope_theta\":10000.0,\"norm_epsilon\":1.0E-5}");
     assertThat(ModelConfig.fromJson(json)).isEqualTo(config);
     for (PositionEncoding positions : PositionEncoding.values()) {
       ModelConfig other = config.withPositions(positions);
       assertThat(ModelConfig.fromJson(other.toJson())).isEqualTo(other);
     }
+  }
+
+  @Test
+  void jsonWrittenBeforeTheFamilyFieldsReadsAsTheBundledFamily() {
+    String old =
+        "{\"vocab_size\":263,\"d_model\":64,\"layers\":3,\"heads\":4,"
+            + "\"context_length\":512,\"ffn_width\":256,\"tied_embeddings\":false,"
+            + "\"positions\":\"rope\"}";
+
+    assertThat(ModelConfig.fromJson(old))
+        .isEqualTo(new ModelConfig(263, 64, 3, 4, 512, 256, false, PositionEncoding.ROPE));
+  }
+
+  @Test
+  void qwen2FamilyRoundTripsAndIsValidated() {
+    ModelConfig qwen =
+        new ModelConfig(
+            320, 64, 2, 4, 256, 96, true, PositionEncoding.ROPE, ModelFamily.QWEN2, 2, 1e6, 1e-6);
+
+    assertThat(ModelConfig.fromJson(qwen.toJson())).isEqualTo(qwen);
+    assertThat(qwen.kvDim()).isEqualTo(32);
+    assertThat(
+            new ModelConfig(320, 64, 2, 4, 256, 96, true, PositionEncoding.ROPE)
+                .firstDifference(qwen))
+        .contains("family qwen2, but this model has family gpt2");
+    assertThatThrownBy(
+            () ->
+                new ModelConfig(
+                    320,
+                    64,
+                    2,
+                    4,
+                    256,
+                    96,
+                    true,
+                    PositionEncoding.ROPE,
+                    ModelFamily.QWEN2,
+                    3,
+                    1e6,
+                    1e-6))
+        .hasMessage("kv_heads must divide heads (4), but was 3");
+    assertThatThrownBy(
+            () ->
+                new ModelConfig(
+                    320,
+                    64,
+                    2,
+                    4,
+                    256,
+                    96,
+                    true,
+                    PositionEncoding.ALIBI,
+                    ModelFamily.QWEN2,
+                    2,
+                    1e6,
+                    1e-6))
+        .hasMessage("positions must be rope in the qwen2 family, but was alibi");
+    assertThatThrownBy(
+            () ->
+                new ModelConfig(
+                    320,
+                    64,
+                    2,
+                    4,
+                    256,
+                    96,
+                    true,
+                    PositionEncoding.ROPE,
+                    ModelFamily.GPT2,
+                    2,
+                    1e6,
+                    1e-6))
+        .hasMessage("kv_heads must equal heads (4) in the gpt2 family, but was 2");
+    assertThatThrownBy(
+            () ->
+                new ModelConfig(
+                    320,
+                    64,
+                    2,
+                    4,
+                    256,
+                    96,
+                    true,
+                    PositionEncoding.ROPE,
+                    ModelFamily.QWEN2,
+                    2,
+                    0,
+                    1e-6))
+        .hasMessage("rope_theta must be > 0, but was 0.0");
+    assertThatThrownBy(
+            () ->
+                new ModelConfig(
+                    320,
+                    64,
+                    2,
+                    4,
+                    256,
+                    96,
+                    true,
+                    PositionEncoding.ROPE,
+                    ModelFamily.QWEN2,
+                    2,
+                    1e6,
+                    0))
+        .hasMessage("norm_epsilon must be in (0, 1), but was 0.0");
+    assertThatThrownBy(() -> ModelConfig.fromJson(qwen.toJson().replace("qwen2", "llama")))
+        .hasMessage("family must be one of gpt2, qwen2, but was llama");
   }
 
   @Test

@@ -24,6 +24,15 @@ final class TestModels {
   }
 
   /**
+   * A Qwen2-family model as small: grouped-query attention with 2 query heads sharing 1 key/value
+   * head, RMSNorm, SwiGLU, rotary positions.
+   */
+  static ModelConfig tinyQwen2(boolean tied) {
+    return new ModelConfig(
+        11, 8, 2, 2, 8, 12, tied, PositionEncoding.ROPE, ModelFamily.QWEN2, 1, 1e4, 1e-6);
+  }
+
+  /**
    * Initial weights plus normal noise of std {@code noise} on every value, biases and norm
    * parameters included, so no gradient is zero by symmetry and logits are far from uniform.
    */
