@@ -158,21 +158,29 @@ def build_model(kind, vocab_size, tied):
 
 
 def reference(model, fast, out):
-    records = {"prompts": [], "greedy_new_tokens": 12}
+    records = {"prompts": [], "greedy_new_tokens": 12, "eos_token_id": fast.eos_token_id}
     logits = {}
     for i, prompt in enumerate(PROMPTS):
         ids = fast(prompt)["input_ids"]
         with torch.no_grad():
             full = model(torch.tensor([ids])).logits[0].float().contiguous()
-            greedy = model.generate(
+            # Greedy with the KV cache, stopping at the tokenizer's EOS as srl's sampler does.
+            generated = model.generate(
                 torch.tensor([ids]),
                 attention_mask=torch.ones(1, len(ids), dtype=torch.long),
                 do_sample=False,
                 max_new_tokens=records["greedy_new_tokens"],
-                min_new_tokens=records["greedy_new_tokens"],
-                use_cache=True,
+                eos_token_id=fast.eos_token_id,
                 pad_token_id=fast.pad_token_id,
-            )[0, len(ids):].tolist()
+                use_cache=True,
+                output_logits=True,
+                return_dict_in_generate=True,
+            )
+            greedy = generated.sequences[0, len(ids):].tolist()
+            greedy_logprobs = [
+                torch.log_softmax(step[0].float(), dim=-1)[token].item()
+                for step, token in zip(generated.logits, greedy)
+            ]
         logits[f"logits_{i}"] = full
         records["prompts"].append(
             {
@@ -181,6 +189,7 @@ def reference(model, fast, out):
                 "tokens": fast.convert_ids_to_tokens(ids),
                 "decoded": fast.decode(ids),
                 "greedy_ids": greedy,
+                "greedy_logprobs": greedy_logprobs,
                 "greedy_text": fast.decode(greedy),
             }
         )

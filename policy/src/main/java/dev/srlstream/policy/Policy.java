@@ -27,9 +27,9 @@ public final class Policy implements AutoCloseable {
   private boolean closed;
 
   private Policy(ModelConfig config, Tokenizer tokenizer, SessionThreads threads) {
-    if (config.vocabSize() != tokenizer.vocabSize()) {
+    if (config.vocabSize() < tokenizer.vocabSize()) {
       throw new IllegalArgumentException(
-          "vocab_size must be "
+          "vocab_size must be at least "
               + tokenizer.vocabSize()
               + " for tokenizer "
               + tokenizer.id()
@@ -92,7 +92,14 @@ public final class Policy implements AutoCloseable {
     return policy;
   }
 
-  private static Policy create(
+  /**
+   * A policy of architecture {@code config} with the given tokenizer, weights and version: how a
+   * Hugging Face checkpoint becomes a policy.
+   *
+   * @throws IllegalArgumentException if the model has fewer token rows than the tokenizer has
+   *     tokens, or the weights are not of {@code config}'s shapes
+   */
+  public static Policy create(
       ModelConfig config,
       Tokenizer tokenizer,
       ModelWeights weights,
