@@ -6,19 +6,19 @@ import java.util.Arrays;
 
 /**
  * The step format ({@link StepPrompt}, {@link ResponseFormat}) in tokens: a prompt is BOS and its
- * text, a supervised target the response text and EOS, and a sampled response's text is everything
- * before its first EOS. The same for sampling (actors), supervised training (SFT) and evaluation.
+ * text (or its tokenizer's own framing), a supervised target the response text and EOS, and a
+ * sampled response's text is everything before its first EOS. The same for sampling (actors),
+ * supervised training (SFT) and evaluation.
  */
 public final class PromptFormat {
   private PromptFormat() {}
 
-  /** BOS followed by the encoded prompt text. */
+  /**
+   * The prompt's tokens: BOS followed by the encoded text, or what a Hugging Face tokenizer's own
+   * post-processor adds ({@link Tokenizer#encodePrompt}).
+   */
   public static int[] promptTokens(Tokenizer tokenizer, String promptText) {
-    int[] body = tokenizer.encode(promptText);
-    int[] tokens = new int[body.length + 1];
-    tokens[0] = tokenizer.bos();
-    System.arraycopy(body, 0, tokens, 1, body.length);
-    return tokens;
+    return tokenizer.encodePrompt(promptText);
   }
 
   /**

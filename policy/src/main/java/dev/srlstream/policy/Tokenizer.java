@@ -38,15 +38,24 @@ public interface Tokenizer {
   int eos();
 
   /**
-   * The tokenizer with the given {@link #id()}.
+   * The ids of a prompt's text: BOS and the text's ids. A tokenizer whose model has its own rule
+   * for what surrounds an input (a Hugging Face post-processor) follows that rule instead.
+   */
+  default int[] encodePrompt(String text) {
+    int[] body = encode(text);
+    int[] tokens = new int[body.length + 1];
+    tokens[0] = bos();
+    System.arraycopy(body, 0, tokens, 1, body.length);
+    return tokens;
+  }
+
+  /**
+   * The tokenizer with the given {@link #id()}, among those this process knows ({@link
+   * Tokenizers}).
    *
-   * @throws IllegalArgumentException if no tokenizer has that id
+   * @throws IllegalArgumentException if no known tokenizer has that id
    */
   static Tokenizer forId(String id) {
-    if (ByteTokenizer.ID.equals(id)) {
-      return ByteTokenizer.INSTANCE;
-    }
-    throw new IllegalArgumentException(
-        "tokenizer must be one of [" + ByteTokenizer.ID + "], but was '" + id + "'");
+    return Tokenizers.forId(id);
   }
 }

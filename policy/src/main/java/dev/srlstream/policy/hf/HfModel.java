@@ -19,7 +19,7 @@ import java.util.Optional;
  *
  * @param directory where it was read from
  * @param config the architecture
- * @param tokenizer the model's own tokenizer; close the model to free it
+ * @param tokenizer the model's own tokenizer
  * @param weights every weight, in our layout
  * @param chatTemplate the Jinja chat template, if the model has one
  */
@@ -28,8 +28,7 @@ public record HfModel(
     ModelConfig config,
     HfTokenizer tokenizer,
     ModelWeights weights,
-    Optional<String> chatTemplate)
-    implements AutoCloseable {
+    Optional<String> chatTemplate) {
 
   /** The prefix of a Hugging Face directory in {@code --model}: {@code hf:DIR}. */
   public static final String PREFIX = "hf:";
@@ -56,7 +55,6 @@ public record HfModel(
         HfWeights.fromHf(config, SafeTensors.readCheckpoint(directory).tensors(), directory);
     HfTokenizer tokenizer = HfTokenizer.load(directory);
     if (tokenizer.vocabSize() > config.vocabSize()) {
-      tokenizer.close();
       throw new IllegalArgumentException(
           directory
               + ": tokenizer.json has "
@@ -71,11 +69,6 @@ public record HfModel(
   /** A policy with these weights and tokenizer, version 0. */
   public Policy toPolicy(SessionThreads threads) {
     return Policy.create(config, tokenizer, weights, 0L, threads);
-  }
-
-  @Override
-  public void close() {
-    tokenizer.close();
   }
 
   private static Optional<String> chatTemplate(Path directory) throws IOException {

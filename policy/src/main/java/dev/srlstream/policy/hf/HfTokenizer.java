@@ -3,6 +3,7 @@ package dev.srlstream.policy.hf;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.srlstream.policy.Tokenizer;
+import dev.srlstream.policy.Tokenizers;
 import dev.srlstream.policy.WeightsCodec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -30,9 +31,11 @@ import java.util.regex.Pattern;
  * text. {@link #encode} adds nothing; {@link #encodePrompt} adds what the tokenizer's own
  * post-processor adds ({@code add_special_tokens=True}), and nothing else.
  *
- * <p>Thread-safe: the Rust tokenizer is immutable once loaded.
+ * <p>Thread-safe: the Rust tokenizer is immutable once loaded. A loaded tokenizer is registered
+ * with {@link Tokenizers} and lives as long as the process (loading the same file again returns
+ * it), so weights that name it by id load anywhere in the process.
  */
-public final class HfTokenizer implements Tokenizer, AutoCloseable {
+public final class HfTokenizer implements Tokenizer {
 
   /** A byte-fallback token such as {@code <0xE2>}: one raw byte. */
   private static final Pattern BYTE_TOKEN = Pattern.compile("<0x([0-9A-Fa-f]{2})>");
@@ -112,7 +115,12 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
           e);
     }
     String id = "hf-" + HexFormat.of().formatHex(WeightsCodec.sha256(bytes, bytes.length), 0, 8);
-    return new HfTokenizer(rust, id, utf8Lengths, bos, eos, pad < 0 ? eos : pad);
+    HfTokenizer loaded = new HfTokenizer(rust, id, utf8Lengths, bos, eos, pad < 0 ? eos : pad);
+    Tokenizer known = Tokenizers.register(loaded);
+    if (known != loaded) {
+      rust.close();
+    }
+    return (HfTokenizer) known;
   }
 
   /**
@@ -183,11 +191,6 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
    */
   public List<String> tokens(String text) {
     return List.of(rust.encode(text, true, false).getTokens());
-  }
-
-  @Override
-  public void close() {
-    rust.close();
   }
 
   private static int[] toInts(long[] ids) {

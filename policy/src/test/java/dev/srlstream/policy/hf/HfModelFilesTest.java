@@ -29,7 +29,8 @@ class HfModelFilesTest {
 
   @Test
   void readsTheArchitectureOfEachModelType() throws IOException {
-    try (HfModel qwen = HfModel.load(HfReference.directory("qwen2-tiny"))) {
+    {
+      HfModel qwen = HfModel.load(HfReference.directory("qwen2-tiny"));
       assertThat(qwen.config())
           .isEqualTo(
               new ModelConfig(
@@ -47,7 +48,8 @@ class HfModelFilesTest {
                   1e-6));
       assertThat(qwen.chatTemplate()).get().asString().contains("<|im_start|>");
     }
-    try (HfModel gpt2 = HfModel.load(HfReference.directory("gpt2-tiny"))) {
+    {
+      HfModel gpt2 = HfModel.load(HfReference.directory("gpt2-tiny"));
       assertThat(gpt2.config())
           .isEqualTo(new ModelConfig(320, 64, 2, 4, 256, 256, true, PositionEncoding.LEARNED));
       assertThat(gpt2.chatTemplate()).isEmpty();
@@ -58,7 +60,8 @@ class HfModelFilesTest {
   @ValueSource(strings = {"qwen2-tiny", "qwen2-tiny-untied", "gpt2-tiny"})
   void writingTheWeightsBackGivesTheCheckpointsTensors(String model) throws IOException {
     Path source = HfReference.directory(model);
-    try (HfModel hf = HfModel.load(source)) {
+    {
+      HfModel hf = HfModel.load(source);
       Map<String, HfTensor> original = SafeTensors.readCheckpoint(source).tensors();
       LinkedHashMap<String, HfTensor> written = HfWeights.toHf(hf.config(), hf.weights());
 
@@ -129,7 +132,8 @@ class HfModelFilesTest {
     copyModel("qwen2-tiny-untied");
     editConfig(c -> c.put("tie_word_embeddings", true));
     // As transformers does: a tied model ignores a saved lm_head.weight.
-    try (HfModel tied = HfModel.load(dir)) {
+    {
+      HfModel tied = HfModel.load(dir);
       assertThat(tied.config().tiedEmbeddings()).isTrue();
     }
     copyModel("qwen2-tiny");

@@ -32,8 +32,8 @@ class HfModelTest {
     Map<String, HfTensor> expected =
         SafeTensors.read(HfReference.directory(model).resolve("reference.safetensors")).tensors();
     List<HfReference.Prompt> prompts = HfReference.prompts(model);
-    try (HfModel hf = HfModel.load(HfReference.directory(model));
-        Graph graph = new Graph()) {
+    HfModel hf = HfModel.load(HfReference.directory(model));
+    try (Graph graph = new Graph()) {
       PolicyGraph policy = PolicyGraph.build(Ops.create(graph), hf.config());
       try (Session session = new Session(graph)) {
         policy.loadWeights(session, hf.weights());
@@ -58,8 +58,8 @@ class HfModelTest {
   @ValueSource(strings = {"qwen2-tiny", "qwen2-tiny-untied", "gpt2-tiny"})
   void greedyContinuationWithTheKvCacheEqualsTransformers(String model) throws IOException {
     int newTokens = HfReference.json(model).path("greedy_new_tokens").asInt();
-    try (HfModel hf = HfModel.load(HfReference.directory(model));
-        Policy policy = hf.toPolicy(SessionThreads.TENSORFLOW_DEFAULT)) {
+    HfModel hf = HfModel.load(HfReference.directory(model));
+    try (Policy policy = hf.toPolicy(SessionThreads.TENSORFLOW_DEFAULT)) {
       assertThat(hf.tokenizer().eos())
           .isEqualTo(HfReference.json(model).path("eos_token_id").asInt());
       var prompts = HfReference.json(model).path("prompts");

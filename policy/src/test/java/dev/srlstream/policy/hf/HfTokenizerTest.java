@@ -23,7 +23,8 @@ class HfTokenizerTest {
             .readTree(HfReference.directory(model).resolve("tokenizer_config.json").toFile())
             .path("eos_token")
             .asText();
-    try (HfTokenizer tokenizer = HfTokenizer.load(HfReference.directory(model))) {
+    {
+      HfTokenizer tokenizer = HfTokenizer.load(HfReference.directory(model));
       for (HfReference.Prompt prompt : HfReference.prompts(model)) {
         assertThat(tokenizer.encodePrompt(prompt.text()))
             .as(prompt.text())
@@ -37,7 +38,8 @@ class HfTokenizerTest {
 
   @Test
   void qwen2HasNoBosAndEndsWithImEnd() throws IOException {
-    try (HfTokenizer tokenizer = HfTokenizer.load(HfReference.directory("qwen2-tiny"))) {
+    {
+      HfTokenizer tokenizer = HfTokenizer.load(HfReference.directory("qwen2-tiny"));
       assertThat(tokenizer.bos()).isEqualTo(-1);
       assertThat(tokenizer.encode("<|im_end|>")).containsExactly(tokenizer.eos());
       assertThat(tokenizer.encode("<|im_start|>")).hasSize(1);
@@ -52,7 +54,8 @@ class HfTokenizerTest {
   @ParameterizedTest
   @ValueSource(strings = {"qwen2-tiny", "gpt2-tiny"})
   void utf8LengthsAddUpToTheDecodedBytes(String model) throws IOException {
-    try (HfTokenizer tokenizer = HfTokenizer.load(HfReference.directory(model))) {
+    {
+      HfTokenizer tokenizer = HfTokenizer.load(HfReference.directory(model));
       String text = "naïve café 🙂 × ÷ → <|im_start|> it's\tdone\n";
       int[] ids = tokenizer.encode(text);
       int sum = 0;
