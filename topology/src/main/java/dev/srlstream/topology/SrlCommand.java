@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       FeedCommand.class,
       SftCommand.class,
       EvalCommand.class,
+      GenerateCommand.class,
       TrainCommand.class,
       DemoCommand.class,
       CompareCommand.class,
