@@ -18,13 +18,14 @@ special tokens, byte-level mapping, merges and pre-tokenisation are exercised ex
 Other modes:
     --gpt2-small DIR     a randomly initialised GPT-2-small-sized model (124 M parameters), for
                          benchmarks only (about 500 MB; never committed)
-    --check-export DIR   loads a directory written by `srl export` with transformers, and compares
-                         its logits with the logits srl wrote beside it (export-logits.safetensors)
+    --check-export DIR   loads a directory written by `srl export` with transformers, and checks that
+                         its greedy tokens and log-probs equal `srl generate --model hf:DIR`'s
 """
 
 import argparse
 import json
 import os
+import subprocess
 import sys
 
 import torch
@@ -227,18 +228,35 @@ def gpt2_small(out):
     print(f"{out}: GPT-2 small, {sum(p.numel() for p in model.parameters())} parameters")
 
 
-def check_export(directory):
-    expected = load_file(os.path.join(directory, "export-logits.safetensors"))
-    with open(os.path.join(directory, "export-prompt.json"), encoding="utf-8") as f:
-        ids = json.load(f)["ids"]
+def check_export(directory, srl):
+    """transformers loads the exported directory, and its greedy tokens and log-probs equal srl's."""
     config = json.load(open(os.path.join(directory, "config.json"), encoding="utf-8"))
     cls = Qwen2ForCausalLM if config["model_type"] == "qwen2" else GPT2LMHeadModel
     model = cls.from_pretrained(directory).eval()
-    with torch.no_grad():
-        logits = model(torch.tensor([ids])).logits[0].float()
-    diff = (logits - expected["logits"]).abs().max().item()
-    print(f"max |transformers - srl| = {diff:.3g}")
-    return 0 if diff <= 1e-4 else 1
+    fast = PreTrainedTokenizerFast.from_pretrained(directory)
+    worst = 0.0
+    for prompt in PROMPTS:
+        ours = json.loads(
+            subprocess.run(
+                [srl, "generate", "--model", "hf:" + directory, "--prompt", prompt,
+                 "--max-new-tokens", "8", "--json"],
+                check=True, capture_output=True, text=True,
+            ).stdout
+        )
+        ids = fast(prompt)["input_ids"]
+        generated = model.generate(
+            torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long),
+            do_sample=False, max_new_tokens=8, eos_token_id=fast.eos_token_id,
+            pad_token_id=fast.pad_token_id, output_logits=True, return_dict_in_generate=True,
+        )
+        theirs = generated.sequences[0, len(ids):].tolist()
+        logprobs = [torch.log_softmax(step[0].float(), -1)[t].item() for step, t in zip(generated.logits, theirs)]
+        if ours["prompt_ids"] != ids or ours["ids"] != theirs:
+            print(f"differs on {prompt!r}: srl {ours['ids']}, transformers {theirs}")
+            return 1
+        worst = max([worst] + [abs(a - b) for a, b in zip(ours["log_probs"], logprobs)])
+    print(f"{len(PROMPTS)} prompts: the same greedy tokens; max |log-prob difference| = {worst:.3g}")
+    return 0 if worst <= 1e-4 else 1
 
 
 def main():
@@ -246,9 +264,10 @@ def main():
     parser.add_argument("out", nargs="?", help="the test resources' hf directory")
     parser.add_argument("--gpt2-small", metavar="DIR")
     parser.add_argument("--check-export", metavar="DIR")
+    parser.add_argument("--srl", default="./srl", help="the srl launcher, for --check-export")
     args = parser.parse_args()
     if args.check_export:
-        return check_export(args.check_export)
+        return check_export(args.check_export, args.srl)
     if args.gpt2_small:
         gpt2_small(args.gpt2_small)
         return 0

@@ -83,6 +83,12 @@ final class GenerateCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--max-new-tokens must be at least 1, but was " + maxNewTokens);
     }
+    Sampled sampled = decoding == null ? null : decoding.sampled;
+    if (sampled != null && !(sampled.temperature > 0)) {
+      throw new IllegalArgumentException(
+          "--temperature must be > 0 (--greedy takes the most likely token), but was "
+              + sampled.temperature);
+    }
     byte[] weights = ModelOption.weights(model, "--model");
     try (Policy policy = Policy.load(weights, SessionThreads.TENSORFLOW_DEFAULT)) {
       Tokenizer tokenizer = policy.tokenizer();
@@ -99,7 +105,6 @@ final class GenerateCommand implements Callable<Integer> {
                 + " tokens, but need "
                 + (promptIds.length + maxNewTokens));
       }
-      Sampled sampled = decoding == null ? null : decoding.sampled;
       SamplingParams params =
           sampled == null
               ? SamplingParams.greedy(maxNewTokens, tokenizer.eos())

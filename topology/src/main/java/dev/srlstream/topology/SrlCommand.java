@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       SftCommand.class,
       EvalCommand.class,
       GenerateCommand.class,
+      ExportCommand.class,
       TrainCommand.class,
       DemoCommand.class,
       CompareCommand.class,

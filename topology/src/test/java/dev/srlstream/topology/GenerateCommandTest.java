@@ -139,5 +139,9 @@ class GenerateCommandTest {
             "1");
     assertThat(both.exitCode()).isNotZero();
     assertThat(both.err()).contains("mutually exclusive");
+    CommandRun cold =
+        CommandRun.of("generate", "--model", "hf:" + model, "--prompt", "x", "--temperature", "0");
+    assertThat(cold.err())
+        .contains("--temperature must be > 0 (--greedy takes the most likely token), but was 0.0");
   }
 }
