@@ -7,6 +7,7 @@ import dev.srlstream.policy.ParameterSpec;
 import dev.srlstream.policy.PolicyGraph;
 import dev.srlstream.policy.PromptSettings;
 import dev.srlstream.policy.SessionThreads;
+import dev.srlstream.policy.Tokenizer;
 import dev.srlstream.policy.WeightsCodec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +44,7 @@ import org.tensorflow.types.TInt32;
  * srl.expert-steps} (or a line of an expert data file) gives one row: the prompt is what the actor
  * would be prompted with for that instance (BOS, question, context steps, as the feeder renders
  * it), the target is {@code target_step} followed by EOS (the whole solution in SFT mode); both
- * tokenized with {@link ByteTokenizer}. A batch is any number of such rows; the loss counts only
+ * tokenized with the trainer's tokenizer. A batch is any number of such rows; the loss counts only
  * target tokens.
  *
  * <p>Every update is gated on all gradients and metrics, gradients are clipped to a global norm,
@@ -58,6 +59,7 @@ public final class GrpoTrainer implements Trainer {
   private Optional<PromptSettings> promptSettings = Optional.empty();
 
   private final ModelConfig model;
+  private final Tokenizer tokenizer;
   private final TrainerConfig config;
   private final Graph graph;
   private final Session session;
@@ -77,32 +79,35 @@ public final class GrpoTrainer implements Trainer {
   private double beta2Power = 1;
   private boolean closed;
 
-  /** A trainer on TensorFlow's default session threads. */
+  /** A trainer of a bundled byte-tokenizer model on TensorFlow's default session threads. */
   public static GrpoTrainer create(ModelConfig model, TrainerConfig config) {
-    return create(model, config, SessionThreads.TENSORFLOW_DEFAULT);
+    return create(model, ByteTokenizer.INSTANCE, config, SessionThreads.TENSORFLOW_DEFAULT);
   }
 
   /**
-   * A trainer for a policy of architecture {@code model} (with the byte tokenizer's vocabulary).
+   * A trainer for a policy of architecture {@code model} whose texts are tokenized by {@code
+   * tokenizer} (the weights it loads and exports name that tokenizer).
    *
-   * @throws IllegalArgumentException if the model's vocabulary is not the byte tokenizer's
+   * @throws IllegalArgumentException if the model has fewer token rows than the tokenizer tokens
    */
   public static GrpoTrainer create(
-      ModelConfig model, TrainerConfig config, SessionThreads threads) {
-    if (model.vocabSize() != ByteTokenizer.VOCAB_SIZE) {
+      ModelConfig model, Tokenizer tokenizer, TrainerConfig config, SessionThreads threads) {
+    if (model.vocabSize() < tokenizer.vocabSize()) {
       throw new IllegalArgumentException(
-          "vocab_size must be "
-              + ByteTokenizer.VOCAB_SIZE
+          "vocab_size must be at least "
+              + tokenizer.vocabSize()
               + " (tokenizer "
-              + ByteTokenizer.ID
+              + tokenizer.id()
               + "), but was "
               + model.vocabSize());
     }
-    return new GrpoTrainer(model, config, threads);
+    return new GrpoTrainer(model, tokenizer, config, threads);
   }
 
-  private GrpoTrainer(ModelConfig model, TrainerConfig config, SessionThreads threads) {
+  private GrpoTrainer(
+      ModelConfig model, Tokenizer tokenizer, TrainerConfig config, SessionThreads threads) {
     this.model = model;
+    this.tokenizer = tokenizer;
     this.config = config;
     this.graph = new Graph();
     Session opened = null;
@@ -199,11 +204,7 @@ public final class GrpoTrainer implements Trainer {
     requireMode(TrainerConfig.Mode.GRPO, "train(groups)");
     return step(
         TokenBatch.ofGroups(
-            batch,
-            model.vocabSize(),
-            model.contextLength(),
-            config.credit(),
-            ByteTokenizer.INSTANCE));
+            batch, model.vocabSize(), model.contextLength(), config.credit(), tokenizer));
   }
 
   /**
@@ -268,7 +269,7 @@ public final class GrpoTrainer implements Trainer {
   public synchronized byte[] exportWeights(long version) {
     requireOpen();
     return WeightsCodec.encode(
-        model, ByteTokenizer.ID, version, policy.readWeights(session), promptSettings);
+        model, tokenizer.id(), version, policy.readWeights(session), promptSettings);
   }
 
   /**
@@ -322,7 +323,7 @@ public final class GrpoTrainer implements Trainer {
   public synchronized void restore(byte[] weights, byte[] optimizerState) {
     requireOpen();
     WeightsCodec.Decoded decoded = WeightsCodec.decode(weights);
-    decoded.requireCompatible(model, ByteTokenizer.ID);
+    decoded.requireCompatible(model, tokenizer.id());
     List<ParameterSpec> specs = policy.specs();
     OptimizerState state =
         optimizerState.length == 0
@@ -350,7 +351,7 @@ public final class GrpoTrainer implements Trainer {
           "klCoef must be > 0 for a reference policy, but was " + config.klCoef());
     }
     WeightsCodec.Decoded decoded = WeightsCodec.decode(weights);
-    decoded.requireCompatible(model, ByteTokenizer.ID);
+    decoded.requireCompatible(model, tokenizer.id());
     reference.loadWeights(session, decoded.weights());
   }
 
@@ -365,11 +366,7 @@ public final class GrpoTrainer implements Trainer {
     requireMode(TrainerConfig.Mode.GRPO, "evaluate");
     TokenBatch batch =
         TokenBatch.ofGroups(
-            groups,
-            model.vocabSize(),
-            model.contextLength(),
-            config.credit(),
-            ByteTokenizer.INSTANCE);
+            groups, model.vocabSize(), model.contextLength(), config.credit(), tokenizer);
     try (Feeds feeds = new Feeds(batch)) {
       Session.Runner runner = feeds.feed();
       int next = metricFetches.fetch(runner);

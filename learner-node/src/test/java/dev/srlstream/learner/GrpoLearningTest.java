@@ -63,7 +63,8 @@ class GrpoLearningTest {
     TrainerConfig config = defaults.toBuilder().seed(seed).build();
     int[] prompt = TrainerFixtures.prompt("Write digits: ");
     double[] history = new double[iterations];
-    try (GrpoTrainer trainer = GrpoTrainer.create(model, config, SessionThreads.SINGLE);
+    try (GrpoTrainer trainer =
+            GrpoTrainer.create(model, ByteTokenizer.INSTANCE, config, SessionThreads.SINGLE);
         Policy actor = Policy.initialize(model, 0L, SessionThreads.SINGLE)) {
       for (int iteration = 0; iteration < iterations; iteration++) {
         actor.swapWeights(trainer.exportWeights(iteration));

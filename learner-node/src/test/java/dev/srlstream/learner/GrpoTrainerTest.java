@@ -207,9 +207,12 @@ class GrpoTrainerTest {
   @Test
   void restoringExportedStateContinuesBitForBit() {
     TrainerConfig config = config().toBuilder().warmupCosine(2, 10, 0.1).build();
-    try (GrpoTrainer uninterrupted = GrpoTrainer.create(TINY, config, SessionThreads.SINGLE);
-        GrpoTrainer resumed = GrpoTrainer.create(TINY, config, SessionThreads.SINGLE);
-        GrpoTrainer fresh = GrpoTrainer.create(TINY, config, SessionThreads.SINGLE)) {
+    try (GrpoTrainer uninterrupted =
+            GrpoTrainer.create(TINY, ByteTokenizer.INSTANCE, config, SessionThreads.SINGLE);
+        GrpoTrainer resumed =
+            GrpoTrainer.create(TINY, ByteTokenizer.INSTANCE, config, SessionThreads.SINGLE);
+        GrpoTrainer fresh =
+            GrpoTrainer.create(TINY, ByteTokenizer.INSTANCE, config, SessionThreads.SINGLE)) {
       uninterrupted.train(batch(1.0, 6));
       uninterrupted.train(batch(1.0, 7));
       byte[] weights = uninterrupted.exportWeights(2);
@@ -334,7 +337,7 @@ class GrpoTrainerTest {
             () ->
                 GrpoTrainer.create(
                     new ModelConfig(64, 16, 1, 2, 32, 32, true), TrainerConfig.defaults()))
-        .hasMessage("vocab_size must be 263 (tokenizer byte-v1), but was 64");
+        .hasMessage("vocab_size must be at least 263 (tokenizer byte-v1), but was 64");
   }
 
   @Test

@@ -59,7 +59,8 @@ class SftTrainingTest {
             .learningRate(3e-3)
             .warmupCosine(20, STEPS_TRAINED, 0.1)
             .build();
-    try (GrpoTrainer trainer = GrpoTrainer.create(TINY, config, SessionThreads.SINGLE)) {
+    try (GrpoTrainer trainer =
+        GrpoTrainer.create(TINY, ByteTokenizer.INSTANCE, config, SessionThreads.SINGLE)) {
       Map<String, Double> first = trainer.trainSft(prompts(), targets());
       Map<String, Double> last = first;
       for (int step = 1; step < STEPS_TRAINED; step++) {

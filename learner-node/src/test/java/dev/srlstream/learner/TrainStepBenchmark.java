@@ -56,7 +56,8 @@ public final class TrainStepBenchmark {
         threads.intraOp(),
         threads.interOp());
     long buildStart = System.nanoTime();
-    try (GrpoTrainer trainer = GrpoTrainer.create(model, TrainerConfig.defaults(), threads)) {
+    try (GrpoTrainer trainer =
+        GrpoTrainer.create(model, ByteTokenizer.INSTANCE, TrainerConfig.defaults(), threads)) {
       System.out.printf(
           "graph build + init: %.0f ms; resident after it: %s%n",
           (System.nanoTime() - buildStart) / 1e6, status("VmRSS"));

@@ -80,14 +80,13 @@ public final class Policy implements AutoCloseable {
   /** A policy from {@link WeightsCodec} bytes, on the given session threads. */
   public static Policy load(byte[] weights, SessionThreads threads) {
     WeightsCodec.Decoded decoded = WeightsCodec.decode(weights);
-    Tokenizer tokenizer;
-    try {
-      tokenizer = Tokenizer.forId(decoded.tokenizerId());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidWeightsException("weights are for an unknown tokenizer: " + e.getMessage());
-    }
     Policy policy =
-        create(decoded.config(), tokenizer, decoded.weights(), decoded.policyVersion(), threads);
+        create(
+            decoded.config(),
+            decoded.tokenizer(),
+            decoded.weights(),
+            decoded.policyVersion(),
+            threads);
     policy.promptSettings = decoded.prompt();
     return policy;
   }

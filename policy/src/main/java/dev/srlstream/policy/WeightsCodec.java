@@ -71,6 +71,20 @@ public final class WeightsCodec {
       Optional<PromptSettings> prompt) {
 
     /**
+     * The tokenizer these weights name, among those this process knows ({@link Tokenizers}).
+     *
+     * @throws InvalidWeightsException if the process does not know it
+     */
+    public Tokenizer tokenizer() {
+      try {
+        return Tokenizer.forId(tokenizerId);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidWeightsException(
+            "weights are for an unknown tokenizer: " + e.getMessage());
+      }
+    }
+
+    /**
      * Checks that these weights can be loaded into a model of {@code model} architecture using
      * tokenizer {@code tokenizer}.
      *
@@ -254,6 +268,34 @@ public final class WeightsCodec {
     requireFinite(weights, InvalidWeightsException::new);
     return new Decoded(
         header.config(), header.tokenizerId(), header.policyVersion(), weights, header.prompt());
+  }
+
+  /**
+   * The tokenizer weights bytes name, read from their header alone (no checksum, no values): for a
+   * trainer or actor that needs the tokenizer before it loads the weights, which {@link #decode}
+   * then verifies.
+   *
+   * @throws InvalidWeightsException if the header cannot be read
+   */
+  public static Tokenizer tokenizer(byte[] bytes) {
+    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    if (bytes.length < PREAMBLE_BYTES
+        || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, 4)
+        || in.getInt(4) != FORMAT_VERSION) {
+      return decode(bytes).tokenizer(); // decode's own, precise error
+    }
+    int headerLength = in.getInt(8);
+    if (headerLength < 2 || headerLength > bytes.length - PREAMBLE_BYTES) {
+      return decode(bytes).tokenizer();
+    }
+    String id =
+        parseHeader(new String(bytes, PREAMBLE_BYTES, headerLength, StandardCharsets.UTF_8))
+            .tokenizerId();
+    try {
+      return Tokenizer.forId(id);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidWeightsException("weights are for an unknown tokenizer: " + e.getMessage());
+    }
   }
 
   private record Header(

@@ -8,6 +8,7 @@ import dev.srlstream.method.data.ArithmeticProblems;
 import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.data.JsonlWriter;
 import dev.srlstream.method.data.Split;
+import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.PromptSettings;
 import dev.srlstream.policy.WeightsCodec;
@@ -194,7 +195,8 @@ final class DemoSetup {
       List<ArithmeticProblem> problems, Warmup warmup, Path out, PrintWriter log)
       throws IOException {
     SftExamples.Result examples =
-        SftExamples.of(solutions(problems), ModelConfig.DEFAULT, null, CONTEXT_WINDOW);
+        SftExamples.of(
+            solutions(problems), ModelConfig.DEFAULT, ByteTokenizer.INSTANCE, null, CONTEXT_WINDOW);
     log.printf(
         "srl demo: warming a base policy by SFT on %d steps (%d updates of %d; cached for the"
             + " next run)%n",

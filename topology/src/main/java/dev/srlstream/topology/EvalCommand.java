@@ -41,13 +41,11 @@ final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
-      names = "--checkpoint",
+      names = {"--checkpoint", "--model"},
       required = true,
-      paramLabel = "PATH",
-      description =
-          "A weights file (srl sft --out, a run's base.bin or final.bin), a learner checkpoint"
-              + " directory, or a checkpoint store (its newest version).")
-  Path checkpoint;
+      paramLabel = "MODEL",
+      description = "The policy to evaluate: " + ModelOption.HELP)
+  String checkpoint;
 
   @Option(
       names = "--data",
@@ -138,7 +136,7 @@ final class EvalCommand implements Callable<Integer> {
     if (json != null) {
       CliFiles.requireOutputFile(json, "--json");
     }
-    byte[] weights = PolicyFiles.readWeights(checkpoint, "--checkpoint");
+    byte[] weights = ModelOption.weights(checkpoint, "--checkpoint");
     int window = PolicyFiles.contextWindow(contextWindow, weights, "srl eval", err);
     Evaluator.Settings defaults = Evaluator.Settings.defaults();
     Evaluator.Settings settings =

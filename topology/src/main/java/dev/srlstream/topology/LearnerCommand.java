@@ -5,7 +5,10 @@ import dev.srlstream.learner.LearnerConfig;
 import dev.srlstream.learner.LearnerService;
 import dev.srlstream.learner.StalenessPolicy;
 import dev.srlstream.learner.TrainerConfig;
+import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.policy.SessionThreads;
+import dev.srlstream.policy.Tokenizer;
 import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.schemas.PolicyNames;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -57,12 +60,13 @@ final class LearnerCommand implements Callable<Integer> {
   String policy;
 
   @Option(
-      names = "--base-policy",
-      paramLabel = "FILE",
+      names = {"--base-policy", "--model"},
+      paramLabel = "MODEL",
       description =
-          "Weights (the weights codec's file) to publish as version 0 when the policy has"
-              + " no version yet; its architecture is the model's.")
-  Path basePolicy;
+          "The model to publish as version 0 when the policy has no version yet; its"
+              + " architecture and tokenizer are the policy's. "
+              + ModelOption.HELP)
+  String basePolicy;
 
   @Option(
       names = "--model-config",
@@ -166,7 +170,7 @@ final class LearnerCommand implements Callable<Integer> {
             .klCoef(kl)
             .credit(credit.credit)
             .build();
-    byte[] base = basePolicy == null ? null : readFile(basePolicy, "--base-policy");
+    byte[] base = basePolicy == null ? null : ModelOption.weights(basePolicy, "--base-policy");
     ModelConfig model =
         base != null
             ? WeightsCodec.decode(base).config()
@@ -174,7 +178,9 @@ final class LearnerCommand implements Callable<Integer> {
                 ? ModelConfig.fromJson(new String(readFile(modelConfig, "--model-config")))
                 : ModelConfig.DEFAULT;
     PrintWriter err = spec.commandLine().getErr();
-    try (GrpoTrainer trainer = GrpoTrainer.create(model, trainerConfig)) {
+    Tokenizer tokenizer = base == null ? ByteTokenizer.INSTANCE : WeightsCodec.tokenizer(base);
+    try (GrpoTrainer trainer =
+        GrpoTrainer.create(model, tokenizer, trainerConfig, SessionThreads.TENSORFLOW_DEFAULT)) {
       if (base != null) {
         trainer.restore(base, new byte[0]); // used only when the policy has no version yet
       }

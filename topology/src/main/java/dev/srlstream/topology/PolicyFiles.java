@@ -1,6 +1,5 @@
 package dev.srlstream.topology;
 
-import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.PromptSettings;
 import dev.srlstream.policy.WeightsCodec;
 import java.io.IOException;
@@ -28,24 +27,6 @@ final class PolicyFiles {
     } catch (IllegalArgumentException e) { // InvalidWeightsException included
       throw new IllegalArgumentException(
           option + " " + file + " is not a valid weights file: " + e.getMessage(), e);
-    }
-    return bytes;
-  }
-
-  /** Reads weights and requires them to be of {@code expected}'s architecture. */
-  static byte[] readWeights(Path checkpoint, String option, ModelConfig expected)
-      throws IOException {
-    byte[] bytes = readWeights(checkpoint, option);
-    ModelConfig actual = WeightsCodec.decode(bytes).config();
-    if (!actual.equals(expected)) {
-      throw new IllegalArgumentException(
-          option
-              + " "
-              + checkpoint
-              + " is a policy of another architecture: "
-              + actual.toJson()
-              + ", but this run's model is "
-              + expected.toJson());
     }
     return bytes;
   }

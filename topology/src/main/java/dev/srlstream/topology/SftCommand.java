@@ -5,8 +5,12 @@ import dev.srlstream.learner.SftRunner;
 import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.method.data.JsonlSolutionReader;
 import dev.srlstream.method.data.ReadResult;
+import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.PromptSettings;
+import dev.srlstream.policy.SessionThreads;
+import dev.srlstream.policy.Tokenizer;
+import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.topology.train.SftExamples;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -78,6 +82,13 @@ final class SftCommand implements Callable<Integer> {
   double learningRate;
 
   @Option(
+      names = "--model",
+      paramLabel = "MODEL",
+      description =
+          "The model to fine-tune (default: fresh weights of --model-config): " + ModelOption.HELP)
+  String model;
+
+  @Option(
       names = "--model-config",
       paramLabel = "FILE",
       description = "Model configuration JSON (default: the built-in 0.56 M-parameter model).")
@@ -93,12 +104,20 @@ final class SftCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    ModelConfig model =
-        modelConfig == null
-            ? ModelConfig.DEFAULT
-            : ModelConfig.fromJson(
-                Files.readString(CliFiles.requireInputFile(modelConfig, "--model-config")));
-    List<SftRunner.Example> examples = examples(model);
+    if (model != null && modelConfig != null) {
+      throw new IllegalArgumentException(
+          "--model and --model-config are exclusive: --model's architecture is its own");
+    }
+    byte[] start = model == null ? null : ModelOption.weights(model, "--model");
+    ModelConfig architecture =
+        start != null
+            ? WeightsCodec.decode(start).config()
+            : modelConfig == null
+                ? ModelConfig.DEFAULT
+                : ModelConfig.fromJson(
+                    Files.readString(CliFiles.requireInputFile(modelConfig, "--model-config")));
+    Tokenizer tokenizer = start == null ? ByteTokenizer.INSTANCE : WeightsCodec.tokenizer(start);
+    List<SftRunner.Example> examples = examples(architecture, tokenizer);
     out.printf("srl sft: %d examples from %s%n", examples.size(), data);
     out.flush();
     TrainerConfig config =
@@ -108,7 +127,11 @@ final class SftCommand implements Callable<Integer> {
             .seed(seed)
             .build();
     int every = Math.max(1, updates / 10);
-    try (GrpoTrainer trainer = GrpoTrainer.create(model, config)) {
+    try (GrpoTrainer trainer =
+        GrpoTrainer.create(architecture, tokenizer, config, SessionThreads.TENSORFLOW_DEFAULT)) {
+      if (start != null) {
+        trainer.restore(start, new byte[0]);
+      }
       // srl sft prompts with every earlier step and no hint; the weights say so.
       trainer.setPromptSettings(PromptSettings.DEFAULT);
       Map<String, Double> last =
@@ -139,7 +162,8 @@ final class SftCommand implements Callable<Integer> {
   }
 
   /** Every step of every (short enough) solution as a prompt and a target. */
-  private List<SftRunner.Example> examples(ModelConfig model) throws Exception {
+  private List<SftRunner.Example> examples(ModelConfig model, Tokenizer tokenizer)
+      throws Exception {
     if (updates < 1) {
       throw new IllegalArgumentException("--updates must be >= 1, but was " + updates);
     }
@@ -148,7 +172,8 @@ final class SftCommand implements Callable<Integer> {
     }
     CliFiles.requireOutputFile(out, "--out");
     ReadResult read = new JsonlSolutionReader().read(CliFiles.requireInputFile(data, "--data"));
-    SftExamples.Result result = SftExamples.of(read.solutions(), model, maxSolutionSteps);
+    SftExamples.Result result =
+        SftExamples.of(read.solutions(), model, tokenizer, maxSolutionSteps);
     List<SftRunner.Example> examples = result.examples();
     int tooLong = result.tooLong();
     if (examples.isEmpty()) {

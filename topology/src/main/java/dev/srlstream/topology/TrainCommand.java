@@ -8,10 +8,10 @@ import dev.srlstream.method.data.Split;
 import dev.srlstream.method.data.StepInstance;
 import dev.srlstream.method.data.TaskSettings;
 import dev.srlstream.method.format.StepPrompt;
-import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.Policy;
 import dev.srlstream.policy.PromptFormat;
+import dev.srlstream.policy.Tokenizer;
 import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.policy.eval.Evaluator;
 import dev.srlstream.topology.train.ClusterAccess;
@@ -86,11 +86,12 @@ final class TrainCommand implements Callable<Integer> {
   Path test;
 
   @Option(
-      names = "--base",
-      paramLabel = "PATH",
+      names = {"--base", "--model"},
+      paramLabel = "MODEL",
       description =
-          "The policy to start from: a weights file or checkpoint (default: fresh weights).")
-  Path base;
+          "The policy to start from (default: fresh weights of --model-config): "
+              + ModelOption.HELP)
+  String base;
 
   @Option(
       names = "--model-config",
@@ -330,11 +331,18 @@ final class TrainCommand implements Callable<Integer> {
                 Files.readString(CliFiles.requireInputFile(modelConfig, "--model-config")));
     byte[] weights;
     if (base != null) {
-      weights =
-          model == null
-              ? PolicyFiles.readWeights(base, "--base")
-              : PolicyFiles.readWeights(base, "--base", model);
-      model = WeightsCodec.decode(weights).config();
+      weights = ModelOption.weights(base, "--base");
+      ModelConfig based = WeightsCodec.decode(weights).config();
+      if (model != null && !model.equals(based)) {
+        throw new IllegalArgumentException(
+            "--base "
+                + base
+                + " is a policy of another architecture: "
+                + based.toJson()
+                + ", but this run's model is "
+                + model.toJson());
+      }
+      model = based;
     } else {
       model = model == null ? ModelConfig.DEFAULT : model;
       try (Policy fresh = Policy.initialize(model, seed)) {
@@ -348,7 +356,7 @@ final class TrainCommand implements Callable<Integer> {
             : contextWindow == null || contextWindow == 0
                 ? Evaluator.Settings.ALL_STEPS
                 : contextWindow;
-    requirePromptsFit(train, window, maxNewTokens, model);
+    requirePromptsFit(train, window, maxNewTokens, model, WeightsCodec.tokenizer(weights));
     String runId = DemoOptions.newRunId(parsed.cliName());
     Path dir = runDir != null ? runDir : Path.of("runs", runId);
     requireEmptyOrAbsent(dir);
@@ -447,7 +455,11 @@ final class TrainCommand implements Callable<Integer> {
    * actors, one dead letter at a time.
    */
   static void requirePromptsFit(
-      List<ExpertSolution> train, int window, int maxNewTokens, ModelConfig model) {
+      List<ExpertSolution> train,
+      int window,
+      int maxNewTokens,
+      ModelConfig model,
+      Tokenizer tokenizer) {
     InstanceExpander expander =
         new InstanceExpander(InstanceExpander.Config.defaults().withContextWindow(window));
     int longest = 0;
@@ -456,7 +468,7 @@ final class TrainCommand implements Callable<Integer> {
       for (StepInstance instance : expander.expand(solution, Split.TRAIN)) {
         int length =
             PromptFormat.promptTokens(
-                    ByteTokenizer.INSTANCE,
+                    tokenizer,
                     StepPrompt.text(instance.question(), instance.contextSteps(), instance.hint()))
                 .length;
         if (length > longest) {

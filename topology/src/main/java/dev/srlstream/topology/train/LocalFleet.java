@@ -9,6 +9,8 @@ import dev.srlstream.learner.LearnerConfig;
 import dev.srlstream.learner.LearnerCounters;
 import dev.srlstream.learner.LearnerService;
 import dev.srlstream.learner.TrainerConfig;
+import dev.srlstream.policy.SessionThreads;
+import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.schemas.ServiceGroups;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.scorer.ScorerCounters;
@@ -116,7 +118,12 @@ final class LocalFleet implements AutoCloseable {
     ExecutorService learnerThread = null;
     AtomicBoolean learnerRunning = new AtomicBoolean(true);
     try {
-      trainer = GrpoTrainer.create(settings.model(), trainerConfig(settings));
+      trainer =
+          GrpoTrainer.create(
+              settings.model(),
+              WeightsCodec.tokenizer(settings.baseWeights()),
+              trainerConfig(settings),
+              SessionThreads.TENSORFLOW_DEFAULT);
       trainer.restore(settings.baseWeights(), new byte[0]);
       // Every version this run publishes records the prompt format it trains with.
       trainer.setPromptSettings(settings.promptSettings());

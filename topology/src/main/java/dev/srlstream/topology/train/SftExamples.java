@@ -7,9 +7,9 @@ import dev.srlstream.method.data.Split;
 import dev.srlstream.method.data.StepInstance;
 import dev.srlstream.method.format.ResponseFormat;
 import dev.srlstream.method.format.StepPrompt;
-import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.PromptFormat;
+import dev.srlstream.policy.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,8 +29,12 @@ public final class SftExamples {
    * @param maxSolutionSteps use only solutions of at most this many steps; null for all
    */
   public static Result of(
-      List<ExpertSolution> solutions, ModelConfig model, Integer maxSolutionSteps) {
-    return of(solutions, model, maxSolutionSteps, InstanceExpander.Config.ALL_EARLIER_STEPS);
+      List<ExpertSolution> solutions,
+      ModelConfig model,
+      Tokenizer tokenizer,
+      Integer maxSolutionSteps) {
+    return of(
+        solutions, model, tokenizer, maxSolutionSteps, InstanceExpander.Config.ALL_EARLIER_STEPS);
   }
 
   /**
@@ -39,11 +43,11 @@ public final class SftExamples {
   public static Result of(
       List<ExpertSolution> solutions,
       ModelConfig model,
+      Tokenizer tokenizer,
       Integer maxSolutionSteps,
       int contextWindow) {
     InstanceExpander expander =
         new InstanceExpander(InstanceExpander.Config.defaults().withContextWindow(contextWindow));
-    ByteTokenizer tokenizer = ByteTokenizer.INSTANCE;
     List<SftRunner.Example> examples = new ArrayList<>();
     int tooLong = 0;
     for (ExpertSolution solution : solutions) {

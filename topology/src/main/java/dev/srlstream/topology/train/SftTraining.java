@@ -6,6 +6,8 @@ import dev.srlstream.learner.GrpoTrainer;
 import dev.srlstream.learner.SftRunner;
 import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.policy.Seeds;
+import dev.srlstream.policy.SessionThreads;
+import dev.srlstream.policy.WeightsCodec;
 import java.util.Map;
 
 /**
@@ -30,7 +32,12 @@ final class SftTraining {
   /** Trains from the base weights; the last version's weights. */
   byte[] train(Validator validator) throws Exception {
     SftExamples.Result examples =
-        SftExamples.of(settings.train(), settings.model(), null, settings.contextWindow());
+        SftExamples.of(
+            settings.train(),
+            settings.model(),
+            WeightsCodec.tokenizer(settings.baseWeights()),
+            null,
+            settings.contextWindow());
     if (examples.examples().isEmpty()) {
       throw new IllegalArgumentException(
           "the training data gives no SFT example (" + examples.tooLong() + " too long)");
@@ -43,11 +50,13 @@ final class SftTraining {
     try (GrpoTrainer trainer =
         GrpoTrainer.create(
             settings.model(),
+            WeightsCodec.tokenizer(settings.baseWeights()),
             TrainerConfig.defaults().toBuilder()
                 .mode(TrainerConfig.Mode.SFT)
                 .learningRate(settings.learningRate())
                 .seed(settings.seed())
-                .build())) {
+                .build(),
+            SessionThreads.TENSORFLOW_DEFAULT)) {
       trainer.restore(settings.baseWeights(), new byte[0]);
       // Every version this run publishes records the prompt format it trains with.
       trainer.setPromptSettings(settings.promptSettings());

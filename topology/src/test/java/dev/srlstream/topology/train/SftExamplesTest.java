@@ -45,7 +45,8 @@ class SftExamplesTest {
 
   @Test
   void oneExamplePerStepWithTheStepPromptAndAThinkTarget() {
-    SftExamples.Result result = SftExamples.of(List.of(ONE, TWO, THREE), ROOMY, null);
+    SftExamples.Result result =
+        SftExamples.of(List.of(ONE, TWO, THREE), ROOMY, ByteTokenizer.INSTANCE, null);
 
     assertThat(result.tooLong()).isZero();
     List<SftRunner.Example> examples = result.examples();
@@ -71,10 +72,10 @@ class SftExamplesTest {
   void maxSolutionStepsLeavesLongerSolutionsOut() {
     List<ExpertSolution> all = List.of(THREE, ONE, TWO);
 
-    assertThat(SftExamples.of(all, ROOMY, 2).examples()).hasSize(3);
-    assertThat(SftExamples.of(all, ROOMY, 1).examples()).hasSize(1);
-    assertThat(SftExamples.of(all, ROOMY, 3).examples()).hasSize(6);
-    assertThat(SftExamples.of(all, ROOMY, 2).tooLong()).isZero();
+    assertThat(SftExamples.of(all, ROOMY, ByteTokenizer.INSTANCE, 2).examples()).hasSize(3);
+    assertThat(SftExamples.of(all, ROOMY, ByteTokenizer.INSTANCE, 1).examples()).hasSize(1);
+    assertThat(SftExamples.of(all, ROOMY, ByteTokenizer.INSTANCE, 3).examples()).hasSize(6);
+    assertThat(SftExamples.of(all, ROOMY, ByteTokenizer.INSTANCE, 2).tooLong()).isZero();
   }
 
   @Test
@@ -85,7 +86,7 @@ class SftExamplesTest {
     ModelConfig tight =
         new ModelConfig(ByteTokenizer.VOCAB_SIZE, 16, 1, 2, firstPrompt + firstTarget, 32, true);
 
-    SftExamples.Result result = SftExamples.of(List.of(THREE), tight, null);
+    SftExamples.Result result = SftExamples.of(List.of(THREE), tight, ByteTokenizer.INSTANCE, null);
 
     assertThat(result.examples()).hasSize(1);
     assertThat(result.tooLong()).isEqualTo(2);

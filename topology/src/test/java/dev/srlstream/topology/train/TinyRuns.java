@@ -51,7 +51,8 @@ final class TinyRuns {
                 .build())) {
       SftRunner.run(
           trainer,
-          SftExamples.of(solutions(data, Split.TRAIN), TINY, null).examples(),
+          SftExamples.of(solutions(data, Split.TRAIN), TINY, ByteTokenizer.INSTANCE, null)
+              .examples(),
           150,
           16,
           7,
