@@ -7,12 +7,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.srlstream.learner.TrainerFixtures.Rollout;
 import dev.srlstream.policy.ByteTokenizer;
 import dev.srlstream.policy.ModelConfig;
+import dev.srlstream.policy.ModelFamily;
 import dev.srlstream.policy.ModelWeights;
+import dev.srlstream.policy.SessionThreads;
+import dev.srlstream.policy.Tokenizer;
 import dev.srlstream.policy.WeightsCodec;
+import dev.srlstream.policy.hf.HfModel;
+import dev.srlstream.policy.hf.HfTestModels;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The gradient of the full GRPO loss (clipped surrogate, group weights, temperature 0.8, KL to a
@@ -36,14 +45,36 @@ class GrpoGradientCheckTest {
   private static final double RELATIVE_TOLERANCE = 2e-2;
   private static final double[] RATIOS = {0.5, 0.9, 1.1, 1.5};
 
-  @Test
-  void theFullLossGradientMatchesFiniteDifferences() {
+  @TempDir Path dir;
+
+  /**
+   * The bundled model's family, and the Qwen2 family on the tiny Hugging Face model of the policy
+   * module's tests (its weights, its tokenizer; grouped-query attention, RMSNorm, SwiGLU, RoPE).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"bundled", "qwen2-tiny"})
+  void theFullLossGradientMatchesFiniteDifferences(String model) throws IOException {
     TrainerConfig config =
         TrainerConfig.defaults().toBuilder().temperature(0.8).klCoef(0.1).build();
-    try (GrpoTrainer trainer = GrpoTrainer.create(MODEL, config)) {
-      ModelWeights weights = TrainerFixtures.noisy(MODEL, 21, 0.3);
-      trainer.setReference(
-          WeightsCodec.encode(MODEL, ByteTokenizer.ID, 0, TrainerFixtures.noisy(MODEL, 22, 0.3)));
+    ModelConfig architecture;
+    Tokenizer tokenizer;
+    ModelWeights weights;
+    ModelWeights reference;
+    if (model.equals("bundled")) {
+      architecture = MODEL;
+      tokenizer = ByteTokenizer.INSTANCE;
+      weights = TrainerFixtures.noisy(MODEL, 21, 0.3);
+      reference = TrainerFixtures.noisy(MODEL, 22, 0.3);
+    } else {
+      HfModel hf = HfModel.load(HfTestModels.copy(model, dir));
+      architecture = hf.config();
+      tokenizer = hf.tokenizer();
+      weights = hf.weights();
+      reference = TrainerFixtures.plusNoise(hf.weights(), 22, 0.05);
+    }
+    try (GrpoTrainer trainer =
+        GrpoTrainer.create(architecture, tokenizer, config, SessionThreads.TENSORFLOW_DEFAULT)) {
+      trainer.setReference(WeightsCodec.encode(architecture, tokenizer.id(), 0, reference));
       trainer.loadWeights(weights);
       List<WeightedGroup> batch = awayFromKinks(trainer);
 
@@ -70,7 +101,9 @@ class GrpoGradientCheckTest {
         checked += compare(name + " along a random direction", directional, numeric, failures);
       }
       // Single coordinates of a few variables: the largest gradient and two random ones each.
-      for (String name : List.of("tok_emb", "block0/attn/wq", "block1/mlp/w2", "final_ln/gamma")) {
+      String mlpDown =
+          architecture.family() == ModelFamily.QWEN2 ? "block1/mlp/wdown" : "block1/mlp/w2";
+      for (String name : List.of("tok_emb", "block0/attn/wq", mlpDown, "final_ln/gamma")) {
         int v = indexOf(weights, name);
         float[] gradient = at.gradients().get(v);
         List<Integer> coordinates =

@@ -119,6 +119,20 @@ final class TrainerFixtures {
     return ModelWeights.of(initial.specs(), values);
   }
 
+  /** {@code weights} plus normal noise of std {@code noise} on every value. */
+  static ModelWeights plusNoise(ModelWeights weights, long seed, double noise) {
+    Random random = new Random(seed * 31 + 7);
+    List<float[]> values = new ArrayList<>();
+    for (int i = 0; i < weights.count(); i++) {
+      float[] value = weights.values(i);
+      for (int j = 0; j < value.length; j++) {
+        value[j] += (float) (random.nextGaussian() * noise);
+      }
+      values.add(value);
+    }
+    return ModelWeights.of(weights.specs(), values);
+  }
+
   /** The global L2 norm of a list of arrays. */
   static double norm(List<float[]> arrays) {
     double sum = 0;
