@@ -5,6 +5,7 @@ import dev.srlstream.actor.ActorService;
 import dev.srlstream.actor.ActorTopics;
 import dev.srlstream.policy.ModelConfig;
 import dev.srlstream.policy.PromptSettings;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -106,10 +107,13 @@ final class ActorCommand implements Callable<Integer> {
   int maxDownstreamBacklog;
 
   @Option(
-      names = "--base-policy",
-      paramLabel = "FILE",
-      description = "Weights to start from when the policy has no version yet.")
-  Path basePolicy;
+      names = {"--base-policy", "--model"},
+      paramLabel = "MODEL",
+      description =
+          "The model to start from when the policy has no version yet; a Hugging Face policy's"
+              + " actors need its directory (hf:DIR) for its tokenizer. "
+              + ModelOption.HELP)
+  String basePolicy;
 
   @Option(
       names = "--model-config",
@@ -155,9 +159,9 @@ final class ActorCommand implements Callable<Integer> {
             .maxStaleness(maxStaleness)
             .maxDownstreamBacklog(maxDownstreamBacklog)
             .initSeed(initSeed);
-    if (basePolicy != null) {
-      CliFiles.requireInputFile(basePolicy, "--base-policy");
-      config.basePolicy(basePolicy);
+    byte[] base = basePolicy == null ? null : ModelOption.weights(basePolicy, "--base-policy");
+    if (base != null) {
+      config.basePolicy(baseFile(base));
     }
     if (basePolicy != null || contextWindow != null) {
       // Whole-solution rollouts (RLVR, HOLISTIC) prompt with the actor's own earlier actions:
@@ -165,10 +169,7 @@ final class ActorCommand implements Callable<Integer> {
       config.solutionContextWindow(
           basePolicy != null
               ? PolicyFiles.contextWindow(
-                  contextWindow,
-                  PolicyFiles.readWeights(basePolicy, "--base-policy"),
-                  "srl actor",
-                  spec.commandLine().getErr())
+                  contextWindow, base, "srl actor", spec.commandLine().getErr())
               : contextWindow == 0 ? PromptSettings.ALL_STEPS : contextWindow);
     }
     if (modelConfig != null) {
@@ -205,5 +206,24 @@ final class ActorCommand implements Callable<Integer> {
       throw new IllegalStateException("the actors stopped: " + SrlCommand.rootMessage(e), e);
     }
     return 0;
+  }
+
+  /**
+   * The weights file the actors start from: {@code --base-policy}'s own file, or for {@code hf:DIR}
+   * the model's weights written once to a temporary file (deleted when the process exits).
+   */
+  private Path baseFile(byte[] base) throws IOException {
+    if (!ModelOption.isHf(basePolicy)) {
+      Path file = Path.of(basePolicy);
+      return Files.isRegularFile(file) ? file : writeTemporary(base);
+    }
+    return writeTemporary(base);
+  }
+
+  private static Path writeTemporary(byte[] base) throws IOException {
+    Path file = Files.createTempFile("srl-actor-base-", ".bin");
+    file.toFile().deleteOnExit();
+    Files.write(file, base);
+    return file;
   }
 }

@@ -7,6 +7,8 @@ import dev.srlstream.learner.GrpoTrainer;
 import dev.srlstream.method.data.InstanceExpander;
 import dev.srlstream.method.data.Split;
 import dev.srlstream.method.data.StepInstance;
+import dev.srlstream.policy.ByteTokenizer;
+import dev.srlstream.policy.WeightsCodec;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.ExpertStep;
 import dev.srlstream.schemas.avro.StepTask;
@@ -117,7 +119,10 @@ final class StreamingTraining {
             cluster.schemaRegistryUrl(),
             runId,
             names.actorGroup(),
-            settings.runDir().resolve(RunFiles.BASE_WEIGHTS));
+            // An actor learns a Hugging Face tokenizer only from the model's directory.
+            WeightsCodec.tokenizer(settings.baseWeights()) instanceof ByteTokenizer
+                ? settings.runDir().resolve(RunFiles.BASE_WEIGHTS)
+                : "hf:DIR (the Hugging Face model this run started from)");
         TaskFeeder feeder =
             new TaskFeeder(
                 producer,
