@@ -14,11 +14,17 @@ public final class PromptFormat {
   private PromptFormat() {}
 
   /**
-   * The prompt's tokens: BOS followed by the encoded text, or what a Hugging Face tokenizer's own
-   * post-processor adds ({@link Tokenizer#encodePrompt}).
+   * A step prompt's tokens. With a chat template (a Hugging Face instruct model), the system
+   * message {@link StepPrompt#SYSTEM} and the prompt as the user's message, laid out by the
+   * template with the assistant's turn opened and encoded as {@code apply_chat_template} does;
+   * otherwise BOS and the prompt's text (or what the tokenizer's own post-processor adds, {@link
+   * Tokenizer#encodePrompt}).
    */
   public static int[] promptTokens(Tokenizer tokenizer, String promptText) {
-    return tokenizer.encodePrompt(promptText);
+    return tokenizer
+        .chatPrompt(StepPrompt.SYSTEM, promptText)
+        .map(tokenizer::encode)
+        .orElseGet(() -> tokenizer.encodePrompt(promptText));
   }
 
   /**

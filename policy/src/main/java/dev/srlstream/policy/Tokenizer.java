@@ -1,5 +1,7 @@
 package dev.srlstream.policy;
 
+import java.util.Optional;
+
 /**
  * Text to token ids and back, with a fixed vocabulary.
  *
@@ -47,6 +49,15 @@ public interface Tokenizer {
     tokens[0] = bos();
     System.arraycopy(body, 0, tokens, 1, body.length);
     return tokens;
+  }
+
+  /**
+   * The text of a system and a user message laid out by the model's chat template with the
+   * assistant's turn opened, if the model has one (Hugging Face instruct models do); empty
+   * otherwise.
+   */
+  default Optional<String> chatPrompt(String system, String user) {
+    return Optional.empty();
   }
 
   /**

@@ -20,6 +20,16 @@ import java.util.List;
  */
 public final class StepPrompt {
 
+  /**
+   * The system message of a model with a chat template, the paper's math prompt in substance
+   * (PAPER-NOTES): continue with only the next step, thinking first. Models without a chat template
+   * (the bundled one) get the step text alone, as they were trained.
+   */
+  public static final String SYSTEM =
+      "You solve a problem one step at a time. Given the problem and the steps so far, write only"
+          + " the very next step: first think it over inside <think> </think>, as casually and as"
+          + " long as you like, then give that single step. Do not solve the whole problem.";
+
   private StepPrompt() {}
 
   /** The prompt of the step after {@code earlierSteps}; {@code hint} may be null. */

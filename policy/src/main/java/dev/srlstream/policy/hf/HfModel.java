@@ -8,7 +8,6 @@ import dev.srlstream.policy.SessionThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
  * A Hugging Face model directory on disk, read: {@code config.json} (architecture), {@code
@@ -20,15 +19,10 @@ import java.util.Optional;
  * @param directory where it was read from
  * @param config the architecture
  * @param tokenizer the model's own tokenizer
- * @param weights every weight, in our layout
- * @param chatTemplate the Jinja chat template, if the model has one
+ * @param weights every weight, in our layout (the chat template, if any, is the tokenizer's)
  */
 public record HfModel(
-    Path directory,
-    ModelConfig config,
-    HfTokenizer tokenizer,
-    ModelWeights weights,
-    Optional<String> chatTemplate) {
+    Path directory, ModelConfig config, HfTokenizer tokenizer, ModelWeights weights) {
 
   /** The prefix of a Hugging Face directory in {@code --model}: {@code hf:DIR}. */
   public static final String PREFIX = "hf:";
@@ -63,21 +57,11 @@ public record HfModel(
               + config.vocabSize()
               + ": the files are of different models");
     }
-    return new HfModel(directory, config, tokenizer, weights, chatTemplate(directory));
+    return new HfModel(directory, config, tokenizer, weights);
   }
 
   /** A policy with these weights and tokenizer, version 0. */
   public Policy toPolicy(SessionThreads threads) {
     return Policy.create(config, tokenizer, weights, 0L, threads);
-  }
-
-  private static Optional<String> chatTemplate(Path directory) throws IOException {
-    Path jinja = directory.resolve("chat_template.jinja");
-    if (Files.exists(jinja)) {
-      return Optional.of(Files.readString(jinja));
-    }
-    JsonNode template =
-        HfFiles.optionalJson(directory.resolve("tokenizer_config.json")).path("chat_template");
-    return template.isTextual() ? Optional.of(template.asText()) : Optional.empty();
   }
 }

@@ -8,6 +8,7 @@ import dev.srlstream.policy.WeightsCodec;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,9 +49,16 @@ public final class HfTokenizer implements Tokenizer {
   private final int bos;
   private final int eos;
   private final int pad;
+  private final Optional<ChatTemplate> chatTemplate;
 
   private HfTokenizer(
-      HuggingFaceTokenizer rust, String id, int[] utf8Lengths, int bos, int eos, int pad) {
+      HuggingFaceTokenizer rust,
+      String id,
+      int[] utf8Lengths,
+      int bos,
+      int eos,
+      int pad,
+      Optional<ChatTemplate> chatTemplate) {
     this.rust = rust;
     this.id = id;
     this.vocabSize = utf8Lengths.length;
@@ -57,6 +66,7 @@ public final class HfTokenizer implements Tokenizer {
     this.bos = bos;
     this.eos = eos;
     this.pad = pad;
+    this.chatTemplate = chatTemplate;
   }
 
   /**
@@ -114,8 +124,18 @@ public final class HfTokenizer implements Tokenizer {
               + e.getMessage(),
           e);
     }
-    String id = "hf-" + HexFormat.of().formatHex(WeightsCodec.sha256(bytes, bytes.length), 0, 8);
-    HfTokenizer loaded = new HfTokenizer(rust, id, utf8Lengths, bos, eos, pad < 0 ? eos : pad);
+    Optional<ChatTemplate> template = chatTemplate(directory, config, json, bos, eos);
+    // The chat template is part of how prompts are tokenized, so it is part of the identity.
+    byte[] identity = bytes;
+    if (template.isPresent()) {
+      byte[] source = template.get().source().getBytes(StandardCharsets.UTF_8);
+      identity = Arrays.copyOf(bytes, bytes.length + source.length);
+      System.arraycopy(source, 0, identity, bytes.length, source.length);
+    }
+    String id =
+        "hf-" + HexFormat.of().formatHex(WeightsCodec.sha256(identity, identity.length), 0, 8);
+    HfTokenizer loaded =
+        new HfTokenizer(rust, id, utf8Lengths, bos, eos, pad < 0 ? eos : pad, template);
     Tokenizer known = Tokenizers.register(loaded);
     if (known != loaded) {
       rust.close();
@@ -124,8 +144,9 @@ public final class HfTokenizer implements Tokenizer {
   }
 
   /**
-   * {@code hf-} and the first 8 bytes of the SHA-256 of {@code tokenizer.json}, in hex: weights
-   * trained with one tokenizer file are never loaded with another.
+   * {@code hf-} and the first 8 bytes of the SHA-256 of {@code tokenizer.json} followed by the chat
+   * template (if any), in hex: weights trained with one tokenizer and prompt layout are never
+   * loaded with another.
    */
   @Override
   public String id() {
@@ -162,6 +183,22 @@ public final class HfTokenizer implements Tokenizer {
       }
     }
     return rust.decode(Arrays.copyOf(kept, n), false);
+  }
+
+  /** The model's chat template, if it has one. */
+  public Optional<ChatTemplate> chatTemplate() {
+    return chatTemplate;
+  }
+
+  @Override
+  public Optional<String> chatPrompt(String system, String user) {
+    return chatTemplate.map(
+        t ->
+            t.render(
+                List.of(
+                    new ChatTemplate.Message("system", system),
+                    new ChatTemplate.Message("user", user)),
+                true));
   }
 
   @Override
@@ -288,6 +325,42 @@ public final class HfTokenizer implements Tokenizer {
               + content);
     }
     return token;
+  }
+
+  /**
+   * The chat template: {@code chat_template.jinja}, or {@code chat_template} in {@code
+   * tokenizer_config.json} (a string; a list of named templates uses the one named "default").
+   */
+  private static Optional<ChatTemplate> chatTemplate(
+      Path directory, JsonNode config, JsonNode tokenizer, int bos, int eos) throws IOException {
+    Path jinja = directory.resolve("chat_template.jinja");
+    String source = null;
+    if (Files.exists(jinja)) {
+      source = Files.readString(jinja);
+    } else if (config.path("chat_template").isTextual()) {
+      source = config.path("chat_template").asText();
+    } else {
+      for (JsonNode named : config.path("chat_template")) {
+        if ("default".equals(named.path("name").asText())) {
+          source = named.path("template").asText();
+        }
+      }
+    }
+    if (source == null) {
+      return Optional.empty();
+    }
+    Map<String, String> specials = new HashMap<>();
+    Map<Integer, String> byId = new HashMap<>();
+    for (JsonNode added : tokenizer.path("added_tokens")) {
+      byId.put(added.path("id").asInt(), added.path("content").asText());
+    }
+    if (bos >= 0 && byId.containsKey(bos)) {
+      specials.put("bos_token", byId.get(bos));
+    }
+    if (byId.containsKey(eos)) {
+      specials.put("eos_token", byId.get(eos));
+    }
+    return Optional.of(new ChatTemplate(source, specials));
   }
 
   private static int eosIdFromConfigs(Path directory) throws IOException {

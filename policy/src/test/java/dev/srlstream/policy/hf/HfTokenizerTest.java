@@ -96,4 +96,30 @@ class HfTokenizerTest {
     assertThatThrownBy(() -> HfTokenizer.load(dir))
         .hasMessageContaining("must name its end-of-sequence token");
   }
+
+  /** The chat template renders what transformers' apply_chat_template rendered, to its ids. */
+  @Test
+  void theChatTemplateRendersAsTransformersDoes() throws IOException {
+    com.fasterxml.jackson.databind.JsonNode chat = HfReference.json("qwen2-tiny").path("chat");
+    HfTokenizer tokenizer = HfTokenizer.load(HfReference.directory("qwen2-tiny"));
+    com.fasterxml.jackson.databind.JsonNode messages = chat.path("messages");
+
+    String text =
+        tokenizer
+            .chatPrompt(
+                messages.get(0).path("content").asText(), messages.get(1).path("content").asText())
+            .orElseThrow();
+
+    assertThat(text).isEqualTo(chat.path("text").asText());
+    assertThat(tokenizer.encode(text)).containsExactly(HfReference.ints(chat.path("ids")));
+    // The step prompt of a model with a chat template is that layout, with the SRL system prompt.
+    int[] step =
+        dev.srlstream.policy.PromptFormat.promptTokens(tokenizer, "Problem: 2 + 2\nStep 1:");
+    assertThat(tokenizer.decode(step))
+        .startsWith("<|im_start|>system\n" + dev.srlstream.method.format.StepPrompt.SYSTEM)
+        // <|im_end|> closes the user's turn; as the stop token it decodes to no text.
+        .endsWith("Step 1:\n<|im_start|>assistant\n");
+    HfTokenizer gpt2 = HfTokenizer.load(HfReference.directory("gpt2-tiny"));
+    assertThat(gpt2.chatPrompt("s", "u")).isEmpty();
+  }
 }
