@@ -45,8 +45,7 @@ public record HfModel(
     JsonNode configJson =
         HfFiles.json(HfFiles.read(configFile, "the model's architecture"), configFile);
     ModelConfig config = HfConfig.read(configJson, configFile);
-    ModelWeights weights =
-        HfWeights.fromHf(config, SafeTensors.readCheckpoint(directory).tensors(), directory);
+    // The small files first: a mismatch fails before gigabytes of weights are read.
     HfTokenizer tokenizer = HfTokenizer.load(directory);
     if (tokenizer.vocabSize() > config.vocabSize()) {
       throw new IllegalArgumentException(
@@ -57,6 +56,8 @@ public record HfModel(
               + config.vocabSize()
               + ": the files are of different models");
     }
+    ModelWeights weights =
+        HfWeights.fromHf(config, SafeTensors.readCheckpoint(directory).tensors(), directory);
     return new HfModel(directory, config, tokenizer, weights);
   }
 

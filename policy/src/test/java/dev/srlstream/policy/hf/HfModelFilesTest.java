@@ -146,7 +146,14 @@ class HfModelFilesTest {
     copyModel("qwen2-tiny");
     editConfig(c -> c.put("vocab_size", 300));
     assertThatThrownBy(() -> HfModel.load(dir))
-        .hasMessageContaining("model.embed_tokens.weight must have shape [300, 64]");
+        .hasMessage(
+            dir
+                + ": tokenizer.json has 320 tokens, but config.json's vocab_size is 300: the files"
+                + " are of different models");
+    copyModel("qwen2-tiny");
+    editConfig(c -> c.put("vocab_size", 400));
+    assertThatThrownBy(() -> HfModel.load(dir))
+        .hasMessageContaining("model.embed_tokens.weight must have shape [400, 64]");
   }
 
   private void copyModel(String model) throws IOException {
