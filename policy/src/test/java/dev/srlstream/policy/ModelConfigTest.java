@@ -62,9 +62,7 @@ class ModelConfigTest {
 
   @Test
   void qwen2FamilyRoundTripsAndIsValidated() {
-    ModelConfig qwen =
-        new ModelConfig(
-            320, 64, 2, 4, 256, 96, true, PositionEncoding.ROPE, ModelFamily.QWEN2, 2, 1e6, 1e-6);
+    ModelConfig qwen = small(PositionEncoding.ROPE, ModelFamily.QWEN2, 2, 1e6, 1e-6);
 
     assertThat(ModelConfig.fromJson(qwen.toJson())).isEqualTo(qwen);
     assertThat(qwen.kvDim()).isEqualTo(32);
@@ -72,85 +70,15 @@ class ModelConfigTest {
             new ModelConfig(320, 64, 2, 4, 256, 96, true, PositionEncoding.ROPE)
                 .firstDifference(qwen))
         .contains("family qwen2, but this model has family gpt2");
-    assertThatThrownBy(
-            () ->
-                new ModelConfig(
-                    320,
-                    64,
-                    2,
-                    4,
-                    256,
-                    96,
-                    true,
-                    PositionEncoding.ROPE,
-                    ModelFamily.QWEN2,
-                    3,
-                    1e6,
-                    1e-6))
+    assertThatThrownBy(() -> small(PositionEncoding.ROPE, ModelFamily.QWEN2, 3, 1e6, 1e-6))
         .hasMessage("kv_heads must divide heads (4), but was 3");
-    assertThatThrownBy(
-            () ->
-                new ModelConfig(
-                    320,
-                    64,
-                    2,
-                    4,
-                    256,
-                    96,
-                    true,
-                    PositionEncoding.ALIBI,
-                    ModelFamily.QWEN2,
-                    2,
-                    1e6,
-                    1e-6))
+    assertThatThrownBy(() -> small(PositionEncoding.ALIBI, ModelFamily.QWEN2, 2, 1e6, 1e-6))
         .hasMessage("positions must be rope in the qwen2 family, but was alibi");
-    assertThatThrownBy(
-            () ->
-                new ModelConfig(
-                    320,
-                    64,
-                    2,
-                    4,
-                    256,
-                    96,
-                    true,
-                    PositionEncoding.ROPE,
-                    ModelFamily.GPT2,
-                    2,
-                    1e6,
-                    1e-6))
+    assertThatThrownBy(() -> small(PositionEncoding.ROPE, ModelFamily.GPT2, 2, 1e6, 1e-6))
         .hasMessage("kv_heads must equal heads (4) in the gpt2 family, but was 2");
-    assertThatThrownBy(
-            () ->
-                new ModelConfig(
-                    320,
-                    64,
-                    2,
-                    4,
-                    256,
-                    96,
-                    true,
-                    PositionEncoding.ROPE,
-                    ModelFamily.QWEN2,
-                    2,
-                    0,
-                    1e-6))
+    assertThatThrownBy(() -> small(PositionEncoding.ROPE, ModelFamily.QWEN2, 2, 0, 1e-6))
         .hasMessage("rope_theta must be > 0, but was 0.0");
-    assertThatThrownBy(
-            () ->
-                new ModelConfig(
-                    320,
-                    64,
-                    2,
-                    4,
-                    256,
-                    96,
-                    true,
-                    PositionEncoding.ROPE,
-                    ModelFamily.QWEN2,
-                    2,
-                    1e6,
-                    0))
+    assertThatThrownBy(() -> small(PositionEncoding.ROPE, ModelFamily.QWEN2, 2, 1e6, 0))
         .hasMessage("norm_epsilon must be in (0, 1), but was 0.0");
     assertThatThrownBy(() -> ModelConfig.fromJson(qwen.toJson().replace("qwen2", "llama")))
         .hasMessage("family must be one of gpt2, qwen2, but was llama");
@@ -230,5 +158,12 @@ class ModelConfigTest {
         assertThat(values).as(name).doesNotContain(0f);
       }
     }
+  }
+
+  /** Vocabulary 320, d_model 64, 2 layers, 4 heads, context 256, FFN 96, tied, and the rest. */
+  private static ModelConfig small(
+      PositionEncoding positions, ModelFamily family, int kvHeads, double ropeTheta, double eps) {
+    return new ModelConfig(
+        320, 64, 2, 4, 256, 96, true, positions, family, kvHeads, ropeTheta, eps);
   }
 }
