@@ -106,18 +106,9 @@ final class TrainerFixtures {
    * uniform and no gradient is zero by symmetry.
    */
   static ModelWeights noisy(ModelConfig config, long seed, double noise) {
-    ModelWeights initial = ModelWeights.initial(config, seed);
-    Random random = new Random(seed * 31 + 7);
-    List<float[]> values = new ArrayList<>();
-    for (int i = 0; i < initial.count(); i++) {
-      float[] value = initial.values(i);
-      for (int j = 0; j < value.length; j++) {
-        value[j] += (float) (random.nextGaussian() * noise);
-      }
-      values.add(value);
-    }
-    return ModelWeights.of(initial.specs(), values);
+    return plusNoise(ModelWeights.initial(config, seed), seed, noise);
   }
+
 
   /** {@code weights} plus normal noise of std {@code noise} on every value. */
   static ModelWeights plusNoise(ModelWeights weights, long seed, double noise) {
