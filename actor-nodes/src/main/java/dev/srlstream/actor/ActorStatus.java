@@ -1,6 +1,7 @@
 package dev.srlstream.actor;
 
 import dev.srlstream.schemas.Health;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -22,6 +23,12 @@ public record ActorStatus(
     DownstreamBacklog.Backlog downstream,
     boolean brokerReachable) {
 
+  /**
+   * A task consumer that has not come back from {@code poll} for this long is stuck: it polls every
+   * 100 ms, paused or not, and the broker would evict it after {@code max.poll.interval.ms}.
+   */
+  static final Duration STUCK_AFTER = Duration.ofSeconds(30);
+
   public ActorStatus {
     instances = List.copyOf(instances);
   }
@@ -42,8 +49,8 @@ public record ActorStatus(
 
   /**
    * {@link #ready()}, with the reason when not: the first of shutting down, an instance failed (its
-   * task consumer died, or its policy or its deliveries failed), the cluster not answering, a
-   * policy not loaded, no task partitions.
+   * task consumer died, or its policy or its deliveries failed), a task consumer stuck (no poll for
+   * {@link #STUCK_AFTER}), the cluster not answering, a policy not loaded, no task partitions.
    */
   public Health health() {
     if (closing) {
@@ -52,6 +59,15 @@ public record ActorStatus(
     for (InstanceStatus i : instances) {
       if (i.failed()) {
         return Health.notReady(i.actorId() + " failed and takes no more tasks");
+      }
+    }
+    for (InstanceStatus i : instances) {
+      if (i.sinceLastPoll().compareTo(STUCK_AFTER) > 0) {
+        return Health.notReady(
+            i.actorId()
+                + "'s task consumer has not polled for "
+                + i.sinceLastPoll().toSeconds()
+                + " s (its thread is stuck)");
       }
     }
     if (!brokerReachable) {

@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -154,8 +155,9 @@ final class ActorVerticle extends VerticleBase
   }
 
   /** A snapshot of this instance; safe from any thread. */
+  /** The last published snapshot, with the task consumer's live heartbeat. */
   InstanceStatus status() {
-    return status;
+    return status.withSinceLastPoll(source.sinceLastPoll());
   }
 
   @Override
@@ -518,7 +520,8 @@ final class ActorVerticle extends VerticleBase
             stale(),
             heldBack,
             stopping,
-            failed);
+            failed,
+            Duration.ZERO);
   }
 
   // ---- Stopping ----

@@ -1,5 +1,6 @@
 package dev.srlstream.actor;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -31,10 +32,30 @@ public record InstanceStatus(
     boolean stale,
     boolean heldBack,
     boolean stopping,
-    boolean failed) {
+    boolean failed,
+    Duration sinceLastPoll) {
 
   public InstanceStatus {
     assigned = List.copyOf(assigned);
+    sinceLastPoll = sinceLastPoll == null ? Duration.ZERO : sinceLastPoll;
+  }
+
+  /** This snapshot with the consumer's current time since its last poll. */
+  public InstanceStatus withSinceLastPoll(Duration value) {
+    return new InstanceStatus(
+        actorId,
+        assigned,
+        policyLoaded,
+        policyVersion,
+        newestVersionSeen,
+        groupsInFlight,
+        tasksWaiting,
+        paused,
+        stale,
+        heldBack,
+        stopping,
+        failed,
+        value);
   }
 
   /** Ready: the policy is loaded, it owns task partitions and is neither stopping nor failed. */

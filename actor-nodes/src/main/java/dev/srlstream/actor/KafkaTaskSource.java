@@ -38,6 +38,10 @@ final class KafkaTaskSource implements TaskSource {
   private final String topic;
   private final String name;
   private final Duration pollTimeout;
+
+  /** When the consumer thread last came back from {@code poll} (or started), by nanoTime. */
+  private volatile long lastPollNanos = System.nanoTime();
+
   private final ConcurrentLinkedQueue<java.util.function.Consumer<Loop>> commands =
       new ConcurrentLinkedQueue<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -110,6 +114,11 @@ final class KafkaTaskSource implements TaskSource {
     return closed;
   }
 
+  @Override
+  public Duration sinceLastPoll() {
+    return Duration.ofNanos(System.nanoTime() - lastPollNanos);
+  }
+
   /** The state of the consumer thread; only that thread touches it. */
   private final class Loop implements ConsumerRebalanceListener {
     private final Listener listener;
@@ -131,6 +140,8 @@ final class KafkaTaskSource implements TaskSource {
             records = consumer.poll(pollTimeout);
           } catch (WakeupException e) {
             continue;
+          } finally {
+            lastPollNanos = System.nanoTime();
           }
           if (!records.isEmpty() && !aborting) {
             List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>(records.count());

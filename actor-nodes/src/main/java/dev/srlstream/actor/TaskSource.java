@@ -1,5 +1,6 @@
 package dev.srlstream.actor;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,14 @@ interface TaskSource {
    * coordinator notices when the session times out, as for a dead process).
    */
   CompletionStage<Void> abort();
+
+  /**
+   * How long since the consumer last returned from a poll: a live consumer polls at least every
+   * poll timeout, paused or not, so a long gap means its thread is stuck (in a callback, say).
+   */
+  default Duration sinceLastPoll() {
+    return Duration.ZERO;
+  }
 
   /** What the consumer reports; called on the source's thread. */
   interface Listener {

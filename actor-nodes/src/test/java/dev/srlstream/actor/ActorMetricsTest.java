@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.entry;
 import dev.srlstream.schemas.PrometheusText;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,8 @@ class ActorMetricsTest {
           false,
           true,
           false,
-          false);
+          false,
+          Duration.ZERO);
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT).throwExceptionOnRegistrationFailure();

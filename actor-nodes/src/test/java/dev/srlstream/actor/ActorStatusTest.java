@@ -3,13 +3,26 @@ package dev.srlstream.actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.srlstream.schemas.PrometheusText;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ActorStatusTest {
   static final InstanceStatus WORKING =
       new InstanceStatus(
-          "a-0", List.of("srl.tasks-0"), true, 3, 3, 1, 0, false, false, false, false, false);
+          "a-0",
+          List.of("srl.tasks-0"),
+          true,
+          3,
+          3,
+          1,
+          0,
+          false,
+          false,
+          false,
+          false,
+          false,
+          Duration.ZERO);
 
   @Test
   void readyOnlyWhileTheClusterAnswers() {
@@ -38,7 +51,19 @@ class ActorStatusTest {
   void anInstanceWhoseConsumerFailedMakesTheProcessNeitherLiveNorReady() {
     InstanceStatus failed =
         new InstanceStatus(
-            "a-1", List.of("srl.tasks-1"), true, 3, 3, 0, 0, true, false, false, false, true);
+            "a-1",
+            List.of("srl.tasks-1"),
+            true,
+            3,
+            3,
+            0,
+            0,
+            true,
+            false,
+            false,
+            false,
+            true,
+            Duration.ZERO);
     ActorStatus status = new ActorStatus(List.of(WORKING, failed), 3, false, null, true);
 
     assertThat(status.live()).isFalse();
@@ -49,9 +74,11 @@ class ActorStatusTest {
   @Test
   void saysWhyItIsNotReady() {
     InstanceStatus loading =
-        new InstanceStatus("a-0", List.of(), false, -1, 3, 0, 0, false, false, false, false, false);
+        new InstanceStatus(
+            "a-0", List.of(), false, -1, 3, 0, 0, false, false, false, false, false, Duration.ZERO);
     InstanceStatus idle =
-        new InstanceStatus("a-1", List.of(), true, 3, 3, 0, 0, false, false, false, false, false);
+        new InstanceStatus(
+            "a-1", List.of(), true, 3, 3, 0, 0, false, false, false, false, false, Duration.ZERO);
 
     assertThat(new ActorStatus(List.of(WORKING), 3, true, null, true).health().reason())
         .isEqualTo("shutting down");
@@ -62,6 +89,16 @@ class ActorStatusTest {
     assertThat(new ActorStatus(List.of(idle, WORKING), 3, false, null, true).ready())
         .as("an idle instance beside a working one: the process works")
         .isTrue();
+  }
+
+  @Test
+  void aTaskConsumerThatStoppedPollingIsStuck() {
+    InstanceStatus stuck = WORKING.withSinceLastPoll(Duration.ofSeconds(75));
+    InstanceStatus justUnder = WORKING.withSinceLastPoll(ActorStatus.STUCK_AFTER);
+
+    assertThat(new ActorStatus(List.of(stuck), 3, false, null, true).health().reason())
+        .isEqualTo("a-0's task consumer has not polled for 75 s (its thread is stuck)");
+    assertThat(new ActorStatus(List.of(justUnder), 3, false, null, true).ready()).isTrue();
   }
 
   private static PrometheusText scrape(ActorStatus status) {

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,7 +22,19 @@ import org.junit.jupiter.api.Test;
 class OpsServerTest {
   private static final InstanceStatus CONSUMER_FAILED =
       new InstanceStatus(
-          "a-0", List.of("srl.tasks-0"), true, 3, 3, 0, 0, true, false, false, false, true);
+          "a-0",
+          List.of("srl.tasks-0"),
+          true,
+          3,
+          3,
+          0,
+          0,
+          true,
+          false,
+          false,
+          false,
+          true,
+          Duration.ZERO);
 
   private final AtomicReference<ActorStatus> status =
       new AtomicReference<>(

@@ -109,7 +109,6 @@ final class TrainerFixtures {
     return plusNoise(ModelWeights.initial(config, seed), seed, noise);
   }
 
-
   /** {@code weights} plus normal noise of std {@code noise} on every value. */
   static ModelWeights plusNoise(ModelWeights weights, long seed, double noise) {
     Random random = new Random(seed * 31 + 7);
