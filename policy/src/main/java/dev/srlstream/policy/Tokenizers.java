@@ -42,7 +42,9 @@ public final class Tokenizers {
               + id
               + "'"
               + (id.startsWith("hf-")
-                  ? " (a Hugging Face model's: give its directory with --model hf:DIR)"
+                  ? " (a Hugging Face model's: name the model's directory, --model hf:DIR, or"
+                      + " turn these weights into one with srl export --model hf:DIR and name"
+                      + " that)"
                   : ""));
     }
     return tokenizer;
