@@ -92,7 +92,9 @@ final class GenerateCommand implements Callable<Integer> {
     byte[] weights = ModelOption.weights(model, "--model");
     try (Policy policy = Policy.load(weights, SessionThreads.TENSORFLOW_DEFAULT)) {
       Tokenizer tokenizer = policy.tokenizer();
-      int[] promptIds = PromptFormat.promptTokens(tokenizer, prompt);
+      // The prompt as given, as the model's own tokenizer encodes it: no step layout, no chat
+      // template (a user who wants one writes it into the prompt).
+      int[] promptIds = tokenizer.encodePrompt(prompt);
       int context = policy.config().contextLength();
       if (promptIds.length + maxNewTokens > context) {
         throw new IllegalArgumentException(
