@@ -181,21 +181,20 @@ final class Transformer {
         tf.math.mul(
             tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true)),
             tf.constant((float) (1.0 / Math.sqrt(config.headDim()))));
+    if (group == 1) {
+      Operand<TFloat32> probabilities = softmaxLastAxis(tf.math.add(scores, bias), 4);
+      return tf.train.batchMatMul(probabilities, v, TFloat32.class);
+    }
     Operand<TInt32> keys = element(tf.shape(k), 2);
-    if (group > 1) {
-      scores =
-          tf.reshape(
-              scores,
-              tf.stack(
-                  List.of(
-                      element(qShape, 0), tf.constant(config.heads()), element(qShape, 2), keys)));
-    }
-    Operand<TFloat32> probabilities = softmaxLastAxis(tf.math.add(scores, bias), 4);
-    if (group > 1) {
-      probabilities = tf.reshape(probabilities, groupedShape(qShape, keys));
-    }
-    Operand<TFloat32> context = tf.train.batchMatMul(probabilities, v, TFloat32.class);
-    return group > 1 ? tf.reshape(context, qShape) : context;
+    Operand<TFloat32> perHead =
+        tf.reshape(
+            scores,
+            tf.stack(
+                List.of(
+                    element(qShape, 0), tf.constant(config.heads()), element(qShape, 2), keys)));
+    Operand<TFloat32> probabilities =
+        tf.reshape(softmaxLastAxis(tf.math.add(perHead, bias), 4), groupedShape(qShape, keys));
+    return tf.reshape(tf.train.batchMatMul(probabilities, v, TFloat32.class), qShape);
   }
 
   /** {@code [B, H_kv, (H/H_kv)*S, last]} of a query shape {@code [B, H, S, head]}. */
