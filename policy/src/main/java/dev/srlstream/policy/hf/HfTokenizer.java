@@ -97,6 +97,14 @@ public final class HfTokenizer implements Tokenizer {
               + " tokenizer_config.json, or eos_token_id in generation_config.json or"
               + " config.json), but none does");
     }
+    if (eos >= utf8Lengths.length) {
+      throw new IllegalArgumentException(
+          directory
+              + ": eos_token_id must be a token of tokenizer.json (0.."
+              + (utf8Lengths.length - 1)
+              + "), but was "
+              + eos);
+    }
     int pad = specialToken(config, "pad_token", ids, directory);
     if (bos >= 0) {
       utf8Lengths[bos] = 0;

@@ -95,6 +95,9 @@ class HfTokenizerTest {
     Files.writeString(dir.resolve("tokenizer_config.json"), "{}");
     assertThatThrownBy(() -> HfTokenizer.load(dir))
         .hasMessageContaining("must name its end-of-sequence token");
+    Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": 999}");
+    assertThatThrownBy(() -> HfTokenizer.load(dir))
+        .hasMessage(dir + ": eos_token_id must be a token of tokenizer.json (0..319), but was 999");
   }
 
   /** The chat template renders what transformers' apply_chat_template rendered, to its ids. */
