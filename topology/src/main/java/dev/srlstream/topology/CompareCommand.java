@@ -118,17 +118,7 @@ final class CompareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<Long> seedList = parseSeeds(seeds);
-    DemoOptions.requirePositiveMinutes(minutes);
-    List<Recipe> parsed = recipes.stream().map(String::strip).map(Recipe::of).toList();
-    int available = DemoSetup.HARD.testSize();
-    if (testProblems < 1 || testProblems > available) {
-      throw new IllegalArgumentException(
-          "--test-problems must be 1.." + available + ", but was " + testProblems);
-    }
-    if (maxVersions != null && maxVersions < 1) {
-      throw new IllegalArgumentException(
-          "--max-versions must be >= 1 (leave it out for no limit), but was " + maxVersions);
-    }
+    List<Recipe> parsed = checkedRecipes();
     PrintWriter log = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
     String id = DemoOptions.newRunId("compare");
@@ -140,31 +130,18 @@ final class CompareCommand implements Callable<Integer> {
     try (RunLog ignored = RunLog.open(dir, "srl compare", log)) {
       DemoSetup.Prepared prepared =
           DemoSetup.prepare(dir.resolve("data"), demo.cacheDir, DemoSetup.DEFAULT_WARMUP, log);
-      byte[] base = Files.readAllBytes(prepared.baseWeights());
-      Duration budget = Duration.ofMillis(Math.round(minutes * 60_000));
-      List<ExpertSolution> test = prepared.hard().test().subList(0, testProblems);
-      long versionLimit = maxVersions == null ? 0 : maxVersions;
-
-      ObjectNode compare = JSON.createObjectNode();
-      ObjectNode budgetNode = compare.putObject("budget").put("minutes", minutes);
-      if (maxVersions != null) {
-        budgetNode.put("max_versions", maxVersions);
-      }
-      ArrayNode seedsNode = compare.putArray("seeds");
-      seedList.forEach(seedsNode::add);
-      compare.put("data_seed", DemoSetup.HARD.seed());
-      compare.put(
-          "interval",
-          "95% confidence interval of the mean over seeds: mean ± t(0.975, n-1) · s / √n");
-      TrainSettings probe = settings(Recipe.SRL, id, dir, prepared, test, base, budget, 0, 1);
-      compare.put("k", probe.eval().k());
-      compare.put("problems", test.size());
-
-      List<String> names = new ArrayList<>();
-      names.add("base");
-      parsed.forEach(r -> names.add(r.cliName()));
+      Shared shared =
+          new Shared(
+              id,
+              dir,
+              prepared,
+              Files.readAllBytes(prepared.baseWeights()),
+              Duration.ofMillis(Math.round(minutes * 60_000)),
+              prepared.hard().test().subList(0, testProblems));
+      ObjectNode compare = header(shared, seedList);
       Map<String, List<SeedComparison.Run>> runs = new LinkedHashMap<>();
-      names.forEach(n -> runs.put(n, new ArrayList<>()));
+      runs.put("base", new ArrayList<>());
+      parsed.forEach(r -> runs.put(r.cliName(), new ArrayList<>()));
       write(dir, compare, seedList, runs);
 
       List<String> failed = new ArrayList<>();
@@ -172,62 +149,10 @@ final class CompareCommand implements Callable<Integer> {
       for (long seed : seedList) {
         round++;
         String of = String.format(Locale.ROOT, "seed %d (%d of %d)", seed, round, seedList.size());
-        log.printf(
-            "srl compare: %s: evaluating the base policy on %d held-out problems%n",
-            of, test.size());
-        log.flush();
-        TrainSettings baseSettings =
-            settings(Recipe.SRL, id, dir, prepared, test, base, budget, 0, seed);
-        runs.get("base")
-            .add(
-                new SeedComparison.Run(
-                    seed,
-                    prepared.baseWeights().toString(),
-                    "finished",
-                    0,
-                    evaluate(base, baseSettings)));
+        runs.get("base").add(evaluateBase(shared, seed, of, log));
         write(dir, compare, seedList, runs);
-
         for (Recipe recipe : parsed) {
-          Path recipeDir = dir.resolve("seed-" + seed).resolve(recipe.cliName());
-          log.printf(
-              Locale.ROOT, "srl compare: %s: training %s for %.1f min%n", of, recipe, minutes);
-          log.flush();
-          TrainSettings settings =
-              settings(
-                  recipe,
-                  id + "-s" + seed + "-" + recipe.cliName(),
-                  recipeDir,
-                  prepared,
-                  test,
-                  base,
-                  budget,
-                  versionLimit,
-                  seed);
-          SeedComparison.Run run;
-          try {
-            ObjectNode summary =
-                TrainCommand.runAndReport(
-                    settings, log, new PrintWriter(PrintWriter.nullWriter()), s -> {});
-            String status = summary.path("status").asText("finished");
-            run =
-                new SeedComparison.Run(
-                    seed,
-                    recipeDir.toString(),
-                    status,
-                    summary.path("versions").asLong(),
-                    summary.path("final").isObject() ? summary.path("final") : null);
-            if (status.startsWith("failed")) {
-              failed.add(recipe.cliName() + " (seed " + seed + "): " + status);
-            }
-          } catch (Exception e) {
-            String message = SrlCommand.rootMessage(e);
-            failed.add(recipe.cliName() + " (seed " + seed + "): " + message);
-            log.printf("srl compare: %s: %s failed: %s%n", of, recipe, message);
-            log.flush();
-            run = new SeedComparison.Run(seed, recipeDir.toString(), "failed: " + message, 0, null);
-          }
-          runs.get(recipe.cliName()).add(run);
+          runs.get(recipe.cliName()).add(train(shared, recipe, seed, of, failed, log));
           write(dir, compare, seedList, runs);
         }
       }
@@ -239,6 +164,119 @@ final class CompareCommand implements Callable<Integer> {
       out.println("run directory: " + dir);
       out.flush();
       return failed.isEmpty() ? 0 : 1;
+    }
+  }
+
+  /**
+   * Checks --minutes, --recipes, --test-problems and --max-versions, in that order.
+   *
+   * @return the recipes of --recipes, in order
+   */
+  private List<Recipe> checkedRecipes() {
+    DemoOptions.requirePositiveMinutes(minutes);
+    List<Recipe> parsed = recipes.stream().map(String::strip).map(Recipe::of).toList();
+    int available = DemoSetup.HARD.testSize();
+    if (testProblems < 1 || testProblems > available) {
+      throw new IllegalArgumentException(
+          "--test-problems must be 1.." + available + ", but was " + testProblems);
+    }
+    if (maxVersions != null && maxVersions < 1) {
+      throw new IllegalArgumentException(
+          "--max-versions must be >= 1 (leave it out for no limit), but was " + maxVersions);
+    }
+    return parsed;
+  }
+
+  /**
+   * What every run of the comparison shares: the comparison's id and directory, the demo's data,
+   * the base weights, the training budget and the held-out problems.
+   */
+  private record Shared(
+      String id,
+      Path dir,
+      DemoSetup.Prepared prepared,
+      byte[] base,
+      Duration budget,
+      List<ExpertSolution> test) {}
+
+  /**
+   * The comparison's fixed part, before any run: the budget, the seeds, the data seed, how the
+   * interval is computed, k and the number of problems.
+   */
+  private ObjectNode header(Shared shared, List<Long> seedList) throws Exception {
+    ObjectNode compare = JSON.createObjectNode();
+    ObjectNode budgetNode = compare.putObject("budget").put("minutes", minutes);
+    if (maxVersions != null) {
+      budgetNode.put("max_versions", maxVersions);
+    }
+    ArrayNode seedsNode = compare.putArray("seeds");
+    seedList.forEach(seedsNode::add);
+    compare.put("data_seed", DemoSetup.HARD.seed());
+    compare.put(
+        "interval",
+        "95% confidence interval of the mean over seeds: mean ± t(0.975, n-1) · s / √n");
+    TrainSettings probe = settings(Recipe.SRL, shared.id(), shared.dir(), shared, 0, 1);
+    compare.put("k", probe.eval().k());
+    compare.put("problems", shared.test().size());
+    return compare;
+  }
+
+  /** The base policy's run for one seed: evaluated as it is, with the seed's settings. */
+  private SeedComparison.Run evaluateBase(Shared shared, long seed, String of, PrintWriter log)
+      throws Exception {
+    log.printf(
+        "srl compare: %s: evaluating the base policy on %d held-out problems%n",
+        of, shared.test().size());
+    log.flush();
+    TrainSettings baseSettings = settings(Recipe.SRL, shared.id(), shared.dir(), shared, 0, seed);
+    return new SeedComparison.Run(
+        seed,
+        shared.prepared().baseWeights().toString(),
+        "finished",
+        0,
+        evaluate(shared.base(), baseSettings));
+  }
+
+  /**
+   * Trains and evaluates one recipe for one seed in its own directory. A run that fails, or ends
+   * with a failed status, is added to {@code failed} and returned with its status.
+   */
+  private SeedComparison.Run train(
+      Shared shared, Recipe recipe, long seed, String of, List<String> failed, PrintWriter log)
+      throws Exception {
+    Path recipeDir = shared.dir().resolve("seed-" + seed).resolve(recipe.cliName());
+    log.printf(Locale.ROOT, "srl compare: %s: training %s for %.1f min%n", of, recipe, minutes);
+    log.flush();
+    TrainSettings settings =
+        settings(
+            recipe,
+            shared.id() + "-s" + seed + "-" + recipe.cliName(),
+            recipeDir,
+            shared,
+            maxVersions == null ? 0 : maxVersions,
+            seed);
+    try {
+      ObjectNode summary =
+          TrainCommand.runAndReport(
+              settings, log, new PrintWriter(PrintWriter.nullWriter()), s -> {});
+      String status = summary.path("status").asText("finished");
+      SeedComparison.Run run =
+          new SeedComparison.Run(
+              seed,
+              recipeDir.toString(),
+              status,
+              summary.path("versions").asLong(),
+              summary.path("final").isObject() ? summary.path("final") : null);
+      if (status.startsWith("failed")) {
+        failed.add(recipe.cliName() + " (seed " + seed + "): " + status);
+      }
+      return run;
+    } catch (Exception e) {
+      String message = SrlCommand.rootMessage(e);
+      failed.add(recipe.cliName() + " (seed " + seed + "): " + message);
+      log.printf("srl compare: %s: %s failed: %s%n", of, recipe, message);
+      log.flush();
+      return new SeedComparison.Run(seed, recipeDir.toString(), "failed: " + message, 0, null);
     }
   }
 
@@ -279,24 +317,16 @@ final class CompareCommand implements Callable<Integer> {
   }
 
   private TrainSettings settings(
-      Recipe recipe,
-      String runId,
-      Path recipeDir,
-      DemoSetup.Prepared prepared,
-      List<ExpertSolution> test,
-      byte[] base,
-      Duration budget,
-      long versionLimit,
-      long seed)
+      Recipe recipe, String runId, Path recipeDir, Shared shared, long versionLimit, long seed)
       throws Exception {
     return DemoCommand.demoSettings(
         recipe,
         runId,
         recipeDir,
-        prepared,
-        test,
-        base,
-        budget,
+        shared.prepared(),
+        shared.test(),
+        shared.base(),
+        shared.budget(),
         versionLimit,
         seed,
         demo.autojunk.autojunk,

@@ -204,53 +204,68 @@ final class LearnerCommand implements Callable<Integer> {
               + learner.version()
               + (metrics == null ? "" : "; metrics at " + metrics.url() + "/metrics"));
       err.flush();
-      ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor();
-      status.scheduleAtFixedRate(
-          () -> {
-            err.printf(
-                "srl learner: version %d, %d groups, %d tokens trained, %d stale dropped, last %s%n",
-                learner.version(),
-                learner.counters().groupsTrained(),
-                learner.counters().tokensTrained(),
-                learner.counters().groupsDroppedStale(),
-                learner.counters().lastMetrics());
-            err.flush();
-          },
-          10,
-          10,
-          TimeUnit.SECONDS);
-      // Ctrl-C and SIGTERM: the training loop finishes the update in hand, then stops.
-      // (A flag, not an interrupt: an interrupt inside a Kafka call would abort the transaction.)
-      CountDownLatch done = new CountDownLatch(1);
-      AtomicBoolean running = new AtomicBoolean(true);
-      Thread hook =
-          new Thread(
-              () -> {
-                err.println("srl learner: stopping after the current update");
-                err.flush();
-                running.set(false);
-                try {
-                  done.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              },
-              "srl-learner-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      try {
-        learner.run(running::get);
-      } finally {
-        status.shutdownNow();
-        if (metrics != null) {
-          metrics.close();
-        }
-        learner.close();
-        err.println("srl learner: stopped at version " + learner.version());
-        err.flush();
-        done.countDown();
-      }
+      runUntilStopped(learner, metrics, err);
     }
     return 0;
+  }
+
+  /**
+   * Runs the training loop, with a status line every 10 s, until --max-versions, Ctrl-C or SIGTERM;
+   * then stops the status lines, the metrics server and the learner, in that order.
+   */
+  private static void runUntilStopped(
+      LearnerService learner, MetricsHttpServer metrics, PrintWriter err) {
+    ScheduledExecutorService status = statusLines(learner, err);
+    // Ctrl-C and SIGTERM: the training loop finishes the update in hand, then stops.
+    // (A flag, not an interrupt: an interrupt inside a Kafka call would abort the transaction.)
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicBoolean running = new AtomicBoolean(true);
+    Thread hook =
+        new Thread(
+            () -> {
+              err.println("srl learner: stopping after the current update");
+              err.flush();
+              running.set(false);
+              try {
+                done.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "srl-learner-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      learner.run(running::get);
+    } finally {
+      status.shutdownNow();
+      if (metrics != null) {
+        metrics.close();
+      }
+      learner.close();
+      err.println("srl learner: stopped at version " + learner.version());
+      err.flush();
+      done.countDown();
+    }
+  }
+
+  /** Prints the learner's version and counters every 10 s, from 10 s on. */
+  private static ScheduledExecutorService statusLines(LearnerService learner, PrintWriter err) {
+    ScheduledExecutorService status = Executors.newSingleThreadScheduledExecutor();
+    status.scheduleAtFixedRate(
+        () -> {
+          err.printf(
+              "srl learner: version %d, %d groups, %d tokens trained, %d stale dropped, last %s%n",
+              learner.version(),
+              learner.counters().groupsTrained(),
+              learner.counters().tokensTrained(),
+              learner.counters().groupsDroppedStale(),
+              learner.counters().lastMetrics());
+          err.flush();
+        },
+        10,
+        10,
+        TimeUnit.SECONDS);
+    return status;
   }
 
   private static byte[] readFile(Path file, String option) {

@@ -296,6 +296,53 @@ final class TrainCommand implements Callable<Integer> {
   /** The run's settings, every option checked in the user's terms before anything starts. */
   TrainSettings settings() throws Exception {
     Recipe parsed = Recipe.of(recipe);
+    requireValidNumbers();
+    List<ExpertSolution> train = EvalCommand.readSolutions(data, "--data");
+    List<ExpertSolution> validationSet =
+        validation == null ? List.of() : EvalCommand.readProblems(validation, "--validation", null);
+    List<ExpertSolution> testSet =
+        test == null ? List.of() : EvalCommand.readProblems(test, "--test", testProblems);
+    StartingPolicy start = startingPolicy();
+    int window = contextWindow(start.weights());
+    requirePromptsFit(
+        train, window, maxNewTokens, start.model(), WeightsCodec.tokenizer(start.weights()));
+    String runId = DemoOptions.newRunId(parsed.cliName());
+    Path dir = runDir != null ? runDir : Path.of("runs", runId);
+    requireEmptyOrAbsent(dir);
+    Evaluator.Settings eval = Evaluator.Settings.defaults().withK(k).withSeed(seed);
+    return TrainSettings.builder(
+            parsed, runId, dir.toAbsolutePath(), train, start.weights(), start.model())
+        .validation(validationSet)
+        .test(testSet)
+        .budget(minutes == 0 ? null : Duration.ofMillis(Math.round(minutes * 60_000)))
+        .maxVersions(maxVersions == null ? 0 : maxVersions)
+        .cluster(externalCluster())
+        .tasks(new TaskSettings(groupSize, temperature, maxNewTokens))
+        .autojunk(autojunk.autojunk)
+        .contextWindow(window)
+        .batchGroups(batchGroups)
+        .learningRate(
+            learningRate != null
+                ? learningRate
+                : parsed == Recipe.SFT
+                    ? TrainSettings.SFT_LEARNING_RATE
+                    : TrainerConfig.DEFAULT_LEARNING_RATE)
+        .warmupUpdates(warmup.updates())
+        .klCoef(kl)
+        .credit(credit.credit)
+        .sftBatch(sftBatch)
+        .actors(actors)
+        .taskWindow(taskWindow)
+        .seed(seed)
+        .eval(eval.withTemperature(1.0f).withMaxNewTokens(maxNewTokens))
+        .validationProblems(validationProblems)
+        .validationInterval(Duration.ofSeconds(validationEverySeconds))
+        .switchCriterion(new SwitchCriterion(switchAt, switchPlateau))
+        .build();
+  }
+
+  /** Checks the numeric options that need no file: the budget, the window, the KL and the rest. */
+  private void requireValidNumbers() {
     if (!(minutes >= 0) || Double.isInfinite(minutes)) {
       throw new IllegalArgumentException(
           "--minutes must be >= 0 (0 trains until stopped), but was " + minutes);
@@ -319,19 +366,23 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--validation-every must be >= 1 second, but was " + validationEverySeconds);
     }
-    List<ExpertSolution> train = EvalCommand.readSolutions(data, "--data");
-    List<ExpertSolution> validationSet =
-        validation == null ? List.of() : EvalCommand.readProblems(validation, "--validation", null);
-    List<ExpertSolution> testSet =
-        test == null ? List.of() : EvalCommand.readProblems(test, "--test", testProblems);
+  }
+
+  /** The weights a run starts from and their model. */
+  private record StartingPolicy(byte[] weights, ModelConfig model) {}
+
+  /**
+   * The policy of --base, which must be of --model-config's architecture if both are given; else
+   * fresh weights of --model-config, or of the built-in model, initialised from the seed.
+   */
+  private StartingPolicy startingPolicy() throws Exception {
     ModelConfig model =
         modelConfig == null
             ? null
             : ModelConfig.fromJson(
                 Files.readString(CliFiles.requireInputFile(modelConfig, "--model-config")));
-    byte[] weights;
     if (base != null) {
-      weights = ModelOption.weights(base, "--base");
+      byte[] weights = ModelOption.weights(base, "--base");
       ModelConfig based = WeightsCodec.decode(weights).config();
       if (model != null && !model.equals(based)) {
         throw new IllegalArgumentException(
@@ -342,58 +393,25 @@ final class TrainCommand implements Callable<Integer> {
                 + ", but this run's model is "
                 + model.toJson());
       }
-      model = based;
-    } else {
-      model = model == null ? ModelConfig.DEFAULT : model;
-      try (Policy fresh = Policy.initialize(model, seed)) {
-        weights = fresh.exportWeights();
-      }
+      return new StartingPolicy(weights, based);
     }
-    int window =
-        base != null
-            ? PolicyFiles.contextWindow(
-                contextWindow, weights, "srl train", spec.commandLine().getErr())
-            : contextWindow == null || contextWindow == 0
-                ? Evaluator.Settings.ALL_STEPS
-                : contextWindow;
-    requirePromptsFit(train, window, maxNewTokens, model, WeightsCodec.tokenizer(weights));
-    String runId = DemoOptions.newRunId(parsed.cliName());
-    Path dir = runDir != null ? runDir : Path.of("runs", runId);
-    requireEmptyOrAbsent(dir);
-    Evaluator.Settings eval = Evaluator.Settings.defaults().withK(k).withSeed(seed);
-    return TrainSettings.builder(parsed, runId, dir.toAbsolutePath(), train, weights, model)
-        .validation(validationSet)
-        .test(testSet)
-        .budget(minutes == 0 ? null : Duration.ofMillis(Math.round(minutes * 60_000)))
-        .maxVersions(maxVersions == null ? 0 : maxVersions)
-        .cluster(externalCluster())
-        .tasks(new TaskSettings(groupSize, temperature, maxNewTokens))
-        .autojunk(autojunk.autojunk)
-        .contextWindow(window)
-        .batchGroups(batchGroups)
-        .learningRate(
-            learningRate != null
-                ? learningRate
-                : parsed == Recipe.SFT
-                    ? TrainSettings.SFT_LEARNING_RATE
-                    : TrainerConfig.DEFAULT_LEARNING_RATE)
-        .warmupUpdates(warmup.updates())
-        .klCoef(kl)
-        .credit(credit.credit)
-        .sftBatch(sftBatch)
-        .actors(actors)
-        .taskWindow(taskWindow)
-        .seed(seed)
-        .eval(
-            Evaluator.Settings.defaults()
-                .withK(k)
-                .withTemperature(1.0f)
-                .withMaxNewTokens(maxNewTokens)
-                .withSeed(seed))
-        .validationProblems(validationProblems)
-        .validationInterval(Duration.ofSeconds(validationEverySeconds))
-        .switchCriterion(new SwitchCriterion(switchAt, switchPlateau))
-        .build();
+    ModelConfig fresh = model == null ? ModelConfig.DEFAULT : model;
+    try (Policy policy = Policy.initialize(fresh, seed)) {
+      return new StartingPolicy(policy.exportWeights(), fresh);
+    }
+  }
+
+  /**
+   * The run's context window: with --base, as {@link PolicyFiles#contextWindow} chooses it (and
+   * says why); without, --context-window, all steps when it is absent or 0.
+   */
+  private int contextWindow(byte[] weights) {
+    return base != null
+        ? PolicyFiles.contextWindow(
+            contextWindow, weights, "srl train", spec.commandLine().getErr())
+        : contextWindow == null || contextWindow == 0
+            ? Evaluator.Settings.ALL_STEPS
+            : contextWindow;
   }
 
   /**

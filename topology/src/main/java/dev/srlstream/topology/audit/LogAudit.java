@@ -163,80 +163,163 @@ public final class LogAudit {
    */
   public static Report check(Snapshot log, double epsilon) {
     Map<String, List<String>> examples = new HashMap<>();
+    Set<String> deadLettered = deadLettered(log);
+    Tally tasks = tasks(log, deadLettered, examples);
+    Map<String, Integer> rewardsByRollout = rewardsByRollout(log);
+    Tally rollouts = rollouts(log, rewardsByRollout, deadLettered, examples);
+    long rewardedTwice = rewardedTwice(rewardsByRollout, examples);
+    Map<String, List<String>> groupsByTask = groupsByTask(log);
+    long groupsConsumed =
+        log.groups().stream().filter(g -> committedPast(log.learnerCommitted(), g)).count();
+    long groupedTwice = groupedTwice(groupsByTask, examples);
+    long groupsLost = lostGroups(log, groupsByTask.keySet(), epsilon, examples);
+    VersionOrder versions = versionOrder(log, examples);
+    PolicyVersion newest = versions.newest();
+    return new Report(
+        log.policy(),
+        log.tasks().size(),
+        tasks.pending(),
+        log.rollouts().size(),
+        rollouts.pending(),
+        log.rewards().size(),
+        log.groups().size(),
+        groupsConsumed,
+        log.versions().size(),
+        newest == null ? -1 : newest.getVersion(),
+        newest == null ? 0 : newest.getGroupsTrained(),
+        log.deadLetters().size(),
+        tasks.lost(),
+        rollouts.lost(),
+        groupsLost,
+        rewardedTwice,
+        groupedTwice,
+        versions.outOfOrder(),
+        examples);
+  }
+
+  /**
+   * Of the records a service works through: how many it has not committed past yet, and how many it
+   * has committed past and lost.
+   */
+  private record Tally(long pending, long lost) {}
+
+  /**
+   * The policy's versions, read in log order.
+   *
+   * @param outOfOrder how many were not above the highest before them
+   * @param newest the version record with the highest version, null if none
+   */
+  private record VersionOrder(long outOfOrder, PolicyVersion newest) {}
+
+  /** The dead-lettered records, as {@code topic/record id}. */
+  private static Set<String> deadLettered(Snapshot log) {
     Set<String> deadLettered = new HashSet<>();
     for (DeadLetter letter : log.deadLetters()) {
       if (letter.getRecordId() != null) {
         deadLettered.add(letter.getSourceTopic() + "/" + letter.getRecordId());
       }
     }
+    return deadLettered;
+  }
 
+  /** Tasks the actors have committed past with neither rollouts nor a dead letter are lost. */
+  private static Tally tasks(
+      Snapshot log, Set<String> deadLettered, Map<String, List<String>> examples) {
     Set<String> sampledTasks = new HashSet<>();
     for (Entry<RolloutStep> r : log.rollouts()) {
       sampledTasks.add(r.value().getTaskId());
     }
-    long tasksPending = 0;
-    long tasksLost = 0;
-    String taskTopic = null;
+    long pending = 0;
+    long lost = 0;
     for (Entry<StepTask> t : log.tasks()) {
       if (!committedPast(log.actorsCommitted(), t)) {
-        tasksPending++;
+        pending++;
         continue;
       }
       String id = t.value().getTaskId();
       if (!sampledTasks.contains(id) && !deadLettered.contains(TASKS + "/" + id)) {
-        tasksLost++;
+        lost++;
         example(examples, "tasks lost", id);
       }
     }
+    return new Tally(pending, lost);
+  }
 
+  /** How many rewards each rewarded rollout id has. */
+  private static Map<String, Integer> rewardsByRollout(Snapshot log) {
     Map<String, Integer> rewardsByRollout = new HashMap<>();
     for (Entry<StepReward> r : log.rewards()) {
       rewardsByRollout.merge(r.value().getRolloutId(), 1, Integer::sum);
     }
-    long rolloutsPending = 0;
-    long rolloutsLost = 0;
+    return rewardsByRollout;
+  }
+
+  /**
+   * Rollout ids the scorer has committed past with neither a reward nor a dead letter are lost,
+   * each id counted once.
+   */
+  private static Tally rollouts(
+      Snapshot log,
+      Map<String, Integer> rewardsByRollout,
+      Set<String> deadLettered,
+      Map<String, List<String>> examples) {
+    long pending = 0;
+    long lost = 0;
     Set<String> lostIds = new HashSet<>();
     for (Entry<RolloutStep> r : log.rollouts()) {
       if (!committedPast(log.scorerCommitted(), r)) {
-        rolloutsPending++;
+        pending++;
         continue;
       }
       String id = r.value().getRolloutId();
       if (!rewardsByRollout.containsKey(id)
           && !deadLettered.contains(ROLLOUTS + "/" + id)
           && lostIds.add(id)) {
-        rolloutsLost++;
+        lost++;
         example(examples, "rollouts lost", id);
       }
     }
-    long rewardedTwice = 0;
+    return new Tally(pending, lost);
+  }
+
+  /** Rollout ids with more than one reward. */
+  private static long rewardedTwice(
+      Map<String, Integer> rewardsByRollout, Map<String, List<String>> examples) {
+    long twice = 0;
     for (Map.Entry<String, Integer> e : rewardsByRollout.entrySet()) {
       if (e.getValue() > 1) {
-        rewardedTwice++;
+        twice++;
         example(examples, "rewarded twice", e.getKey() + " (" + e.getValue() + " rewards)");
       }
     }
+    return twice;
+  }
 
+  /** The group ids of the training groups of each task, in log order. */
+  private static Map<String, List<String>> groupsByTask(Snapshot log) {
     Map<String, List<String>> groupsByTask = new HashMap<>();
-    long groupsConsumed = 0;
     for (Entry<TrainingGroup> g : log.groups()) {
       groupsByTask
           .computeIfAbsent(g.value().getTaskId(), k -> new ArrayList<>())
           .add(g.value().getGroupId());
-      if (committedPast(log.learnerCommitted(), g)) {
-        groupsConsumed++;
-      }
     }
-    long groupedTwice = 0;
+    return groupsByTask;
+  }
+
+  /** Tasks with more than one training group. */
+  private static long groupedTwice(
+      Map<String, List<String>> groupsByTask, Map<String, List<String>> examples) {
+    long twice = 0;
     for (Map.Entry<String, List<String>> e : groupsByTask.entrySet()) {
       if (e.getValue().size() > 1) {
-        groupedTwice++;
+        twice++;
         example(examples, "tasks grouped twice", e.getKey() + " " + e.getValue());
       }
     }
+    return twice;
+  }
 
-    long groupsLost = lostGroups(log, groupsByTask.keySet(), epsilon, examples);
-
+  private static VersionOrder versionOrder(Snapshot log, Map<String, List<String>> examples) {
     long previous = Long.MIN_VALUE;
     long outOfOrder = 0;
     PolicyVersion newest = null;
@@ -251,27 +334,7 @@ public final class LogAudit {
         newest = v.value();
       }
     }
-
-    return new Report(
-        log.policy(),
-        log.tasks().size(),
-        tasksPending,
-        log.rollouts().size(),
-        rolloutsPending,
-        log.rewards().size(),
-        log.groups().size(),
-        groupsConsumed,
-        log.versions().size(),
-        newest == null ? -1 : newest.getVersion(),
-        newest == null ? 0 : newest.getGroupsTrained(),
-        log.deadLetters().size(),
-        tasksLost,
-        rolloutsLost,
-        groupsLost,
-        rewardedTwice,
-        groupedTwice,
-        outOfOrder,
-        examples);
+    return new VersionOrder(outOfOrder, newest);
   }
 
   /**

@@ -95,24 +95,11 @@ final class LocalFleet implements AutoCloseable {
    */
   static LocalFleet start(TrainSettings settings, ClusterAccess cluster, Names names)
       throws Exception {
-    String runId = settings.runId();
     // One registry for the run's three services, as in a process of its own (nothing serves it:
     // the run's record reads the counters).
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ScorerService scorer =
-        ScorerService.start(
-            new ScorerService.Settings(
-                cluster.bootstrapServers(),
-                cluster.schemaRegistryUrl(),
-                names.scorerApplication(),
-                settings.runDir().resolve("scorer-state"),
-                SCORER_THREADS,
-                settings.scorerConfig().withPolicyName(runId),
-                ScorerTopics.LIVE,
-                cluster.kafkaConfig(),
-                cluster.registryAccess()),
-            SCORER_START,
-            meters);
+        ScorerService.start(scorerSettings(settings, cluster, names), SCORER_START, meters);
     GrpoTrainer trainer = null;
     LearnerService learner = null;
     ExecutorService learnerThread = null;
@@ -124,23 +111,10 @@ final class LocalFleet implements AutoCloseable {
               WeightsCodec.tokenizer(settings.baseWeights()),
               trainerConfig(settings),
               SessionThreads.TENSORFLOW_DEFAULT);
-      trainer.restore(settings.baseWeights(), new byte[0]);
-      // Every version this run publishes records the prompt format it trains with.
-      trainer.setPromptSettings(settings.promptSettings());
-      if (settings.klCoef() > 0) {
-        // The KL penalty keeps the policy near the base it started from.
-        trainer.setReference(settings.baseWeights());
-      }
+      prepare(trainer, settings);
       learner =
           LearnerService.start(
-              new LearnerService.Settings(
-                  cluster.bootstrapServers(),
-                  learnerConfig(settings),
-                  Topics.TRAINING_GROUPS.name(),
-                  Map.copyOf(cluster.kafkaConfig())),
-              trainer,
-              cluster.registry(),
-              meters);
+              learnerSettings(settings, cluster), trainer, cluster.registry(), meters);
       learnerThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "srl-learner"));
       LearnerService running = learner;
       Future<?> learnerRun =
@@ -149,25 +123,7 @@ final class LocalFleet implements AutoCloseable {
                 running.run(learnerRunning::get);
                 return null;
               });
-      ActorService actors =
-          ActorService.start(
-              new ActorService.Settings(
-                  cluster.bootstrapServers(),
-                  cluster.schemaRegistryUrl(),
-                  ActorConfig.builder()
-                      .policyName(runId)
-                      .groupId(names.actorGroup())
-                      .instances(settings.actors())
-                      .maxNewTokens(Math.max(settings.tasks().maxNewTokens(), 1))
-                      .solutionContextWindow(settings.contextWindow())
-                      .basePolicy(settings.runDir().resolve(RunFiles.BASE_WEIGHTS))
-                      .initSeed(settings.seed())
-                      .build(),
-                  ActorTopics.LIVE,
-                  ActorService.Settings.NO_HTTP,
-                  cluster.kafkaConfig(),
-                  cluster.registryAccess()),
-              meters);
+      ActorService actors = ActorService.start(actorSettings(settings, cluster, names), meters);
       return new LocalFleet(
           scorer, trainer, learner, learnerThread, learnerRun, learnerRunning, actors);
     } catch (Exception | Error e) {
@@ -185,6 +141,63 @@ final class LocalFleet implements AutoCloseable {
       scorer.close();
       throw e;
     }
+  }
+
+  private static ScorerService.Settings scorerSettings(
+      TrainSettings settings, ClusterAccess cluster, Names names) {
+    return new ScorerService.Settings(
+        cluster.bootstrapServers(),
+        cluster.schemaRegistryUrl(),
+        names.scorerApplication(),
+        settings.runDir().resolve("scorer-state"),
+        SCORER_THREADS,
+        settings.scorerConfig().withPolicyName(settings.runId()),
+        ScorerTopics.LIVE,
+        cluster.kafkaConfig(),
+        cluster.registryAccess());
+  }
+
+  /**
+   * Sets the trainer up to start from the run's base weights, with the run's prompt format (and,
+   * with a KL penalty, the base as its reference).
+   */
+  private static void prepare(GrpoTrainer trainer, TrainSettings settings) {
+    trainer.restore(settings.baseWeights(), new byte[0]);
+    // Every version this run publishes records the prompt format it trains with.
+    trainer.setPromptSettings(settings.promptSettings());
+    if (settings.klCoef() > 0) {
+      // The KL penalty keeps the policy near the base it started from.
+      trainer.setReference(settings.baseWeights());
+    }
+  }
+
+  private static LearnerService.Settings learnerSettings(
+      TrainSettings settings, ClusterAccess cluster) {
+    return new LearnerService.Settings(
+        cluster.bootstrapServers(),
+        learnerConfig(settings),
+        Topics.TRAINING_GROUPS.name(),
+        Map.copyOf(cluster.kafkaConfig()));
+  }
+
+  private static ActorService.Settings actorSettings(
+      TrainSettings settings, ClusterAccess cluster, Names names) {
+    return new ActorService.Settings(
+        cluster.bootstrapServers(),
+        cluster.schemaRegistryUrl(),
+        ActorConfig.builder()
+            .policyName(settings.runId())
+            .groupId(names.actorGroup())
+            .instances(settings.actors())
+            .maxNewTokens(Math.max(settings.tasks().maxNewTokens(), 1))
+            .solutionContextWindow(settings.contextWindow())
+            .basePolicy(settings.runDir().resolve(RunFiles.BASE_WEIGHTS))
+            .initSeed(settings.seed())
+            .build(),
+        ActorTopics.LIVE,
+        ActorService.Settings.NO_HTTP,
+        cluster.kafkaConfig(),
+        cluster.registryAccess());
   }
 
   private static TrainerConfig trainerConfig(TrainSettings settings) {

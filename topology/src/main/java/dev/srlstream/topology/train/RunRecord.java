@@ -112,6 +112,42 @@ final class RunRecord {
       Validator validator,
       long tasksSent,
       TrainingMode mode) {
+    Rates rates = rates(progress, actors);
+    double stalenessMean = stalenessMean(learner.counters().stalenessHistogram());
+    ObjectNode line = baseLine(learner.version());
+    line.put("mode", mode.name().toLowerCase(Locale.ROOT));
+    line.put("tasks_sent", tasksSent);
+    line.put("rewards", snapshot.rewards());
+    putNumber(line, "mean_step_reward", snapshot.recentMeanReward());
+    line.put("kept_groups", snapshot.kept());
+    line.put("filtered_groups", snapshot.filtered());
+    line.put("groups_trained", learner.counters().groupsTrained());
+    line.put("rollouts_per_second", rates.rolloutsPerSecond());
+    line.put("tokens_per_second", rates.tokensPerSecond());
+    putNumber(line, "staleness_mean", stalenessMean);
+    line.put("dropped_stale", learner.counters().groupsDroppedStale());
+    Validator.Point best = validator.best();
+    List<Validator.Point> points = validator.points();
+    Validator.Point lastValidation = points.isEmpty() ? null : points.get(points.size() - 1);
+    if (lastValidation != null) {
+      line.put("validation_greedy_accuracy", lastValidation.greedyAccuracy());
+      putNumber(line, "validation_step_exact_rate", lastValidation.stepExactRate());
+      line.put("validation_version", lastValidation.version());
+    }
+    files.appendMetrics(line);
+    warnIfAllFiltered(snapshot);
+    recordCurve(snapshot);
+    recordValidation(validator);
+    writeSummary();
+    sayStatus(
+        learner, mode, snapshot, rates.tokensPerSecond(), stalenessMean, lastValidation, best);
+  }
+
+  /** The actors' rollouts and response tokens per second since the last tick. */
+  private record Rates(double rolloutsPerSecond, double tokensPerSecond) {}
+
+  /** The rates since the last tick (0 once the actors are stopped); moves the tick on to now. */
+  private static Rates rates(Progress progress, ActorService actors) {
     long now = System.nanoTime();
     double seconds = Math.max(1e-3, (now - progress.lastNanos) / 1e9);
     double rolloutsPerSecond = 0;
@@ -125,34 +161,19 @@ final class RunRecord {
       progress.lastTokens = tokens;
     }
     progress.lastNanos = now;
-    Map<Long, Long> staleness = learner.counters().stalenessHistogram();
+    return new Rates(rolloutsPerSecond, tokensPerSecond);
+  }
+
+  /** The mean staleness of the groups trained, by the histogram; NaN when none was trained. */
+  private static double stalenessMean(Map<Long, Long> staleness) {
     long trained = staleness.values().stream().mapToLong(Long::longValue).sum();
-    double stalenessMean =
-        trained == 0
-            ? Double.NaN
-            : staleness.entrySet().stream().mapToDouble(e -> e.getKey() * e.getValue()).sum()
-                / trained;
-    ObjectNode line = baseLine(learner.version());
-    line.put("mode", mode.name().toLowerCase(Locale.ROOT));
-    line.put("tasks_sent", tasksSent);
-    line.put("rewards", snapshot.rewards());
-    putNumber(line, "mean_step_reward", snapshot.recentMeanReward());
-    line.put("kept_groups", snapshot.kept());
-    line.put("filtered_groups", snapshot.filtered());
-    line.put("groups_trained", learner.counters().groupsTrained());
-    line.put("rollouts_per_second", rolloutsPerSecond);
-    line.put("tokens_per_second", tokensPerSecond);
-    putNumber(line, "staleness_mean", stalenessMean);
-    line.put("dropped_stale", learner.counters().groupsDroppedStale());
-    Validator.Point best = validator.best();
-    List<Validator.Point> points = validator.points();
-    Validator.Point lastValidation = points.isEmpty() ? null : points.get(points.size() - 1);
-    if (lastValidation != null) {
-      line.put("validation_greedy_accuracy", lastValidation.greedyAccuracy());
-      putNumber(line, "validation_step_exact_rate", lastValidation.stepExactRate());
-      line.put("validation_version", lastValidation.version());
-    }
-    files.appendMetrics(line);
+    return trained == 0
+        ? Double.NaN
+        : staleness.entrySet().stream().mapToDouble(e -> e.getKey() * e.getValue()).sum() / trained;
+  }
+
+  /** Warns, once, when dynamic sampling has filtered every group so far, 50 or more of them. */
+  private void warnIfAllFiltered(RunMonitor.Snapshot snapshot) {
     if (!warnedAllFiltered && snapshot.kept() == 0 && snapshot.filtered() >= 50) {
       warnedAllFiltered = true;
       say(
@@ -161,9 +182,17 @@ final class RunRecord {
               + " learned; does the base policy write <think>…</think> and an action?",
           snapshot.filtered());
     }
-    recordCurve(snapshot);
-    recordValidation(validator);
-    writeSummary();
+  }
+
+  /** The status line: version, reward, groups, throughput, staleness, validation, memory. */
+  private void sayStatus(
+      LearnerService learner,
+      TrainingMode mode,
+      RunMonitor.Snapshot snapshot,
+      double tokensPerSecond,
+      double stalenessMean,
+      Validator.Point lastValidation,
+      Validator.Point best) {
     say(
         "[%s] v %d | %s reward %s | groups %d kept / %d filtered | %.0f tok/s | staleness %s%s |"
             + " rss %s",
