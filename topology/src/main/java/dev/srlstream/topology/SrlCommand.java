@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       GenerateCommand.class,
       ExportCommand.class,
+      ReadCommand.class,
       TrainCommand.class,
       DemoCommand.class,
       CompareCommand.class,
