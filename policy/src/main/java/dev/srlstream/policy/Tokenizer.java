@@ -59,14 +59,4 @@ public interface Tokenizer {
   default Optional<String> chatPrompt(String system, String user) {
     return Optional.empty();
   }
-
-  /**
-   * The tokenizer with the given {@link #id()}, among those this process knows ({@link
-   * Tokenizers}).
-   *
-   * @throws IllegalArgumentException if no known tokenizer has that id
-   */
-  static Tokenizer forId(String id) {
-    return Tokenizers.forId(id);
-  }
 }

@@ -1,6 +1,7 @@
 package dev.srlstream.policy;
 
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,7 +38,7 @@ public final class Tokenizers {
     if (tokenizer == null) {
       throw new IllegalArgumentException(
           "tokenizer must be one of "
-              + new TreeSet<>(KNOWN.keySet())
+              + knownIds()
               + ", but was '"
               + id
               + "'"
@@ -48,5 +49,10 @@ public final class Tokenizers {
                   : ""));
     }
     return tokenizer;
+  }
+
+  /** The ids this process knows, sorted. */
+  static SortedSet<String> knownIds() {
+    return new TreeSet<>(KNOWN.keySet());
   }
 }

@@ -76,12 +76,7 @@ public final class WeightsCodec {
      * @throws InvalidWeightsException if the process does not know it
      */
     public Tokenizer tokenizer() {
-      try {
-        return Tokenizer.forId(tokenizerId);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidWeightsException(
-            "weights are for an unknown tokenizer: " + e.getMessage());
-      }
+      return knownTokenizer(tokenizerId);
     }
 
     /**
@@ -288,11 +283,15 @@ public final class WeightsCodec {
     if (headerLength < 2 || headerLength > bytes.length - PREAMBLE_BYTES) {
       return decode(bytes).tokenizer();
     }
-    String id =
+    return knownTokenizer(
         parseHeader(new String(bytes, PREAMBLE_BYTES, headerLength, StandardCharsets.UTF_8))
-            .tokenizerId();
+            .tokenizerId());
+  }
+
+  /** The tokenizer {@code id} names, if this process knows it ({@link Tokenizers}). */
+  private static Tokenizer knownTokenizer(String id) {
     try {
-      return Tokenizer.forId(id);
+      return Tokenizers.forId(id);
     } catch (IllegalArgumentException e) {
       throw new InvalidWeightsException("weights are for an unknown tokenizer: " + e.getMessage());
     }

@@ -90,9 +90,11 @@ class ByteTokenizerTest {
     assertThat(tokenizer.id()).isEqualTo("byte-v1");
     assertThat(new int[] {tokenizer.pad(), tokenizer.bos(), tokenizer.eos()})
         .containsExactly(0, 1, 2);
-    assertThat(Tokenizer.forId("byte-v1")).isSameAs(tokenizer);
-    assertThatThrownBy(() -> Tokenizer.forId("bpe"))
-        .hasMessage("tokenizer must be one of [byte-v1], but was 'bpe'");
+    assertThat(Tokenizers.forId("byte-v1")).isSameAs(tokenizer);
+    // The known ids are the process's: [byte-v1], plus any Hugging Face tokenizer a test loaded.
+    assertThat(Tokenizers.knownIds()).contains("byte-v1");
+    assertThatThrownBy(() -> Tokenizers.forId("bpe"))
+        .hasMessage("tokenizer must be one of " + Tokenizers.knownIds() + ", but was 'bpe'");
   }
 
   @Test
