@@ -25,6 +25,10 @@ public final class ChatTemplate {
   private final String source;
   private final Map<String, Object> specialTokens;
 
+  // One processor for every render (its filters and functions are built once); each render has
+  // an interpreter of its own, so concurrent renders do not share state.
+  private final Jinjava jinjava = new Jinjava(CONFIG);
+
   /**
    * @param source the template's Jinja text
    * @param specialTokens {@code bos_token}, {@code eos_token} and the like, by name, as texts
@@ -51,7 +55,7 @@ public final class ChatTemplate {
         "messages",
         messages.stream().map(m -> Map.of("role", m.role(), "content", m.content())).toList());
     context.put("add_generation_prompt", addGenerationPrompt);
-    RenderResult result = new Jinjava(CONFIG).renderForResult(source, context);
+    RenderResult result = jinjava.renderForResult(source, context);
     List<TemplateError> errors =
         result.getErrors().stream()
             .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)

@@ -7,6 +7,7 @@ import dev.srlstream.learner.SftRunner;
 import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.policy.Seeds;
 import dev.srlstream.policy.SessionThreads;
+import dev.srlstream.policy.Tokenizer;
 import dev.srlstream.policy.WeightsCodec;
 import java.util.Map;
 
@@ -31,13 +32,10 @@ final class SftTraining {
 
   /** Trains from the base weights; the last version's weights. */
   byte[] train(Validator validator) throws Exception {
+    Tokenizer tokenizer = WeightsCodec.tokenizer(settings.baseWeights());
     SftExamples.Result examples =
         SftExamples.of(
-            settings.train(),
-            settings.model(),
-            WeightsCodec.tokenizer(settings.baseWeights()),
-            null,
-            settings.contextWindow());
+            settings.train(), settings.model(), tokenizer, null, settings.contextWindow());
     if (examples.examples().isEmpty()) {
       throw new IllegalArgumentException(
           "the training data gives no SFT example (" + examples.tooLong() + " too long)");
@@ -50,7 +48,7 @@ final class SftTraining {
     try (GrpoTrainer trainer =
         GrpoTrainer.create(
             settings.model(),
-            WeightsCodec.tokenizer(settings.baseWeights()),
+            tokenizer,
             TrainerConfig.defaults().toBuilder()
                 .mode(TrainerConfig.Mode.SFT)
                 .learningRate(settings.learningRate())
