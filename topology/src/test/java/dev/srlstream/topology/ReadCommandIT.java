@@ -56,18 +56,23 @@ class ReadCommandIT {
     infra.close();
   }
 
-  private static List<JsonNode> read(String... options) throws Exception {
+  /** {@code srl read} of {@code topic} on the test cluster, with {@code options}. */
+  private static CommandRun run(String topic, String... options) {
     List<String> args =
         new ArrayList<>(
             List.of(
                 "read",
-                TOPIC,
+                topic,
                 "--bootstrap-servers",
                 infra.bootstrapServers(),
                 "--schema-registry",
                 infra.schemaRegistryUrl()));
     args.addAll(List.of(options));
-    CommandRun run = CommandRun.of(args.toArray(String[]::new));
+    return CommandRun.of(args.toArray(String[]::new));
+  }
+
+  private static List<JsonNode> read(String... options) throws Exception {
+    CommandRun run = run(TOPIC, options);
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<JsonNode> lines = new ArrayList<>();
     for (String line : run.out().strip().split("\n")) {
@@ -118,50 +123,16 @@ class ReadCommandIT {
 
   @Test
   void badInputFailsClearly() {
-    CommandRun noTopic =
-        CommandRun.of(
-            "read",
-            "srl.nope",
-            "--bootstrap-servers",
-            infra.bootstrapServers(),
-            "--schema-registry",
-            infra.schemaRegistryUrl());
+    CommandRun noTopic = run("srl.nope");
     assertThat(noTopic.exitCode()).isNotZero();
     assertThat(noTopic.err()).contains("topic srl.nope does not exist");
-    CommandRun badOffset =
-        CommandRun.of(
-            "read",
-            TOPIC,
-            "--bootstrap-servers",
-            infra.bootstrapServers(),
-            "--schema-registry",
-            infra.schemaRegistryUrl(),
-            "--from-offset",
-            "9:0");
-    assertThat(badOffset.err()).contains("--from-offset partition must be 0..");
-    CommandRun badTime =
-        CommandRun.of(
-            "read",
-            TOPIC,
-            "--bootstrap-servers",
-            infra.bootstrapServers(),
-            "--schema-registry",
-            infra.schemaRegistryUrl(),
-            "--from-time",
-            "yesterday");
-    assertThat(badTime.err())
+    assertThat(run(TOPIC, "--from-offset", "9:0").err())
+        .contains("--from-offset partition must be 0..");
+    assertThat(run(TOPIC, "--from-time", "yesterday").err())
         .contains(
-            "--from-time must be an ISO-8601 instant (e.g. 2026-12-04T01:00:00Z), but was yesterday");
-    CommandRun badWhere =
-        CommandRun.of(
-            "read",
-            TOPIC,
-            "--bootstrap-servers",
-            infra.bootstrapServers(),
-            "--schema-registry",
-            infra.schemaRegistryUrl(),
-            "--where",
-            "nothing");
-    assertThat(badWhere.err()).contains("--where must be FIELD=VALUE, but was nothing");
+            "--from-time must be an ISO-8601 instant (e.g. 2026-12-04T01:00:00Z), but was"
+                + " yesterday");
+    assertThat(run(TOPIC, "--where", "nothing").err())
+        .contains("--where must be FIELD=VALUE, but was nothing");
   }
 }
