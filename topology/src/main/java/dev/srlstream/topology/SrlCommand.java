@@ -30,6 +30,8 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       ExportCommand.class,
       ReadCommand.class,
+      InspectCommand.class,
+      ReplayCommand.class,
       TrainCommand.class,
       DemoCommand.class,
       CompareCommand.class,
