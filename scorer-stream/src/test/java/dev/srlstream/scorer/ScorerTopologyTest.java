@@ -129,6 +129,22 @@ class ScorerTopologyTest {
   }
 
   @Test
+  void aNewExpertStepOfAnInstanceReplacesTheOldOneForLaterRollouts() {
+    // Continuous training: srl feed publishes an instance's expert step again, keyed by its
+    // instance (a compacted topic), and rollouts after it are scored against the new one.
+    start(ScorerConfig.DEFAULTS);
+    String action = "3 + 4 = 7";
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    sendRollout(rollout("i1", "g1", "r0", 0, 2, "<think>t</think>" + action));
+    sendExpert(expert("i1", TrainingMode.SRL, "3 + 4 = 7"));
+    sendRollout(rollout("i1", "g2", "r1", 0, 2, "<think>t</think>" + action));
+
+    assertThat(rewards.readValue().getReward())
+        .isEqualTo(SequenceSimilarity.ratio(action, EXPERT_TARGET, false));
+    assertThat(rewards.readValue().getReward()).isEqualTo(1.0); // the new step, word for word
+  }
+
+  @Test
   void theRegistryServesEveryCounterUnderItsDocumentedName() {
     start(ScorerConfig.DEFAULTS);
     rollouts.pipeInput("i1", new byte[] {1, 2, 3});

@@ -110,11 +110,24 @@ final class FeedCommand implements Callable<Integer> {
       description = "Base of the tasks' sampling seeds (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(
+      names = "--context-window",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Steps before the target that a task's prompt shows, newest kept; 0 for all. Give the"
+              + " running training's own (its start-up line says it) (default: ${DEFAULT-VALUE}).")
+  int contextWindow;
+
   @Override
   public Integer call() throws Exception {
     if (mode == TrainingMode.SFT) {
       throw new IllegalArgumentException(
           "--mode must be SRL, RLVR or HOLISTIC (SFT has no rollouts; use srl sft), but was SFT");
+    }
+    if (contextWindow < 0) {
+      throw new IllegalArgumentException(
+          "--context-window must be >= 0 (0 for all steps), but was " + contextWindow);
     }
     if (epochs < 1) {
       throw new IllegalArgumentException("--epochs must be >= 1, but was " + epochs);
@@ -124,7 +137,14 @@ final class FeedCommand implements Callable<Integer> {
     CliFiles.requireInputFile(data, "--data");
     ReadResult read = new JsonlSolutionReader().read(data);
     InstanceExpander expander =
-        new InstanceExpander(InstanceExpander.Config.defaults().withMode(mode).withTitleHint(hint));
+        new InstanceExpander(
+            InstanceExpander.Config.defaults()
+                .withMode(mode)
+                .withTitleHint(hint)
+                .withContextWindow(
+                    contextWindow == 0
+                        ? InstanceExpander.Config.ALL_EARLIER_STEPS
+                        : contextWindow));
     SchemaRegistryClient registry = cluster.registry();
     AvroSerde<ExpertStep> expertSerde = AvroSerde.forTopic(Topics.EXPERT_STEPS, registry);
     AvroSerde<StepTask> taskSerde = AvroSerde.forTopic(Topics.TASKS, registry);

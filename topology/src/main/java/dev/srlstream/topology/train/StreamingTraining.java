@@ -123,6 +123,23 @@ final class StreamingTraining {
             WeightsCodec.tokenizer(settings.baseWeights()) instanceof ByteTokenizer
                 ? settings.runDir().resolve(RunFiles.BASE_WEIGHTS)
                 : "hf:DIR (the Hugging Face model this run started from)");
+        // Continuous training: tasks fed from outside are the run's as soon as they name its
+        // policy; the same task settings keep their groups like the run's own.
+        record.say(
+            "new expert data streams in with: srl feed --bootstrap-servers %s --schema-registry %s"
+                + " --policy %s --mode %s --context-window %d --group-size %d --max-new-tokens %d"
+                + " --temperature %s --data FILE",
+            cluster.bootstrapServers(),
+            cluster.schemaRegistryUrl(),
+            runId,
+            settings.recipe().modes()[0],
+            // the feed's 0 is "all steps", as srl train's --context-window
+            settings.contextWindow() == InstanceExpander.Config.ALL_EARLIER_STEPS
+                ? 0
+                : settings.contextWindow(),
+            settings.tasks().groupSize(),
+            settings.tasks().maxNewTokens(),
+            settings.tasks().temperature());
         TaskFeeder feeder =
             new TaskFeeder(
                 producer,
