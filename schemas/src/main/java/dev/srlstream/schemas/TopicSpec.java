@@ -18,7 +18,10 @@ import org.apache.avro.specific.SpecificRecord;
  * @param keyField the value field whose content is the record key (documentation and checks)
  * @param partitions partition count when the topic is created
  * @param cleanupPolicy {@code delete} or {@code compact}
- * @param retention how long records are kept ({@code null}: forever)
+ * @param retention how long records stay readable for replay ({@code null}: forever): on a {@code
+ *     delete} topic, how long a record is kept ({@code retention.ms}); on a {@code compact} topic,
+ *     where the newest record of each key is kept forever, how long a replaced one is kept before
+ *     compaction may remove it ({@code min.compaction.lag.ms}; zero: not kept)
  * @param maxMessageBytes the largest record batch the topic accepts
  */
 public record TopicSpec<V extends SpecificRecord>(
@@ -62,9 +65,14 @@ public record TopicSpec<V extends SpecificRecord>(
       throw new IllegalArgumentException(
           "partitions of " + name + " must be >= 1, but was " + partitions);
     }
-    if (retention != null && (retention.isNegative() || retention.isZero())) {
+    if (retention != null
+        && (retention.isNegative()
+            || retention.isZero() && cleanupPolicy == CleanupPolicy.DELETE)) {
       throw new IllegalArgumentException(
-          "retention of " + name + " must be positive or null, but was " + retention);
+          "retention of "
+              + name
+              + " must be positive (or zero on a compact topic) or null, but was "
+              + retention);
     }
     if (maxMessageBytes < 1024) {
       throw new IllegalArgumentException(
@@ -81,7 +89,15 @@ public record TopicSpec<V extends SpecificRecord>(
   public Map<String, String> topicConfig() {
     Map<String, String> config = new TreeMap<>();
     config.put("cleanup.policy", cleanupPolicy.configValue());
-    config.put("retention.ms", retention == null ? "-1" : Long.toString(retention.toMillis()));
+    if (cleanupPolicy == CleanupPolicy.DELETE) {
+      config.put("retention.ms", retention == null ? "-1" : Long.toString(retention.toMillis()));
+    } else {
+      config.put("retention.ms", "-1");
+      // Long.MAX_VALUE: a replaced record is never old enough to be compacted away.
+      config.put(
+          "min.compaction.lag.ms",
+          Long.toString(retention == null ? Long.MAX_VALUE : retention.toMillis()));
+    }
     config.put("max.message.bytes", Integer.toString(maxMessageBytes));
     if (cleanupPolicy == CleanupPolicy.COMPACT) {
       // Compaction only cleans closed segments. With Kafka's 1 GiB segments the policy versions
@@ -98,6 +114,17 @@ public record TopicSpec<V extends SpecificRecord>(
   /** A compacted topic's segment size: its largest record and 1 MiB to spare. */
   int segmentBytes() {
     return maxMessageBytes + 1024 * 1024;
+  }
+
+  /** The topic-level setting that {@link #retention} is kept in. */
+  public String retentionConfig() {
+    return cleanupPolicy == CleanupPolicy.DELETE ? "retention.ms" : "min.compaction.lag.ms";
+  }
+
+  /** The same topic keeping records for another time (null: forever). */
+  public TopicSpec<V> withRetention(Duration newRetention) {
+    return new TopicSpec<>(
+        name, valueType, keyField, partitions, cleanupPolicy, newRetention, maxMessageBytes);
   }
 
   /** The same topic with another partition count (for {@code srl topics create --partitions}). */

@@ -15,9 +15,13 @@ import java.util.Optional;
 /**
  * The topic catalogue: every topic the services meet on, declared once.
  *
- * <p>Retention is set for replay: rollout steps, rewards and training groups are kept for a week so
- * a user can re-score recorded steps or re-run a learner over recorded groups; expert steps and
- * policy versions are compacted (the latest record per key is kept forever).
+ * <p>Retention is set for replay: tasks, rollout steps, rewards and training groups are kept for a
+ * week so a user can re-score recorded steps or re-run a learner over recorded groups. Expert steps
+ * and policy versions are compacted: the latest record of each key is kept forever. A replaced
+ * expert step stays a week too, so a re-score of last week's rollouts meets the expert step they
+ * were scored against; a superseded policy version is compacted away soon (each carries the whole
+ * weights: a week of them would take hundreds of gigabytes), and the learner's checkpoints keep
+ * what a learner replay needs. {@code srl topics create --retention} overrides any of them.
  *
  * <p>{@link #EXPERT_STEPS} and {@link #ROLLOUT_STEPS} are the inputs of the scorer's join: both are
  * keyed by {@code instance_id} and must have the same partition count (co-partitioned).
@@ -49,7 +53,7 @@ public final class Topics {
           "instance_id",
           DATA_PARTITIONS,
           CleanupPolicy.COMPACT,
-          null,
+          REPLAY_RETENTION,
           TopicSpec.DEFAULT_MAX_MESSAGE_BYTES);
 
   public static final TopicSpec<RolloutStep> ROLLOUT_STEPS =
@@ -90,7 +94,7 @@ public final class Topics {
           "policy_name",
           1,
           CleanupPolicy.COMPACT,
-          null,
+          Duration.ZERO,
           POLICY_VERSION_MAX_BYTES);
 
   public static final TopicSpec<DeadLetter> DEAD_LETTERS =

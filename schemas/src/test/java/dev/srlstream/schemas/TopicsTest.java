@@ -57,14 +57,42 @@ class TopicsTest {
   void compactedTopicsKeepRecordsForeverAndReplayableTopicsForAWeek() {
     for (TopicSpec<?> topic : Topics.ALL) {
       if (topic.cleanupPolicy() == CleanupPolicy.COMPACT) {
-        assertThat(topic.retention()).as(topic.name()).isNull();
-        assertThat(topic.topicConfig()).containsEntry("retention.ms", "-1");
+        assertThat(topic.topicConfig()).as(topic.name()).containsEntry("retention.ms", "-1");
       } else {
         assertThat(topic.retention()).as(topic.name()).isGreaterThanOrEqualTo(Duration.ofDays(7));
+        assertThat(topic.topicConfig())
+            .containsEntry("retention.ms", Long.toString(topic.retention().toMillis()))
+            .doesNotContainKey("min.compaction.lag.ms");
       }
     }
     assertThat(Topics.EXPERT_STEPS.cleanupPolicy()).isEqualTo(CleanupPolicy.COMPACT);
     assertThat(Topics.POLICY_VERSIONS.cleanupPolicy()).isEqualTo(CleanupPolicy.COMPACT);
+  }
+
+  @Test
+  void aReplacedExpertStepStaysAWeekForReplayAndASupersededVersionDoesNot() {
+    // A re-score of last week's rollouts must meet the expert step they were scored against.
+    assertThat(Topics.EXPERT_STEPS.topicConfig())
+        .containsEntry("min.compaction.lag.ms", Long.toString(Duration.ofDays(7).toMillis()));
+    assertThat(Topics.EXPERT_STEPS.retentionConfig()).isEqualTo("min.compaction.lag.ms");
+    // Each version carries the weights: keeping superseded ones would fill the disk.
+    assertThat(Topics.POLICY_VERSIONS.topicConfig()).containsEntry("min.compaction.lag.ms", "0");
+    assertThat(Topics.ROLLOUT_STEPS.retentionConfig()).isEqualTo("retention.ms");
+    assertThat(Topics.ROLLOUT_STEPS.withRetention(null).topicConfig())
+        .containsEntry("retention.ms", "-1");
+    assertThat(Topics.ROLLOUT_STEPS.withRetention(Duration.ofDays(30)).retention())
+        .isEqualTo(Duration.ofDays(30));
+  }
+
+  @Test
+  void foreverOnACompactTopicKeepsEveryReplacedRecordAndZeroIsOnlyForCompactTopics() {
+    assertThat(Topics.POLICY_VERSIONS.withRetention(null).topicConfig())
+        .containsEntry("min.compaction.lag.ms", Long.toString(Long.MAX_VALUE))
+        .containsEntry("retention.ms", "-1");
+    assertThatThrownBy(() -> Topics.ROLLOUT_STEPS.withRetention(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("srl.rollout-steps")
+        .hasMessageContaining("PT0S");
   }
 
   @Test
@@ -137,6 +165,7 @@ class TopicsTest {
                     CleanupPolicy.DELETE,
                     Duration.ZERO,
                     2048))
-        .hasMessage("retention of t must be positive or null, but was PT0S");
+        .hasMessage(
+            "retention of t must be positive (or zero on a compact topic) or null, but was PT0S");
   }
 }

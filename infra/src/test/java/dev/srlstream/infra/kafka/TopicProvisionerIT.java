@@ -89,6 +89,9 @@ class TopicProvisionerIT {
       assertThat(config.get("retention.ms").value())
           .as(spec.name())
           .isEqualTo(spec.topicConfig().get("retention.ms"));
+      assertThat(config.get(spec.retentionConfig()).value())
+          .as(spec.name())
+          .isEqualTo(spec.topicConfig().get(spec.retentionConfig()));
     }
     assertThat(
             configs
