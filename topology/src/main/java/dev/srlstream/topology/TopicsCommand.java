@@ -226,7 +226,10 @@ final class TopicsCommand implements Runnable {
     if (d.isZero()) {
       return "none";
     }
-    return d.toMillis() % Duration.ofDays(1).toMillis() == 0 ? d.toDays() + " days" : d.toString();
+    if (d.toMillis() % Duration.ofDays(1).toMillis() != 0) {
+      return d.toString();
+    }
+    return d.toDays() == 1 ? "1 day" : d.toDays() + " days";
   }
 
   /** Fails with a message naming the servers when the cluster does not answer in time. */

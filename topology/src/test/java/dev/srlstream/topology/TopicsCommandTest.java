@@ -66,6 +66,11 @@ class TopicsCommandTest {
         .containsPattern("srl\\.expert-steps .* compact +7 days")
         .containsPattern("srl\\.policy-versions .* compact +none");
     assertThat(Topics.ALL).hasSizeGreaterThan(3);
+    assertThat(TopicsCommand.retentionText(Topics.TASKS.withRetention(Duration.ofDays(1))))
+        .isEqualTo("1 day");
+    assertThat(TopicsCommand.retentionText(Topics.TASKS.withRetention(Duration.ofHours(36))))
+        .isEqualTo("PT36H");
+    assertThat(TopicsCommand.retentionText(Topics.TASKS.withRetention(null))).isEqualTo("forever");
   }
 
   private static CommandRun create(String... more) {
