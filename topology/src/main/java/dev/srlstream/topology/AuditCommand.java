@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -64,6 +65,16 @@ final class AuditCommand implements Callable<Integer> {
   double epsilon;
 
   @Option(
+      names = "--from-time",
+      paramLabel = "TIME",
+      description =
+          "Audit the records from TIME on (ISO-8601, e.g. 2026-12-04T01:00:00Z), for a long"
+              + " continuous run: the same checks hold on them, as an effect is never older than"
+              + " its cause, except the groups trained against those consumed, which counts from"
+              + " the run's start (default: the whole log).")
+  String fromTime;
+
+  @Option(
       names = "--json",
       paramLabel = "FILE",
       description = "Also write the report as JSON (snake_case fields, the verdict and `clean`).")
@@ -82,6 +93,7 @@ final class AuditCommand implements Callable<Integer> {
     if (timeoutSeconds < 1) {
       throw new IllegalArgumentException("--timeout must be >= 1, but was " + timeoutSeconds);
     }
+    Instant from = fromTime == null ? null : Instants.parse(fromTime, "--from-time");
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     LogReader reader =
@@ -94,6 +106,7 @@ final class AuditCommand implements Callable<Integer> {
     LogAudit.Snapshot snapshot =
         reader.read(
             policy,
+            from,
             n -> {
               if (n - shown[0] >= 100_000) {
                 shown[0] = n;

@@ -15,6 +15,7 @@ import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.serde.AvroSerde;
 import dev.srlstream.topology.audit.LogAudit.Entry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -68,10 +70,13 @@ public final class LogReader {
   }
 
   /**
+   * @param from read the tasks, rollouts, rewards, groups and dead letters from their first record
+   *     at or after this time (the versions whole: the audit checks their order); null: from the
+   *     beginning
    * @param progress told the records read so far, now and then
    * @throws IllegalStateException if a topic cannot be read to its end within the timeout
    */
-  public LogAudit.Snapshot read(String policy, LongConsumer progress) {
+  public LogAudit.Snapshot read(String policy, Instant from, LongConsumer progress) {
     // The order of the reads makes each check sound while the services run:
     // - the actors' and the scorer's committed offsets before their topics and their outputs, so
     //   everything a service committed past has its output on the log by the time it is read (the
@@ -87,17 +92,30 @@ public final class LogReader {
           total[0] += n;
           progress.accept(total[0]);
         };
-    var versions = read(Topics.POLICY_VERSIONS, policy, PolicyVersion::getPolicyName, counted);
-    var tasks = read(Topics.TASKS, policy, StepTask::getPolicyName, counted);
-    var rollouts = read(Topics.ROLLOUT_STEPS, policy, RolloutStep::getPolicyName, counted);
-    var rewards = read(Topics.STEP_REWARDS, policy, StepReward::getPolicyName, counted);
-    var groups = read(Topics.TRAINING_GROUPS, policy, TrainingGroup::getPolicyName, counted);
+    var versions =
+        read(Topics.POLICY_VERSIONS, null, policy, PolicyVersion::getPolicyName, counted);
+    var tasks = read(Topics.TASKS, from, policy, StepTask::getPolicyName, counted);
+    var rollouts = read(Topics.ROLLOUT_STEPS, from, policy, RolloutStep::getPolicyName, counted);
+    var rewards = read(Topics.STEP_REWARDS, from, policy, StepReward::getPolicyName, counted);
+    var groups = read(Topics.TRAINING_GROUPS, from, policy, TrainingGroup::getPolicyName, counted);
     Map<Integer, Long> learner =
         committed(ServiceGroups.learner(policy), Topics.TRAINING_GROUPS.name());
     var deadLetters =
-        read(Topics.DEAD_LETTERS, policy, d -> policy, counted).stream().map(Entry::value).toList();
+        read(Topics.DEAD_LETTERS, from, policy, d -> policy, counted).stream()
+            .map(Entry::value)
+            .toList();
     return new LogAudit.Snapshot(
-        policy, tasks, rollouts, rewards, groups, versions, deadLetters, actors, scorer, learner);
+        policy,
+        tasks,
+        rollouts,
+        rewards,
+        groups,
+        versions,
+        deadLetters,
+        actors,
+        scorer,
+        learner,
+        from);
   }
 
   public Skipped skipped() {
@@ -105,7 +123,11 @@ public final class LogReader {
   }
 
   private <V extends SpecificRecord> List<Entry<V>> read(
-      TopicSpec<V> topic, String policy, Function<V, String> policyOf, LongConsumer counted) {
+      TopicSpec<V> topic,
+      Instant from,
+      String policy,
+      Function<V, String> policyOf,
+      LongConsumer counted) {
     AvroSerde<V> serde = AvroSerde.forTopic(topic, registry);
     List<Entry<V>> entries = new ArrayList<>();
     Map<String, Object> config = new HashMap<>(clientConfig);
@@ -122,8 +144,18 @@ public final class LogReader {
         throw new IllegalStateException("topic " + topic.name() + " does not exist");
       }
       consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
+      if (from == null) {
+        consumer.seekToBeginning(partitions);
+      } else {
+        Map<TopicPartition, Long> at = new HashMap<>();
+        partitions.forEach(p -> at.put(p, from.toEpochMilli()));
+        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(at, timeout);
+        for (TopicPartition p : partitions) {
+          OffsetAndTimestamp first = found.get(p);
+          consumer.seek(p, first == null ? ends.get(p) : first.offset()); // none: nothing to read
+        }
+      }
       long deadline = System.nanoTime() + timeout.toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p, timeout) < ends.get(p))) {
         if (System.nanoTime() > deadline) {

@@ -11,6 +11,7 @@ import dev.srlstream.schemas.avro.StepReward;
 import dev.srlstream.schemas.avro.StepTask;
 import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.topology.audit.LogAudit.Entry;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,10 @@ class LogAuditTest {
   }
 
   private LogAudit.Report check() {
+    return check(null);
+  }
+
+  private LogAudit.Report check(Instant from) {
     return LogAudit.check(
         new LogAudit.Snapshot(
             "srl",
@@ -56,7 +61,8 @@ class LogAuditTest {
             deadLetters,
             actors,
             scorer,
-            learner));
+            learner,
+            from));
   }
 
   @Test
@@ -204,5 +210,20 @@ class LogAuditTest {
     d.setSourceTopic(topic);
     d.setRecordId(id);
     return d;
+  }
+
+  @Test
+  void fromATimeOnTheTrainedCountIsNotCheckedAndTheVerdictSaysWhence() {
+    // The newest version counts every group trained since the run began, most before the cut.
+    versions.add(new Entry<>(0, 2, version(2, 500)));
+    assertThat(check().clean()).isFalse();
+    assertThat(check().verdict()).contains("500 groups trained but only");
+
+    Instant from = Instant.parse("2026-12-04T10:00:00Z");
+    LogAudit.Report cut = check(from);
+    assertThat(cut.clean()).isTrue();
+    assertThat(cut.verdict())
+        .startsWith("0 lost, 0 duplicated, 3 versions monotonic")
+        .endsWith("(records from 2026-12-04T10:00:00Z on)");
   }
 }
