@@ -19,9 +19,9 @@ import java.util.Objects;
  * commits the version in the transaction that commits their offsets), so a version created before
  * the group was assembled cannot have trained it, nor can one whose recorded batch leaves it out.
  * The first other version of the policy created at or after the group's {@code assembled_at} is
- * therefore the earliest that can have trained it; versions that record only {@code
- * groups_trained} (a running count) cannot say which groups they took, and the learner may also
- * have dropped it as stale. Pure: the caller reads the versions.
+ * therefore the earliest that can have trained it; versions that record only {@code groups_trained}
+ * (a running count) cannot say which groups they took, and the learner may also have dropped it as
+ * stale. Pure: the caller reads the versions.
  */
 public final class LearnerFate {
 
@@ -45,7 +45,8 @@ public final class LearnerFate {
    * @param trainedBatch the version's {@code trained_batch} (null when the schema has no such
    *     field, or the version recorded none)
    */
-  public record Version(long version, Instant createdAt, long groupsTrained, JsonNode trainedBatch) {
+  public record Version(
+      long version, Instant createdAt, long groupsTrained, JsonNode trainedBatch) {
     public Version {
       Objects.requireNonNull(createdAt, "createdAt");
       trainedBatch = trainedBatch == null || trainedBatch.isNull() ? null : trainedBatch;
@@ -59,7 +60,9 @@ public final class LearnerFate {
     public static Version fromJson(JsonNode value) {
       JsonNode created = value.path("created_at");
       Instant createdAt =
-          created.isNumber() ? Instant.ofEpochMilli(created.asLong()) : Instant.parse(created.asText());
+          created.isNumber()
+              ? Instant.ofEpochMilli(created.asLong())
+              : Instant.parse(created.asText());
       return new Version(
           value.path("version").asLong(),
           createdAt,
