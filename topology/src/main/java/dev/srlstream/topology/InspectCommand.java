@@ -87,6 +87,9 @@ final class InspectCommand implements Runnable {
       props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers);
       props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      // Many short reads to each topic's end: do not wait out the broker's default 500 ms for
+      // more data when a fetch finds little.
+      props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
       ObjectNode doc;
       try (KafkaConsumer<byte[], byte[]> consumer =
           new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

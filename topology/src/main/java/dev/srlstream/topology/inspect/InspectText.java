@@ -62,9 +62,15 @@ public final class InspectText {
         doc.path("rollouts_repeated").asInt() == 0
             ? ""
             : ", " + doc.path("rollouts_repeated").asInt() + " repeated on the topic");
+    int actorWidth = 5;
+    for (JsonNode r : rollouts) {
+      actorWidth = Math.max(actorWidth, r.path("actor_id").asText("-").length());
+    }
+    actorWidth = Math.min(actorWidth, 30);
+    String row = "  %3s  %7s  %-" + actorWidth + "s  %7s  %10s  %9s  %s";
     line(
         out,
-        "  %3s  %7s  %-14s  %7s  %10s  %9s  %s",
+        row,
         "i",
         "version",
         "actor",
@@ -81,10 +87,10 @@ public final class InspectText {
                   : "(malformed)";
       line(
           out,
-          "  %3d  %7d  %-14s  %7s  %10s  %9s  %s",
+          row,
           r.path("rollout_index").asInt(),
           r.path("policy_version").asLong(),
-          oneLine(r.path("actor_id").asText("-"), 14),
+          oneLine(r.path("actor_id").asText("-"), actorWidth),
           number(r.path("reward"), "%.3f"),
           number(r.path("similarity"), "%.3f"),
           number(r.path("advantage"), "%+.3f"),
@@ -153,10 +159,16 @@ public final class InspectText {
             group.path("state").asText() + (group.path("recorded").asBoolean() ? "" : "*"),
             shortFate(g.path("learner")));
       }
-      line(
-          out,
-          "  (* inferred: the scorer records only the groups it keeps; srl inspect group GROUP_ID"
-              + " explains one)");
+      boolean inferred = false;
+      for (JsonNode g : groups) {
+        inferred |= !g.path("group").path("recorded").asBoolean();
+      }
+      if (inferred) {
+        line(
+            out,
+            "  (* inferred from the rewards: the scorer records only the groups it keeps; srl"
+                + " inspect group GROUP_ID explains one)");
+      }
     }
     letters(out, doc.path("dead_letters"));
     return out.toString();

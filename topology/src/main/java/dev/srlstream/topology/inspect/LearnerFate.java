@@ -167,11 +167,11 @@ public final class LearnerFate {
               + v.version()
               + " is the first version published after the group was assembled"
               + (silent == 0 ? "" : " whose batch is not recorded")
-              + "; versions record only groups_trained ("
+              + "; versions record how many groups they trained in all (groups_trained "
               + v.groupsTrained()
-              + " at "
+              + " at version "
               + v.version()
-              + "), not which groups, and the learner may have dropped it as stale)");
+              + "), not which, and the learner may have dropped it as stale)");
     }
     return new Fate(
         Kind.NOT_TRAINED_YET,
