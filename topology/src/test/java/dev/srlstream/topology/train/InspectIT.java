@@ -350,6 +350,53 @@ class InspectIT {
         .isEqualTo(group.getInstanceId());
   }
 
+  @Test
+  void everyGroupOfTheBusiestInstanceIsExplained() throws Exception {
+    AvroSerde<RolloutStep> serde = AvroSerde.forTopic(Topics.ROLLOUT_STEPS, registry);
+    Map<String, java.util.Set<String>> groupsByInstance = new java.util.TreeMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : rawRollouts()) {
+      RolloutStep step = serde.deserialize(r.topic(), r.value());
+      groupsByInstance
+          .computeIfAbsent(step.getInstanceId(), k -> new java.util.TreeSet<>())
+          .add(step.getGroupId());
+    }
+    String busiest =
+        groupsByInstance.entrySet().stream()
+            .max(Comparator.comparingInt(e -> e.getValue().size()))
+            .orElseThrow()
+            .getKey();
+    CommandRun text = inspect("instance", busiest);
+    assertThat(text.exitCode()).as(text.err()).isZero();
+    System.out.println(text.out());
+    JsonNode doc = JSON.readTree(inspect("instance", busiest, "--json").out());
+    List<String> ids = new ArrayList<>();
+    doc.path("groups").forEach(g -> ids.add(g.path("group_id").asText()));
+    assertThat(ids).containsExactlyInAnyOrderElementsOf(groupsByInstance.get(busiest));
+    List<String> kept =
+        CommittedRecords.of(infra.bootstrapServers(), registry, Topics.TRAINING_GROUPS).stream()
+            .map(TrainingGroup::getGroupId)
+            .toList();
+    for (JsonNode g : doc.path("groups")) {
+      String groupId = g.path("group_id").asText();
+      JsonNode state = g.path("group");
+      assertThat(text.out()).contains("\n  " + groupId + " ");
+      if (kept.contains(groupId)) {
+        assertThat(state.path("state").asText()).isIn("kept", "partial");
+        assertThat(state.path("recorded").asBoolean()).isTrue();
+        continue;
+      }
+      // Not kept: the decision is inferred from the rewards, and inspect group says why.
+      assertThat(state.path("state").asText()).isIn("filtered", "incomplete", "not emitted");
+      assertThat(state.path("recorded").asBoolean()).isFalse();
+      assertThat(g.path("learner").path("fate").asText()).isEqualTo("not_applicable");
+      CommandRun one = inspect("group", groupId);
+      System.out.println(one.out());
+      assertThat(one.out())
+          .contains("group         " + state.path("text").asText())
+          .contains("learner       not on srl.training-groups: the learner never saw it");
+    }
+  }
+
   /**
    * A version that records its batch (the optional {@code trained_batch} a newer PolicyVersion
    * schema adds) makes the fate exact. The version is written with such a schema, registered here,
