@@ -41,7 +41,7 @@ public record GroupState(String state, boolean recorded, String text) {
               "kept partial: on srl.training-groups with complete=false (emitted after the"
                   + " scorer's group timeout with the rollouts that had arrived)");
     }
-    if (rewards.size() < expectedSize) {
+    if (rewards.isEmpty() || rewards.size() < expectedSize) {
       return new GroupState(
           "incomplete",
           false,

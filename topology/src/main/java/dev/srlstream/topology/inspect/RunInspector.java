@@ -298,6 +298,10 @@ public final class RunInspector {
       ObjectNode r = byId.get(g.path("rollout_id").asText());
       if (r != null) {
         r.set("advantage", g.path("advantage"));
+        if (!r.has("reward")) {
+          r.set("reward", g.path("reward")); // its StepReward is outside what was read
+          r.put("format_ok", g.path("format_ok").asBoolean());
+        }
       }
     }
     List<ObjectNode> ordered = new ArrayList<>(byId.values());

@@ -45,5 +45,8 @@ class GroupStateTest {
 
     assertThat(state.state()).isEqualTo("incomplete");
     assertThat(state.text()).startsWith("2 of 4 rollouts rewarded");
+    // Every rollout dead-lettered, or a group whose size is unknown: nothing rewarded.
+    assertThat(GroupState.of(0, List.of(), false, true, 1e-3).text())
+        .startsWith("0 of 0 rollouts rewarded");
   }
 }
