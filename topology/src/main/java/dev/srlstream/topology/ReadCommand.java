@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
           + " and the value decoded with the schema it was written with (from the registry, the"
           + " Confluent wire format). A value that cannot be decoded is printed as base64 with the"
           + " reason. Reads committed records only (read_committed), joins no consumer group and"
-          + " commits nothing.",
+          + " commits nothing. A dead letter's original record is decoded too, as original (or"
+          + " original_error and original_base64 when its bytes cannot be).",
       "Without --follow it stops at the end each partition had when it started. Records of"
           + " different partitions interleave; each partition's are in offset order."
     })
@@ -113,12 +115,20 @@ final class ReadCommand implements Callable<Integer> {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     AtomicBoolean stopped = new AtomicBoolean();
     Thread hook = new Thread(() -> stopped.set(true), "srl-read-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try (KafkaConsumer<byte[], byte[]> consumer =
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      new TopicReader(consumer, cluster.registry())
+      new TopicReader(
+              consumer,
+              cluster.registry(),
+              note -> {
+                err.println("srl read: " + note);
+                err.flush();
+              },
+              Set.of())
           .read(
               topic,
               start,

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.srlstream.infra.LocalInfrastructure;
+import dev.srlstream.schemas.DeadLetters;
 import dev.srlstream.schemas.SampleRecords;
 import dev.srlstream.schemas.Topics;
+import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.StepReward;
+import dev.srlstream.schemas.avro.StepTask;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import dev.srlstream.schemas.serde.AvroSerde;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,8 @@ class ReadCommandIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String TOPIC = Topics.STEP_REWARDS.name();
+  private static final String LETTERS = Topics.DEAD_LETTERS.name();
+  private static final String TASKS = Topics.TASKS.name();
   private static LocalInfrastructure infra;
 
   @BeforeAll
@@ -47,6 +53,39 @@ class ReadCommandIT {
       }
       producer
           .send(new ProducerRecord<>(TOPIC, 0, "junk", new byte[] {1, 2, 3}))
+          .get(30, TimeUnit.SECONDS);
+      // Dead letters: one keeps a decodable reward, one bytes that are not in the wire format.
+      AvroSerde<DeadLetter> letters =
+          AvroSerde.forTopic(
+              Topics.DEAD_LETTERS, new SchemaRegistryClient(infra.schemaRegistryUrl()));
+      StepReward kept = SampleRecords.stepReward();
+      kept.setRolloutId("rollout-dead");
+      for (byte[] original : List.of(serde.serialize(TOPIC, kept), new byte[] {0x7b, 0x7d})) {
+        DeadLetter letter =
+            DeadLetters.of(
+                "scorer-stream",
+                "INVALID_FIELD",
+                "a test letter",
+                new DeadLetters.Source(TOPIC, 0, 3, 1L),
+                "rollout-dead",
+                "k-dead".getBytes(StandardCharsets.UTF_8),
+                original,
+                2L);
+        producer
+            .send(
+                new ProducerRecord<>(
+                    LETTERS, TOPIC, letters.serialize(Topics.DEAD_LETTERS.name(), letter)))
+            .get(30, TimeUnit.SECONDS);
+      }
+      // A record in the wire format whose schema id the registry does not know, then a good one.
+      byte[] unknownId = {0, 0, 1, (byte) 0x86, (byte) 0x9f, 2, 4};
+      producer.send(new ProducerRecord<>(TASKS, 0, "unknown", unknownId)).get(30, TimeUnit.SECONDS);
+      AvroSerde<StepTask> tasks =
+          AvroSerde.forTopic(Topics.TASKS, new SchemaRegistryClient(infra.schemaRegistryUrl()));
+      producer
+          .send(
+              new ProducerRecord<>(
+                  TASKS, 0, "good", tasks.serialize(TASKS, SampleRecords.stepTask())))
           .get(30, TimeUnit.SECONDS);
     }
   }
@@ -72,7 +111,11 @@ class ReadCommandIT {
   }
 
   private static List<JsonNode> read(String... options) throws Exception {
-    CommandRun run = run(TOPIC, options);
+    return readTopic(TOPIC, options);
+  }
+
+  private static List<JsonNode> readTopic(String topic, String... options) throws Exception {
+    CommandRun run = run(topic, options);
     assertThat(run.exitCode()).as(run.err()).isZero();
     List<JsonNode> lines = new ArrayList<>();
     for (String line : run.out().strip().split("\n")) {
@@ -122,10 +165,72 @@ class ReadCommandIT {
   }
 
   @Test
+  void decodesTheOriginalOfEveryDeadLetterItCan() throws Exception {
+    List<JsonNode> lines = readTopic(LETTERS);
+
+    assertThat(lines).hasSize(2);
+    JsonNode decodable = lines.get(0);
+    assertThat(decodable.path("value").path("reason").asText()).isEqualTo("INVALID_FIELD");
+    assertThat(decodable.path("original_key").asText()).isEqualTo("k-dead");
+    assertThat(decodable.path("original").path("rollout_id").asText()).isEqualTo("rollout-dead");
+    assertThat(decodable.path("original").path("reward").asDouble()).isEqualTo(0.75);
+    assertThat(decodable.has("original_error")).isFalse();
+    JsonNode junk = lines.get(1);
+    assertThat(junk.has("original")).isFalse();
+    assertThat(junk.path("original_error").asText())
+        .startsWith("not decodable:")
+        .contains("srl.step-rewards is not in the Confluent Avro wire format: 2 bytes");
+    assertThat(junk.path("original_base64").asText()).isEqualTo("e30=");
+  }
+
+  @Test
+  void aRecordOfAnUnknownSchemaIdIsShownAsBase64AndReadingGoesOn() throws Exception {
+    List<JsonNode> lines = readTopic(TASKS);
+
+    assertThat(lines).extracting(l -> l.path("key").asText()).containsExactly("unknown", "good");
+    JsonNode unknown = lines.get(0);
+    assertThat(unknown.path("value").isNull()).isTrue();
+    assertThat(unknown.path("error").asText()).startsWith("not decodable:").contains("99999");
+    assertThat(unknown.path("value_base64").asText()).isEqualTo("AAABhp8CBA==");
+    assertThat(lines.get(1).path("value").path("task_id").asText()).isEqualTo("task-1");
+  }
+
+  @Test
+  void timesOutsideTheRecordsAreExplained() throws Exception {
+    CommandRun before = run(TOPIC, "--from-time", "2000-01-01T00:00:00Z");
+    assertThat(before.exitCode()).as(before.err()).isZero();
+    assertThat(before.out().strip().split("\n")).hasSize(6);
+    assertThat(before.err())
+        .containsPattern(
+            "srl read: --from-time 2000-01-01T00:00:00Z is before the earliest record still in"
+                + " srl.step-rewards \\(at 20\\d\\d-[^)]+Z\\): reading from there");
+
+    CommandRun after = run(TOPIC, "--from-time", "2999-01-01T00:00:00Z");
+    assertThat(after.exitCode()).as(after.err()).isZero();
+    assertThat(after.out()).isBlank();
+    assertThat(after.err())
+        .containsPattern(
+            "srl read: nothing in srl.step-rewards is at or after 2999-01-01T00:00:00Z; its last"
+                + " record is at 20\\d\\d-\\S+Z");
+  }
+
+  @Test
   void badInputFailsClearly() {
     CommandRun noTopic = run("srl.nope");
     assertThat(noTopic.exitCode()).isNotZero();
-    assertThat(noTopic.err()).contains("topic srl.nope does not exist");
+    assertThat(noTopic.err())
+        .contains("topic srl.nope does not exist; the srl.* topics on this cluster are: ")
+        .contains(TOPIC)
+        .contains(LETTERS);
+    CommandRun outOfRange = run(TOPIC, "--from-offset", "0:99");
+    assertThat(outOfRange.exitCode()).isNotZero();
+    assertThat(outOfRange.err())
+        .contains(
+            "--from-offset 0:99 is out of range: partition 0 of srl.step-rewards holds offsets"
+                + " 1..6 (earliest..latest; 7 is the next to be written)");
+    assertThat(run(TOPIC, "--from-offset", "3:0").err())
+        .contains(
+            "--from-offset 3:0 is out of range: partition 3 of srl.step-rewards holds no records");
     assertThat(run(TOPIC, "--from-offset", "9:0").err())
         .contains("--from-offset partition must be 0..");
     assertThat(run(TOPIC, "--from-time", "yesterday").err())

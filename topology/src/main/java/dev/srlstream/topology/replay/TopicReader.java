@@ -3,6 +3,7 @@ package dev.srlstream.topology.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.WarmupRecords;
 import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.serde.WireFormat;
@@ -15,7 +16,9 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -27,6 +30,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Reads one topic's records as JSON lines, decoded with each record's writer schema from the
@@ -53,16 +57,50 @@ public final class TopicReader {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+  /** The full name of the dead letters' record type, whose original bytes are decoded too. */
+  static final String DEAD_LETTER_TYPE = "dev.srlstream.schemas.avro.DeadLetter";
+
+  /** Records read back from a partition's end to find its last record's time. */
+  private static final int TAIL_WINDOW = 32;
+
   private final Consumer<byte[], byte[]> consumer;
   private final SchemaRegistry registry;
+  private final java.util.function.Consumer<String> notes;
+  private final Set<String> omitted;
   private final Map<Integer, GenericDatumReader<Object>> readers = new HashMap<>();
 
   /**
    * @param consumer a consumer with byte-array deserializers, read_committed, no group needed
    */
   public TopicReader(Consumer<byte[], byte[]> consumer, SchemaRegistry registry) {
+    this(consumer, registry, note -> {}, Set.of());
+  }
+
+  /**
+   * @param consumer a consumer with byte-array deserializers, read_committed, no group needed
+   * @param notes where notes for the user go (e.g. that a start time is before the earliest record)
+   * @param omitted top-level fields left out of every decoded value (e.g. a policy version's {@code
+   *     weights}); Avro skips their bytes without decoding them
+   */
+  public TopicReader(
+      Consumer<byte[], byte[]> consumer,
+      SchemaRegistry registry,
+      java.util.function.Consumer<String> notes,
+      Set<String> omitted) {
     this.consumer = consumer;
     this.registry = registry;
+    this.notes = notes;
+    this.omitted = Set.copyOf(omitted);
+  }
+
+  /** The partition Kafka's default partitioner puts {@code key} in (murmur2 of its UTF-8). */
+  public static int partitionOf(String key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+  }
+
+  /** How many partitions {@code topic} has; fails like a read when it does not exist. */
+  public int partitionCount(String topic) {
+    return infos(topic).size();
   }
 
   /**
@@ -82,7 +120,29 @@ public final class TopicReader {
       Predicate<ObjectNode> filter,
       java.util.function.Consumer<ObjectNode> sink,
       BooleanSupplier stop) {
-    List<TopicPartition> partitions = partitions(topic, start);
+    return read(topic, p -> true, start, until, follow, limit, filter, sink, stop);
+  }
+
+  /**
+   * As {@link #read(String, Start, Instant, boolean, long, Predicate, java.util.function.Consumer,
+   * BooleanSupplier)}, reading only the partitions {@code partitionsRead} accepts (e.g. the one a
+   * key hashes to).
+   */
+  public long read(
+      String topic,
+      IntPredicate partitionsRead,
+      Start start,
+      Instant until,
+      boolean follow,
+      long limit,
+      Predicate<ObjectNode> filter,
+      java.util.function.Consumer<ObjectNode> sink,
+      BooleanSupplier stop) {
+    List<TopicPartition> partitions = new ArrayList<>(partitions(topic, start));
+    partitions.removeIf(p -> !partitionsRead.test(p.partition()));
+    if (partitions.isEmpty()) {
+      return 0;
+    }
     consumer.assign(partitions);
     seek(partitions, start);
     Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
@@ -114,11 +174,32 @@ public final class TopicReader {
     return given;
   }
 
-  private List<TopicPartition> partitions(String topic, Start start) {
+  private List<PartitionInfo> infos(String topic) {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
     if (infos == null || infos.isEmpty()) {
-      throw new IllegalArgumentException("topic " + topic + " does not exist");
+      throw new IllegalArgumentException(
+          "topic " + topic + " does not exist; " + readableTopics() + " (srl read TOPIC)");
     }
+    return infos;
+  }
+
+  /** The srl.* topics of the cluster, or the catalogue's when there are none, as a phrase. */
+  private String readableTopics() {
+    List<String> existing =
+        consumer.listTopics(Duration.ofSeconds(30)).keySet().stream()
+            .filter(t -> t.startsWith("srl."))
+            .sorted()
+            .toList();
+    if (existing.isEmpty()) {
+      return "this cluster has no srl.* topics yet (the catalogue's: "
+          + String.join(", ", Topics.ALL.stream().map(t -> t.name()).toList())
+          + ")";
+    }
+    return "the srl.* topics on this cluster are: " + String.join(", ", existing);
+  }
+
+  private List<TopicPartition> partitions(String topic, Start start) {
+    List<PartitionInfo> infos = infos(topic);
     List<TopicPartition> partitions = new ArrayList<>();
     for (PartitionInfo info : infos) {
       partitions.add(new TopicPartition(topic, info.partition()));
@@ -141,16 +222,39 @@ public final class TopicReader {
 
   private void seek(List<TopicPartition> partitions, Start start) {
     if (start instanceof Start.AtOffset at) {
-      consumer.seek(partitions.get(0), at.offset());
-    } else if (start instanceof Start.AtTime at) {
-      Map<TopicPartition, Long> query = new HashMap<>();
-      partitions.forEach(p -> query.put(p, at.time().toEpochMilli()));
-      Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      for (TopicPartition p : partitions) {
-        OffsetAndTimestamp offset = found.get(p);
-        consumer.seek(p, offset == null ? ends.get(p) : offset.offset());
+      TopicPartition p = partitions.get(0);
+      long earliest = consumer.beginningOffsets(List.of(p)).get(p);
+      long end = consumer.endOffsets(List.of(p)).get(p);
+      if (at.offset() < earliest || at.offset() > end) {
+        throw new IllegalArgumentException(
+            "--from-offset "
+                + at.partition()
+                + ":"
+                + at.offset()
+                + " is out of range: "
+                + (end > earliest
+                    ? "partition "
+                        + p.partition()
+                        + " of "
+                        + p.topic()
+                        + " holds offsets "
+                        + earliest
+                        + ".."
+                        + (end - 1)
+                        + " (earliest..latest; "
+                        + end
+                        + " is the next to be written)"
+                    : "partition "
+                        + p.partition()
+                        + " of "
+                        + p.topic()
+                        + " holds no records ("
+                        + end
+                        + " is the next offset to be written)"));
       }
+      consumer.seek(p, at.offset());
+    } else if (start instanceof Start.AtTime at) {
+      seekToTime(partitions, at.time());
     } else if (start instanceof Start.Last last) {
       Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -160,6 +264,85 @@ public final class TopicReader {
     } else {
       consumer.seekToBeginning(partitions);
     }
+  }
+
+  /**
+   * Seeks every partition to its first record at or after {@code time}, and notes when that is
+   * before the earliest record still kept (reading starts there) or after the last one.
+   */
+  private void seekToTime(List<TopicPartition> partitions, Instant time) {
+    Map<TopicPartition, Long> query = new HashMap<>();
+    partitions.forEach(p -> query.put(p, time.toEpochMilli()));
+    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+    Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions);
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+    for (TopicPartition p : partitions) {
+      OffsetAndTimestamp offset = found.get(p);
+      consumer.seek(p, offset == null ? ends.get(p) : offset.offset());
+    }
+    String topic = partitions.get(0).topic();
+    if (partitions.stream().allMatch(p -> found.get(p) == null)) {
+      Instant last = lastRecordTime(partitions, begins, ends);
+      notes.accept(
+          "nothing in "
+              + topic
+              + " is at or after "
+              + time
+              + (last == null ? ": it holds no records" : "; its last record is at " + last));
+      return;
+    }
+    Map<TopicPartition, Long> fromZero = new HashMap<>();
+    partitions.forEach(p -> fromZero.put(p, 0L));
+    OffsetAndTimestamp earliest = null;
+    for (OffsetAndTimestamp first : consumer.offsetsForTimes(fromZero).values()) {
+      if (first != null && (earliest == null || first.timestamp() < earliest.timestamp())) {
+        earliest = first;
+      }
+    }
+    if (earliest != null && earliest.timestamp() > time.toEpochMilli()) {
+      notes.accept(
+          "--from-time "
+              + time
+              + " is before the earliest record still in "
+              + topic
+              + " (at "
+              + Instant.ofEpochMilli(earliest.timestamp())
+              + "): reading from there");
+    }
+  }
+
+  /**
+   * The newest timestamp among the last records of the partitions, or null if they hold none. Reads
+   * a few records back from each end (the last offsets can be transaction markers).
+   */
+  private Instant lastRecordTime(
+      List<TopicPartition> partitions,
+      Map<TopicPartition, Long> begins,
+      Map<TopicPartition, Long> ends) {
+    long newest = Long.MIN_VALUE;
+    List<TopicPartition> assigned = new ArrayList<>(consumer.assignment());
+    for (TopicPartition p : partitions) {
+      long begin = begins.get(p);
+      long end = ends.get(p);
+      if (end <= begin) {
+        continue;
+      }
+      consumer.assign(List.of(p));
+      consumer.seek(p, Math.max(begin, end - TAIL_WINDOW));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (consumer.position(p) < end && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (!WarmupRecords.isWarmup(r.headers())) {
+            newest = Math.max(newest, r.timestamp());
+          }
+        }
+      }
+    }
+    consumer.assign(assigned);
+    for (TopicPartition p : assigned) {
+      consumer.seek(p, ends.get(p));
+    }
+    return newest == Long.MIN_VALUE ? null : Instant.ofEpochMilli(newest);
   }
 
   /** One record as a JSON line: coordinates, key, schema id and the decoded value. */
@@ -175,22 +358,61 @@ public final class TopicReader {
       line.putNull("value");
       return line;
     }
+    int schemaId;
+    JsonNode decoded;
     try {
-      int schemaId = WireFormat.schemaId(value, record.topic());
+      schemaId = WireFormat.schemaId(value, record.topic());
       line.put("schema_id", schemaId);
-      line.set("value", decode(schemaId, value));
+      decoded = decode(schemaId, value);
+      line.set("value", decoded);
     } catch (RuntimeException e) {
       line.putNull("value");
       line.put("error", "not decodable: " + e.getMessage());
       line.put("value_base64", Base64.getEncoder().encodeToString(value));
+      return line;
+    }
+    if (DEAD_LETTER_TYPE.equals(readers.get(schemaId).getSchema().getFullName())) {
+      addOriginal(line, decoded);
     }
     return line;
   }
 
+  /**
+   * A dead letter's original record, decoded through the registry as {@code original} (with {@code
+   * original_key} as text), or {@code original_error} and {@code original_base64} when its bytes
+   * cannot be decoded.
+   */
+  private void addOriginal(ObjectNode line, JsonNode letter) {
+    JsonNode key = letter.path("original_key");
+    if (key.isTextual()) {
+      line.put(
+          "original_key",
+          new String(Base64.getDecoder().decode(key.asText()), StandardCharsets.UTF_8));
+    }
+    JsonNode original = letter.path("original_value");
+    if (!original.isTextual()) {
+      return; // the letter kept no bytes
+    }
+    byte[] bytes = Base64.getDecoder().decode(original.asText());
+    String sourceTopic = letter.path("source_topic").asText("?");
+    try {
+      int originalSchema = WireFormat.schemaId(bytes, sourceTopic);
+      line.put("original_schema_id", originalSchema);
+      line.set("original", decode(originalSchema, bytes));
+    } catch (RuntimeException e) {
+      line.put("original_error", "not decodable: " + e.getMessage());
+      line.put("original_base64", original.asText());
+    }
+  }
+
   private JsonNode decode(int schemaId, byte[] value) {
-    GenericDatumReader<Object> reader =
-        readers.computeIfAbsent(schemaId, id -> new GenericDatumReader<>(registry.schemaById(id)));
-    Schema schema = reader.getSchema();
+    GenericDatumReader<Object> reader = readers.get(schemaId);
+    if (reader == null) {
+      Schema writer = registry.schemaById(schemaId);
+      reader = new GenericDatumReader<>(writer, without(writer, omitted));
+      readers.put(schemaId, reader);
+    }
+    Schema schema = reader.getExpected();
     BinaryDecoder decoder =
         DecoderFactory.get()
             .binaryDecoder(
@@ -204,5 +426,21 @@ public final class TopicReader {
     } catch (IOException | AvroRuntimeException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  /** A record schema without the top-level fields {@code omitted}, to read its records with. */
+  static Schema without(Schema schema, Set<String> omitted) {
+    if (schema.getType() != Schema.Type.RECORD
+        || schema.getFields().stream().noneMatch(f -> omitted.contains(f.name()))) {
+      return schema;
+    }
+    List<Schema.Field> kept = new ArrayList<>();
+    for (Schema.Field field : schema.getFields()) {
+      if (!omitted.contains(field.name())) {
+        kept.add(new Schema.Field(field, field.schema()));
+      }
+    }
+    return Schema.createRecord(
+        schema.getName(), schema.getDoc(), schema.getNamespace(), schema.isError(), kept);
   }
 }
