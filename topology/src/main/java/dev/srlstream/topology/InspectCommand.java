@@ -7,7 +7,6 @@ import dev.srlstream.topology.inspect.InspectText;
 import dev.srlstream.topology.inspect.RunInspector;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -69,16 +68,7 @@ final class InspectCommand implements Runnable {
     /** Gathers the document with the inspector, and prints it as JSON or as text. */
     int inspect(Function<RunInspector, ObjectNode> gather, Function<ObjectNode, String> text)
         throws Exception {
-      Instant from = null;
-      if (fromTime != null) {
-        try {
-          from = Instant.parse(fromTime);
-        } catch (DateTimeParseException e) {
-          throw new IllegalArgumentException(
-              "--from-time must be an ISO-8601 instant (e.g. 2026-12-04T01:00:00Z), but was "
-                  + fromTime);
-        }
-      }
+      Instant from = fromTime == null ? null : Instants.parse(fromTime, "--from-time");
       if (!(epsilon >= 0) || Double.isInfinite(epsilon)) {
         throw new IllegalArgumentException(
             "--epsilon must be a finite number >= 0, but was " + epsilon);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srlstream.topology.replay.TopicReader;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +104,7 @@ final class ReadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TopicReader.Start start = start();
-    Instant untilTime = until == null ? null : instant(until, "--until-time");
+    Instant untilTime = until == null ? null : Instants.parse(until, "--until-time");
     if (limit < 0) {
       throw new IllegalArgumentException("--limit must be >= 0 (0 for none), but was " + limit);
     }
@@ -171,21 +170,12 @@ final class ReadCommand implements Callable<Integer> {
       }
     }
     if (from.time != null) {
-      return new TopicReader.Start.AtTime(instant(from.time, "--from-time"));
+      return new TopicReader.Start.AtTime(Instants.parse(from.time, "--from-time"));
     }
     if (from.last < 1) {
       throw new IllegalArgumentException("--last must be >= 1, but was " + from.last);
     }
     return new TopicReader.Start.Last(from.last);
-  }
-
-  private static Instant instant(String text, String option) {
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          option + " must be an ISO-8601 instant (e.g. 2026-12-04T01:00:00Z), but was " + text);
-    }
   }
 
   private Predicate<ObjectNode> filter() {
