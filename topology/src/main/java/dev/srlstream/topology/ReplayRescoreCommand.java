@@ -203,7 +203,8 @@ final class ReplayRescoreCommand implements Callable<Integer> {
     // Every option is checked before the cluster is touched.
     Instant untilTime = until == null ? null : instant(until, "--until-time");
     Instant fromTime = from == null || from.time == null ? null : instant(from.time, "--from-time");
-    Map<Integer, Long> fromOffsets = from == null ? Map.of() : offsets(from.offsets);
+    Map<Integer, Long> fromOffsets =
+        from == null || from.offsets == null ? Map.of() : offsets(from.offsets);
     if (fromTime != null && untilTime != null && untilTime.isBefore(fromTime)) {
       throw new IllegalArgumentException(
           "--until-time must not be before --from-time, but " + until + " is before " + from.time);

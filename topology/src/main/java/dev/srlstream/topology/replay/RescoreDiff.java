@@ -261,6 +261,7 @@ public record RescoreDiff(
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
+            java.util.Locale.ROOT,
             "rewards    %d compared | %d changed (%s) | mean |change| %.4f (of the changed: %.4f)"
                 + " | max |change| %.4f%n",
             compared,
@@ -271,25 +272,41 @@ public record RescoreDiff(
             maxAbsChange));
     out.append(
         String.format(
+            java.util.Locale.ROOT,
             "           %d rewarded by the recording only, %d by the replay only%n",
-            recordedOnly, replayOnly));
-    out.append(String.format("histogram  %-12s %8s %8s%n", "reward", "before", "after"));
+            recordedOnly,
+            replayOnly));
     out.append(
         String.format(
-            "           %-12s %8d %8d%n", "< 0 (-1)", before.belowZero(), after.belowZero()));
+            java.util.Locale.ROOT, "histogram  %-12s %8s %8s%n", "reward", "before", "after"));
+    out.append(
+        String.format(
+            java.util.Locale.ROOT,
+            "           %-12s %8d %8d%n",
+            "< 0 (-1)",
+            before.belowZero(),
+            after.belowZero()));
     for (int i = 0; i < RewardHistogram.BINS; i++) {
       out.append(
           String.format(
+              java.util.Locale.ROOT,
               "           %-12s %8d %8d%n",
-              RewardHistogram.label(i), before.bins()[i], after.bins()[i]));
+              RewardHistogram.label(i),
+              before.bins()[i],
+              after.bins()[i]));
     }
     if (before.outOfRange() + after.outOfRange() > 0) {
       out.append(
           String.format(
-              "           %-12s %8d %8d%n", "> 1 or NaN", before.outOfRange(), after.outOfRange()));
+              java.util.Locale.ROOT,
+              "           %-12s %8d %8d%n",
+              "> 1 or NaN",
+              before.outOfRange(),
+              after.outOfRange()));
     }
     out.append(
         String.format(
+            java.util.Locale.ROOT,
             "groups     %d | kept %d -> %d | filtered %d -> %d | incomplete %d -> %d | %d kept by"
                 + " both differ%n",
             groups,
@@ -302,11 +319,14 @@ public record RescoreDiff(
             groupsChanged));
     out.append(
         String.format(
+            java.util.Locale.ROOT,
             "flips      %d group(s) whose keep/filter decision or an advantage sign flips%s%n",
-            flips, listedFlips.isEmpty() ? "" : " (the first " + listedFlips.size() + "):"));
+            flips,
+            listedFlips.isEmpty() ? "" : " (the first " + listedFlips.size() + "):"));
     for (GroupFlip f : listedFlips) {
       out.append(
           String.format(
+              java.util.Locale.ROOT,
               "           %s  %s -> %s%s%n",
               f.groupId(),
               f.before().label(),
@@ -316,12 +336,18 @@ public record RescoreDiff(
                   : ", " + f.advantageSignFlips() + " advantage sign(s) flip"));
     }
     if (!largestChanges.isEmpty()) {
-      out.append(String.format("changes    the %d largest:%n", largestChanges.size()));
+      out.append(
+          String.format(
+              java.util.Locale.ROOT, "changes    the %d largest:%n", largestChanges.size()));
       for (RewardChange c : largestChanges) {
         out.append(
             String.format(
+                java.util.Locale.ROOT,
                 "           %s  %.4f -> %.4f (%+.4f)%n",
-                c.rolloutId(), c.before(), c.after(), c.after() - c.before()));
+                c.rolloutId(),
+                c.before(),
+                c.after(),
+                c.after() - c.before()));
       }
     }
     return out.toString();
@@ -391,6 +417,6 @@ public record RescoreDiff(
   }
 
   private static String percent(long part, long whole) {
-    return whole == 0 ? "-" : String.format("%.1f%%", 100.0 * part / whole);
+    return whole == 0 ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", 100.0 * part / whole);
   }
 }

@@ -44,7 +44,11 @@ public record RewardHistogram(long[] bins, long belowZero, long outOfRange) {
   /** The label of bin {@code i}, e.g. {@code [0.3,0.4)} or {@code [0.9,1.0]}. */
   public static String label(int i) {
     return String.format(
-        "[%.1f,%.1f%s", i / (double) BINS, (i + 1) / (double) BINS, i == BINS - 1 ? "]" : ")");
+        java.util.Locale.ROOT,
+        "[%.1f,%.1f%s",
+        i / (double) BINS,
+        (i + 1) / (double) BINS,
+        i == BINS - 1 ? "]" : ")");
   }
 
   /** How many rewards were counted. */
