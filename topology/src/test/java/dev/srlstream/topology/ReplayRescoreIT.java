@@ -360,7 +360,21 @@ class ReplayRescoreIT {
     assertThat(all.exitCode()).as(all.err()).isZero();
     assertThat(JSON.readTree(all.out()).at("/range/rollout_steps").asLong())
         .isEqualTo(rollouts.size());
-    CommandRun one = rescore("--json", "--from-offset", "0:0", "--from-offset", "1:0");
+    Map<TopicPartition, Long> firsts;
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      firsts =
+          consumer.beginningOffsets(
+              List.of(
+                  new TopicPartition(Topics.ROLLOUT_STEPS.name(), 0),
+                  new TopicPartition(Topics.ROLLOUT_STEPS.name(), 1)));
+    }
+    CommandRun one =
+        rescore(
+            "--json",
+            "--from-offset",
+            "0:" + firsts.get(new TopicPartition(Topics.ROLLOUT_STEPS.name(), 0)),
+            "--from-offset",
+            "1:" + firsts.get(new TopicPartition(Topics.ROLLOUT_STEPS.name(), 1)));
     assertThat(one.exitCode()).as(one.err()).isZero();
     JsonNode diff = JSON.readTree(one.out());
     long inTwoPartitions = diff.at("/range/rollout_steps").asLong();
