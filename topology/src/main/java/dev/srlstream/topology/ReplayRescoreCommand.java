@@ -420,6 +420,9 @@ final class ReplayRescoreCommand implements Callable<Integer> {
     replayedJson.put("similarity_reward", config.similarityReward().name());
     replayedJson.put("epsilon", config.dynamicSamplingEpsilon());
     report.putPOJO("scorer_counters", result.counters());
+    // Schemas the live registry does not hold (the replay's state stores under another
+    // application id, or a newer schema): registered in this process only.
+    report.putPOJO("local_schemas", registry.localSubjects());
     ObjectNode throughput = report.putObject("replay");
     throughput.put("records", result.records());
     throughput.put("seconds", result.nanos() / 1e9);
@@ -463,6 +466,10 @@ final class ReplayRescoreCommand implements Callable<Integer> {
           config.dynamicSamplingEpsilon(),
           epsilon == null ? " (the scorer's default)" : " (--epsilon)");
       out.printf("scorer     %s%n", result.counters());
+      if (!registry.localSubjects().isEmpty()) {
+        out.printf(
+            "registry   schemas registered in this process only: %s%n", registry.localSubjects());
+      }
       out.print(diff.toText());
       if (output != null && output.dir != null) {
         out.printf("wrote      %s%n", output.dir);

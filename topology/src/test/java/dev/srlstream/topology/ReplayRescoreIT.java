@@ -269,10 +269,16 @@ class ReplayRescoreIT {
     Map<TopicPartition, Long> offsetsBefore = endOffsets();
     List<String> subjectsBefore = registry.subjects();
 
-    CommandRun run = rescore("--autojunk", "true", "--epsilon", "0.2", "--out", out.toString());
+    CommandRun run =
+        rescore("--json", "--autojunk", "true", "--epsilon", "0.2", "--out", out.toString());
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out()).contains("rewards").contains("flips");
+    JsonNode diff = JSON.readTree(run.out());
+    assertThat(diff.at("/settings/replayed/epsilon").asDouble()).isEqualTo(0.2);
+    // The replay did need schemas registered: its state stores' changelog subjects.
+    assertThat(diff.path("local_schemas")).isNotEmpty();
+    diff.path("local_schemas")
+        .forEach(s -> assertThat(s.asText()).startsWith("srl-scorer-").endsWith("-value"));
     assertThat(endOffsets()).isEqualTo(offsetsBefore);
     assertThat(registry.subjects()).isEqualTo(subjectsBefore);
     // The replay's state stores are the live scorer's application id's (srl-scorer), whose

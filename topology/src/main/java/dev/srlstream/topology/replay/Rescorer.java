@@ -33,6 +33,9 @@ import org.apache.kafka.streams.test.TestRecord;
  * writing no topic. Records go in in the order given (see {@link TimestampMerge}), each with its
  * recorded timestamp and headers.
  *
+ * <p>The state stores live in a fresh directory under {@code .srl/} of the working directory,
+ * deleted when the replay ends.
+ *
  * <p><b>Time.</b> The driver's wall clock starts at the first record's timestamp and is moved to
  * each record's timestamp before the record goes in (never backwards), so the scorer's wall-clock
  * timeouts (partial groups, late expert steps) fire as they would have for a scorer that processed
@@ -93,7 +96,10 @@ public final class Rescorer {
     }
     Path stateDir;
     try {
-      stateDir = Files.createTempDirectory("srl-replay-rescore-");
+      // Under .srl/ of the working directory, as srl scorer's state: Kafka Streams warns about a
+      // state directory in the OS's temporary directory.
+      Path parent = Files.createDirectories(Path.of(".srl"));
+      stateDir = Files.createTempDirectory(parent, "replay-rescore-");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the replay's state directory", e);
     }
@@ -107,6 +113,8 @@ public final class Rescorer {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"); // never contacted
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    // No global stores; set only so that Kafka Streams does not warn that it is unset.
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     long start = records.isEmpty() ? 0 : records.get(0).timestamp();
     List<Output> rewards = new ArrayList<>();
     List<Output> groups = new ArrayList<>();
