@@ -263,6 +263,31 @@ class ReplayRescoreIT {
     System.out.println(rescore("--autojunk", "true", "--list", "5").out());
   }
 
+  /** --mode-reward step scores the HOLISTIC rollouts by the step similarity; SRL stays. */
+  @Test
+  void modeRewardStepRescoresTheHolisticRolloutsOnly() throws Exception {
+    CommandRun run = rescore("--json", "--mode-reward", "step", "--out", out.toString());
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode diff = JSON.readTree(run.out());
+    assertThat(diff.at("/settings/replayed/similarity_reward").asText()).isEqualTo("STEP");
+    Map<String, JsonNode> replayed = lines(out.resolve("step-rewards.jsonl"), "rollout_id");
+    long changed = 0;
+    for (RolloutStep r : rollouts.values()) {
+      JsonNode again = replayed.get(r.getRolloutId()).path("value");
+      assertThat(again.path("reward_config").asText()).isEqualTo("step-similarity;autojunk=false");
+      boolean same =
+          bits(again.path("reward").asDouble())
+              == bits(recordedRewards.get(r.getRolloutId()).getReward());
+      if (r.getMode() == TrainingMode.SRL) {
+        assertThat(same).as(r.getRolloutId()).isTrue();
+      } else if (!same) {
+        changed++;
+      }
+    }
+    assertThat(changed).isPositive();
+    assertThat(diff.at("/rewards/changed").asLong()).isEqualTo(changed);
+  }
+
   /** (3) A replay writes to no live topic and registers no schema in the live registry. */
   @Test
   void aReplayWritesNothingLiveAndRegistersNoSchema() throws Exception {
