@@ -255,7 +255,8 @@ final class ReplayRescoreCommand implements Callable<Integer> {
       Map<TopicPartition, Long> starts =
           rolloutStarts(topics, rolloutPartitions, fromTime, fromOffsets);
       Map<TopicPartition, List<RecordedRecord>> rollouts =
-          topics.read(starts, untilTime, n -> err.printf("reading rollout steps: %d%n", n));
+          topics.read(
+              starts, untilTime, n -> err.printf("srl replay rescore: read %d rollout steps%n", n));
       rolloutRecords = rollouts.values().stream().mapToLong(List::size).sum();
       if (rolloutRecords == 0) {
         throw new IllegalArgumentException(
@@ -280,7 +281,7 @@ final class ReplayRescoreCommand implements Callable<Integer> {
           topics.read(
               topics.beginnings(expertPartitions),
               untilTime,
-              n -> err.printf("reading expert steps: %d%n", n));
+              n -> err.printf("srl replay rescore: read %d expert steps%n", n));
       expertRecords = experts.values().stream().mapToLong(List::size).sum();
       inputs.addAll(experts.values());
       inputs.addAll(rollouts.values());
