@@ -4,30 +4,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.srlstream.infra.kafka.TopicProvisioner;
 import dev.srlstream.schemas.AdminSettings;
 import dev.srlstream.schemas.PolicyNames;
-import dev.srlstream.schemas.TopicSpec;
-import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.RolloutStep;
 import dev.srlstream.schemas.avro.StepReward;
 import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.serde.AvroSerde;
-import dev.srlstream.schemas.serde.WireFormat;
 import dev.srlstream.scorer.ScorerConfig;
 import dev.srlstream.scorer.ScorerTopics;
 import dev.srlstream.scorer.SimilarityReward;
-import dev.srlstream.topology.replay.AvroJson;
 import dev.srlstream.topology.replay.RecordedRecord;
 import dev.srlstream.topology.replay.RecordedSettings;
 import dev.srlstream.topology.replay.RecordedTopics;
 import dev.srlstream.topology.replay.ReplayRegistry;
 import dev.srlstream.topology.replay.RescoreDiff;
+import dev.srlstream.topology.replay.RescoreOutputs;
 import dev.srlstream.topology.replay.Rescorer;
 import dev.srlstream.topology.replay.TimestampMerge;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -44,23 +38,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -223,7 +208,9 @@ final class ReplayRescoreCommand implements Callable<Integer> {
     }
     ScorerTopics live = ScorerTopics.LIVE;
     Map<String, String> replayTopics =
-        output != null && output.suffix != null ? replayTopics(live, output.suffix) : Map.of();
+        output != null && output.suffix != null
+            ? RescoreOutputs.replayTopics(live, output.suffix)
+            : Map.of();
     if (output != null
         && output.dir != null
         && Files.exists(output.dir)
@@ -242,8 +229,8 @@ final class ReplayRescoreCommand implements Callable<Integer> {
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
 
     List<List<RecordedRecord>> inputs = new ArrayList<>();
-    Map<String, StepReward> recordedRewards = new HashMap<>();
-    Map<String, TrainingGroup> recordedGroups = new HashMap<>();
+    List<StepReward> recordedRewardList = new ArrayList<>();
+    List<TrainingGroup> recordedGroupList = new ArrayList<>();
     long rolloutRecords;
     long expertRecords;
     Instant firstRollout;
@@ -293,7 +280,7 @@ final class ReplayRescoreCommand implements Callable<Integer> {
         for (RecordedRecord r : partition) {
           StepReward reward = decode(rewardSerde, r);
           if (reward != null) {
-            recordedRewards.put(reward.getRolloutId(), reward);
+            recordedRewardList.add(reward);
           }
         }
       }
@@ -301,7 +288,7 @@ final class ReplayRescoreCommand implements Callable<Integer> {
         for (RecordedRecord r : partition) {
           TrainingGroup group = decode(groupSerde, r);
           if (group != null) {
-            recordedGroups.put(group.getGroupId(), group);
+            recordedGroupList.add(group);
           }
         }
       }
@@ -329,6 +316,19 @@ final class ReplayRescoreCommand implements Callable<Integer> {
       if (PolicyNames.belongsTo(r.getPolicyName(), policyName)) {
         replayed.add(r.getRolloutId());
         groupSizes.put(r.getGroupId(), r.getGroupSize());
+      }
+    }
+    // The policy's recorded outputs only: runs sharing a cluster may reuse rollout and group ids.
+    Map<String, StepReward> recordedRewards = new HashMap<>();
+    for (StepReward r : recordedRewardList) {
+      if (PolicyNames.belongsTo(r.getPolicyName(), policyName)) {
+        recordedRewards.put(r.getRolloutId(), r);
+      }
+    }
+    Map<String, TrainingGroup> recordedGroups = new HashMap<>();
+    for (TrainingGroup g : recordedGroupList) {
+      if (PolicyNames.belongsTo(g.getPolicyName(), policyName)) {
+        recordedGroups.put(g.getGroupId(), g);
       }
     }
     List<StepReward> inScope =
@@ -431,10 +431,13 @@ final class ReplayRescoreCommand implements Callable<Integer> {
     report.setAll(diff.toJson());
 
     if (output != null && output.dir != null) {
-      writeFiles(output.dir, result, registry, report);
+      RescoreOutputs.writeFiles(output.dir, result, registry, JSON.writeValueAsString(report));
     }
     if (output != null && output.suffix != null) {
-      produce(replayTopics, result, registry, live, err);
+      List<String> created =
+          RescoreOutputs.produce(
+              replayTopics, result, registry, cluster.bootstrapServers, cluster.kafkaConfig());
+      err.printf("srl replay rescore: created topics %s%n", created);
     }
     if (json) {
       out.println(JSON.writeValueAsString(report));
@@ -604,162 +607,6 @@ final class ReplayRescoreCommand implements Callable<Integer> {
       return serde.deserialize(r.topic(), r.value());
     } catch (SerializationException e) {
       return null; // the scorer dead-letters it; the recording did too
-    }
-  }
-
-  /**
-   * The replay's output topics, {@code <live topic><suffix>}, checked: a suffix that is empty,
-   * makes an invalid name, or names a catalogue topic is refused.
-   */
-  static Map<String, String> replayTopics(ScorerTopics live, String suffix) {
-    if (suffix == null || suffix.isEmpty()) {
-      throw new IllegalArgumentException(
-          "--into-topics must be a non-empty suffix, e.g. .replay, but was empty");
-    }
-    Set<String> catalogue = new HashSet<>();
-    Topics.ALL.forEach(t -> catalogue.add(t.name()));
-    catalogue.add(Topics.SCHEMAS_TOPIC);
-    Map<String, String> names = new LinkedHashMap<>();
-    for (String topic : List.of(live.stepRewards(), live.trainingGroups(), live.deadLetters())) {
-      String name = topic + suffix;
-      if (!name.matches("[a-zA-Z0-9._-]{1,249}")) {
-        throw new IllegalArgumentException(
-            "--into-topics suffix must make topic names of [a-zA-Z0-9._-] (at most 249), but '"
-                + suffix
-                + "' makes "
-                + name);
-      }
-      if (catalogue.contains(name)) {
-        throw new IllegalArgumentException(
-            "--into-topics suffix '"
-                + suffix
-                + "' would write to the live topic "
-                + name
-                + "; choose a suffix such as .replay");
-      }
-      names.put(topic, name);
-    }
-    return names;
-  }
-
-  private void produce(
-      Map<String, String> names,
-      Rescorer.Result result,
-      ReplayRegistry registry,
-      ScorerTopics live,
-      PrintWriter err)
-      throws Exception {
-    List<Rescorer.Output> all = new ArrayList<>();
-    all.addAll(result.rewards());
-    all.addAll(result.groups());
-    all.addAll(result.deadLetters());
-    for (Rescorer.Output o : all) {
-      int id = WireFormat.schemaId(o.value(), o.topic());
-      if (registry.isLocal(id)) {
-        throw new IllegalStateException(
-            "the replay's records of "
-                + o.topic()
-                + " use a schema the registry does not hold under "
-                + registry.localSubject(id)
-                + " (the replay registered it locally only), so readers of "
-                + names.get(o.topic())
-                + " could not decode them; use --out DIR instead");
-      }
-    }
-    Map<String, Object> adminConfig =
-        AdminSettings.of(cluster.bootstrapServers, cluster.kafkaConfig());
-    List<TopicSpec<?>> specs = new ArrayList<>();
-    try (Admin admin = Admin.create(adminConfig)) {
-      Map<String, org.apache.kafka.clients.admin.TopicDescription> described =
-          admin
-              .describeTopics(List.copyOf(names.keySet()))
-              .allTopicNames()
-              .get(30, TimeUnit.SECONDS);
-      for (Map.Entry<String, String> e : names.entrySet()) {
-        TopicSpec<?> spec = Topics.byName(e.getKey()).orElseThrow();
-        specs.add(renamed(spec, e.getValue(), described.get(e.getKey()).partitions().size()));
-      }
-      List<String> created =
-          TopicProvisioner.provision(
-              admin, specs, TopicProvisioner.CLUSTER_DEFAULT, new HashMap<>(cluster.kafkaConfig()));
-      err.printf("srl replay rescore: created topics %s%n", created);
-    }
-    Map<String, Object> props = new HashMap<>(cluster.kafkaConfig());
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
-      for (Rescorer.Output o : all) {
-        sent.add(
-            producer.send(
-                new ProducerRecord<>(
-                    names.get(o.topic()), null, o.timestamp(), o.key(), o.value())));
-      }
-      producer.flush();
-      for (java.util.concurrent.Future<?> f : sent) {
-        f.get(60, TimeUnit.SECONDS);
-      }
-    }
-  }
-
-  private static <V extends org.apache.avro.specific.SpecificRecord> TopicSpec<V> renamed(
-      TopicSpec<V> spec, String name, int partitions) {
-    return new TopicSpec<>(
-        name,
-        spec.valueType(),
-        spec.keyField(),
-        partitions,
-        spec.cleanupPolicy(),
-        spec.retention(),
-        spec.maxMessageBytes());
-  }
-
-  private static void writeFiles(
-      Path dir, Rescorer.Result result, ReplayRegistry registry, ObjectNode report)
-      throws IOException {
-    Files.createDirectories(dir);
-    writeLines(dir.resolve("step-rewards.jsonl"), result.rewards(), registry);
-    writeLines(dir.resolve("training-groups.jsonl"), result.groups(), registry);
-    writeLines(dir.resolve("dead-letters.jsonl"), result.deadLetters(), registry);
-    CliFiles.writeAtomically(
-        dir.resolve("diff.json"), JSON.writeValueAsString(report).getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** The records as JSON lines, as srl read prints them (without partition and offset). */
-  private static void writeLines(Path file, List<Rescorer.Output> records, ReplayRegistry registry)
-      throws IOException {
-    Map<Integer, GenericDatumReader<Object>> readers = new HashMap<>();
-    StringBuilder text = new StringBuilder();
-    for (Rescorer.Output o : records) {
-      ObjectNode line = JsonNodeFactory.instance.objectNode();
-      line.put("topic", o.topic());
-      line.put("timestamp", Instant.ofEpochMilli(o.timestamp()).toString());
-      line.put("key", o.key() == null ? null : new String(o.key(), StandardCharsets.UTF_8));
-      int id = WireFormat.schemaId(o.value(), o.topic());
-      line.put("schema_id", id);
-      // The decoding of TopicReader (srl read), whose decode is private: a generic reader with
-      // the writer's schema, shown by AvroJson.
-      GenericDatumReader<Object> reader =
-          readers.computeIfAbsent(id, i -> new GenericDatumReader<>(registry.schemaById(i)));
-      line.set("value", decodeJson(reader, o.value()));
-      text.append(LINES.writeValueAsString(line)).append('\n');
-    }
-    CliFiles.writeAtomically(file, text.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static com.fasterxml.jackson.databind.JsonNode decodeJson(
-      GenericDatumReader<Object> reader, byte[] value) throws IOException {
-    Schema schema = reader.getSchema();
-    BinaryDecoder decoder =
-        DecoderFactory.get()
-            .binaryDecoder(
-                value, WireFormat.HEADER_SIZE, value.length - WireFormat.HEADER_SIZE, null);
-    try {
-      return AvroJson.of(reader.read(null, decoder), schema);
-    } catch (AvroRuntimeException e) {
-      throw new IOException("cannot decode a replayed record: " + e.getMessage(), e);
     }
   }
 
