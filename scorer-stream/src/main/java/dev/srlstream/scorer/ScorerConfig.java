@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param duplicateRetention how long rollout ids are remembered to detect duplicates
  * @param maxResponseChars longer response texts are dead-lettered (INVALID_FIELD)
  * @param punctuateInterval how often timeouts are checked (wall clock)
+ * @param similarityReward which similarity reward scores SRL and HOLISTIC rollouts; {@link
+ *     #DEFAULT_SIMILARITY_REWARD} (each by its own mode) unless a replay asks for another
  */
 public record ScorerConfig(
     String policyName,
@@ -30,7 +32,11 @@ public record ScorerConfig(
     Duration unknownInstanceGrace,
     Duration duplicateRetention,
     int maxResponseChars,
-    Duration punctuateInterval) {
+    Duration punctuateInterval,
+    SimilarityReward similarityReward) {
+
+  /** Each rollout rewarded as its mode says: SRL by the step, HOLISTIC by the whole solution. */
+  public static final SimilarityReward DEFAULT_SIMILARITY_REWARD = SimilarityReward.BY_MODE;
 
   /**
    * The reward's autojunk unless asked otherwise: {@code false}, not CPython's {@code true}. With
@@ -51,11 +57,14 @@ public record ScorerConfig(
           Duration.ofSeconds(30),
           Duration.ofHours(24),
           16_384,
-          Duration.ofSeconds(1));
+          Duration.ofSeconds(1),
+          DEFAULT_SIMILARITY_REWARD);
 
   public ScorerConfig {
     PolicyNames.requireValid("policyName", policyName);
     Objects.requireNonNull(partialGroups, "partialGroups must be EMIT or DROP, but was null");
+    Objects.requireNonNull(
+        similarityReward, "similarityReward must be BY_MODE, STEP or HOLISTIC, but was null");
     if (!(dynamicSamplingEpsilon >= 0) || Double.isInfinite(dynamicSamplingEpsilon)) {
       throw new IllegalArgumentException(
           "dynamicSamplingEpsilon must be a finite number >= 0, but was " + dynamicSamplingEpsilon);
@@ -86,7 +95,8 @@ public record ScorerConfig(
         unknownInstanceGrace,
         duplicateRetention,
         maxResponseChars,
-        punctuateInterval);
+        punctuateInterval,
+        similarityReward);
   }
 
   public ScorerConfig withAutojunk(boolean value) {
@@ -99,7 +109,8 @@ public record ScorerConfig(
         unknownInstanceGrace,
         duplicateRetention,
         maxResponseChars,
-        punctuateInterval);
+        punctuateInterval,
+        similarityReward);
   }
 
   public ScorerConfig withGroupTimeout(Duration value, PartialGroupPolicy policy) {
@@ -112,7 +123,8 @@ public record ScorerConfig(
         unknownInstanceGrace,
         duplicateRetention,
         maxResponseChars,
-        punctuateInterval);
+        punctuateInterval,
+        similarityReward);
   }
 
   public ScorerConfig withUnknownInstanceGrace(Duration value) {
@@ -125,7 +137,8 @@ public record ScorerConfig(
         value,
         duplicateRetention,
         maxResponseChars,
-        punctuateInterval);
+        punctuateInterval,
+        similarityReward);
   }
 
   public ScorerConfig withMaxResponseChars(int value) {
@@ -138,7 +151,8 @@ public record ScorerConfig(
         unknownInstanceGrace,
         duplicateRetention,
         value,
-        punctuateInterval);
+        punctuateInterval,
+        similarityReward);
   }
 
   public ScorerConfig withDynamicSamplingEpsilon(double value) {
@@ -151,6 +165,21 @@ public record ScorerConfig(
         unknownInstanceGrace,
         duplicateRetention,
         maxResponseChars,
-        punctuateInterval);
+        punctuateInterval,
+        similarityReward);
+  }
+
+  public ScorerConfig withSimilarityReward(SimilarityReward value) {
+    return new ScorerConfig(
+        policyName,
+        autojunk,
+        dynamicSamplingEpsilon,
+        groupTimeout,
+        partialGroups,
+        unknownInstanceGrace,
+        duplicateRetention,
+        maxResponseChars,
+        punctuateInterval,
+        value);
   }
 }

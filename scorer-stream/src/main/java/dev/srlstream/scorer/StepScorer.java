@@ -15,6 +15,7 @@ import dev.srlstream.schemas.avro.GroupRollout;
 import dev.srlstream.schemas.avro.RolloutStep;
 import dev.srlstream.schemas.avro.StepReward;
 import dev.srlstream.schemas.avro.TrainingGroup;
+import dev.srlstream.schemas.avro.TrainingMode;
 import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.serde.AvroSerde;
 import dev.srlstream.scorer.avro.GroupProgress;
@@ -305,7 +306,9 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
         return;
       }
     }
-    Reward reward = rewards.score(rollout.getMode(), rollout.getResponseText(), expert);
+    // The mode whose reward applies: the rollout's own, unless the config names one (a replay).
+    TrainingMode rewardMode = config.similarityReward().rewardModeFor(rollout.getMode());
+    Reward reward = rewards.score(rewardMode, rollout.getResponseText(), expert);
     long now = context.currentSystemTimeMs();
     StepReward stepReward =
         StepReward.newBuilder()
@@ -322,7 +325,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
             .setSimilarity(reward.similarity())
             .setFormatOk(reward.formatOk())
             .setReason(reward.reason())
-            .setRewardConfig(rewards.forMode(rollout.getMode()).config())
+            .setRewardConfig(rewards.forMode(rewardMode).config())
             .setRolloutSampledAt(rollout.getSampledAt())
             .setScoredAt(Instant.ofEpochMilli(now))
             .setPolicyName(config.policyName())

@@ -129,6 +129,19 @@ class ScorerTopologyTest {
   }
 
   @Test
+  void theConfigsSimilarityRewardScoresAnSrlRolloutAsAWholeSolution() {
+    start(ScorerConfig.DEFAULTS.withSimilarityReward(SimilarityReward.HOLISTIC));
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    sendRollout(rollout("i1", "g1", "r0", 0, 2, "<think>m</think>so 6 ÷ 2 = 3"));
+
+    StepReward reward = rewards.readValue();
+    assertThat(reward.getRewardConfig()).isEqualTo("whole-solution-similarity;autojunk=false");
+    // The whole solution "so 6 ÷ 2 = 3" is compared, where the step reward compares the action.
+    assertThat(reward.getReward())
+        .isEqualTo(SequenceSimilarity.ratio("so 6 ÷ 2 = 3", EXPERT_TARGET, false));
+  }
+
+  @Test
   void aNewExpertStepOfAnInstanceReplacesTheOldOneForLaterRollouts() {
     // Continuous training: srl feed publishes an instance's expert step again, keyed by its
     // instance (a compacted topic), and rollouts after it are scored against the new one.

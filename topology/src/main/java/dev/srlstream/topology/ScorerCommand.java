@@ -188,7 +188,8 @@ final class ScorerCommand implements Callable<Integer> {
             unknownInstanceGrace,
             ScorerConfig.DEFAULTS.duplicateRetention(),
             maxResponseChars,
-            ScorerConfig.DEFAULTS.punctuateInterval());
+            ScorerConfig.DEFAULTS.punctuateInterval(),
+            ScorerConfig.DEFAULT_SIMILARITY_REWARD);
     ScorerTopics topics =
         new ScorerTopics(rolloutTopic, expertTopic, rewardsTopic, groupsTopic, deadLettersTopic);
     ScorerService.Settings settings =
