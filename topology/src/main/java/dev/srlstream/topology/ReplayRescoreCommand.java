@@ -25,7 +25,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -186,8 +185,9 @@ final class ReplayRescoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // Every option is checked before the cluster is touched.
-    Instant untilTime = until == null ? null : instant(until, "--until-time");
-    Instant fromTime = from == null || from.time == null ? null : instant(from.time, "--from-time");
+    Instant untilTime = until == null ? null : Instants.parse(until, "--until-time");
+    Instant fromTime =
+        from == null || from.time == null ? null : Instants.parse(from.time, "--from-time");
     Map<Integer, Long> fromOffsets =
         from == null || from.offsets == null ? Map.of() : offsets(from.offsets);
     if (fromTime != null && untilTime != null && untilTime.isBefore(fromTime)) {
@@ -630,14 +630,5 @@ final class ReplayRescoreCommand implements Callable<Integer> {
       }
     }
     return offsets;
-  }
-
-  private static Instant instant(String text, String option) {
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          option + " must be an ISO-8601 instant (e.g. 2026-12-04T01:00:00Z), but was " + text);
-    }
   }
 }
