@@ -198,9 +198,11 @@ public final class GrpoTrainer implements Trainer {
   /**
    * Every setting of this trainer that affects an update, for {@code PolicyVersion.trained_batch}
    * (a replay rebuilds the trainer from it): the {@link TrainerConfig} (its field names), the
-   * session thread pools ({@code intra_op}, {@code inter_op}, 0 = TensorFlow's choice, with the
-   * cores the JVM saw), the tokenizer, and the KL reference policy (its source and the SHA-256 of
-   * its weights, {@link #referenceSha256()}) when there is one.
+   * session thread pools asked for ({@code intra_op}, {@code inter_op}; 0 = TensorFlow's choice)
+   * and those the process really runs on ({@code process_intra_op}, {@code process_inter_op}: the
+   * first session's, {@link SessionThreads#processPools()}), with the processors the JVM saw (the
+   * intra-op count changes the float sums), the tokenizer, and the KL reference policy (its source
+   * and the SHA-256 of its weights, {@link #referenceSha256()}) when there is one.
    */
   @Override
   public synchronized Map<String, Object> settings() {
@@ -210,6 +212,10 @@ public final class GrpoTrainer implements Trainer {
     Map<String, Object> pools = new LinkedHashMap<>();
     pools.put("intra_op", threads.intraOp());
     pools.put("inter_op", threads.interOp());
+    // What the updates really ran on: the pools of the process's first session.
+    SessionThreads process = SessionThreads.processPools().orElse(threads);
+    pools.put("process_intra_op", process.intraOp());
+    pools.put("process_inter_op", process.interOp());
     pools.put("available_processors", Runtime.getRuntime().availableProcessors());
     settings.put("session_threads", pools);
     settings.put("tokenizer", tokenizer.id());

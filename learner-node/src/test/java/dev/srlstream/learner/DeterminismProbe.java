@@ -62,12 +62,21 @@ public final class DeterminismProbe {
     for (int s = 4; s < args.length; s++) {
       // A trailing "r" trains every batch's groups in reverse order: the control, which shows what
       // a difference looks like (float sums in another order).
-      boolean reversed = args[s].endsWith("r");
-      String[] parts = args[s].replace("r", "").split("x");
+      boolean reversed = args[s].contains("r");
+      // A "k" adds the KL penalty (0.1) to a reference policy other than the initial weights.
+      boolean kl = args[s].contains("k");
+      String[] parts = args[s].replace("r", "").replace("k", "").split("x");
       SessionThreads threads =
           new SessionThreads(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+      TrainerConfig config =
+          kl ? TrainerConfig.defaults().toBuilder().klCoef(0.1).build() : TrainerConfig.defaults();
       try (GrpoTrainer trainer =
-          GrpoTrainer.create(model, ByteTokenizer.INSTANCE, TrainerConfig.defaults(), threads)) {
+          GrpoTrainer.create(model, ByteTokenizer.INSTANCE, config, threads)) {
+        if (kl) {
+          trainer.setReference(
+              WeightsCodec.encode(
+                  model, ByteTokenizer.ID, 0, TrainerFixtures.noisy(model, 5, 0.02)));
+        }
         StringBuilder hashes = new StringBuilder();
         byte[] weights = null;
         for (List<WeightedGroup> batch : batches) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srlstream.learner.LearnerReplay;
+import dev.srlstream.policy.SessionThreads;
 import dev.srlstream.schemas.PolicyNames;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -86,6 +87,15 @@ final class ReplayLearnerCommand implements Callable<Integer> {
   String reference;
 
   @Option(
+      names = "--session-threads",
+      paramLabel = "INTRAxINTER",
+      description =
+          "TensorFlow session thread pools to replay on, e.g. 1x1 (default: the recorded ones;"
+              + " 0 lets TensorFlow choose). TensorFlow sizes its intra-op pool by the first"
+              + " session of a process.")
+  String sessionThreads;
+
+  @Option(
       names = "--json",
       description = "Print one JSON document (the plan, every version, the summary) instead.")
   boolean json;
@@ -102,7 +112,8 @@ final class ReplayLearnerCommand implements Callable<Integer> {
             checkpointDir,
             fromVersion,
             toVersion,
-            referenceWeights);
+            referenceWeights,
+            threads(sessionThreads));
     PrintWriter out = spec.commandLine().getOut();
     ObjectNode document = JSON.createObjectNode();
     ArrayNode versions = JSON.createArrayNode();
@@ -150,6 +161,8 @@ final class ReplayLearnerCommand implements Callable<Integer> {
                   v.put("dropped", outcome.dropped());
                   v.put("recorded_loss", outcome.recordedLoss());
                   v.put("replayed_loss", outcome.replayedLoss());
+                  outcome.recordedMetrics().forEach(v.putObject("recorded_metrics")::put);
+                  outcome.replayedMetrics().forEach(v.putObject("replayed_metrics")::put);
                   return;
                 }
                 out.println(line(outcome));
@@ -169,6 +182,24 @@ final class ReplayLearnerCommand implements Callable<Integer> {
     }
     out.flush();
     return identical == outcomes.size() ? 0 : DIFFERS;
+  }
+
+  /** {@code INTRAxINTER} as session threads, or null. */
+  static SessionThreads threads(String value) {
+    if (value == null) {
+      return null;
+    }
+    String[] parts = value.split("x", -1);
+    try {
+      if (parts.length == 2) {
+        return new SessionThreads(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+      }
+    } catch (IllegalArgumentException e) {
+      // falls through to the message below
+    }
+    throw new IllegalArgumentException(
+        "--session-threads must be INTRAxINTER (two whole numbers in 0..1024, e.g. 1x1), but was "
+            + value);
   }
 
   /** {@code version 13: identical} or {@code version 14: differs, max |Δw| = ...}. */
