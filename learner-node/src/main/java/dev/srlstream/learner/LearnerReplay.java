@@ -205,11 +205,15 @@ public final class LearnerReplay {
                 + request.policyName()
                 + " is not on "
                 + Topics.POLICY_VERSIONS.name()
-                + " (compacted away? the topic is compacted by policy name, so only the newest"
-                + " versions are sure to stay; it has "
+                + " (compacted away? the topic is compacted by policy name: once a segment rolls,"
+                + " after 10 minutes, only each policy's newest version is sure to stay; it has "
                 + ranges(List.copyOf(recorded.keySet()))
-                + "). To keep versions for replay, raise the topic's min.compaction.lag.ms, e.g."
-                + " to a week: min.compaction.lag.ms=604800000");
+                + "). To keep versions longer for replay, raise the topic's"
+                + " min.compaction.lag.ms, e.g. to a day: kafka-configs --alter --entity-type"
+                + " topics --entity-name "
+                + Topics.POLICY_VERSIONS.name()
+                + " --add-config min.compaction.lag.ms=86400000 (every version keeps its"
+                + " weights: megabytes each)");
       }
       if (version.getTrainedBatch() == null) {
         throw new IllegalArgumentException(
