@@ -220,8 +220,9 @@ final class ReplayLearnerCommand implements Callable<Integer> {
     if (identical == outcomes.size()) {
       return String.format(
           Locale.ROOT,
-          "replayed %d versions: all %d identical to the recorded weights",
+          "replayed %d version%s: all %d identical to the recorded weights",
           outcomes.size(),
+          outcomes.size() == 1 ? "" : "s",
           identical);
     }
     LearnerReplay.Outcome first =
@@ -230,9 +231,10 @@ final class ReplayLearnerCommand implements Callable<Integer> {
         outcomes.stream().mapToDouble(LearnerReplay.Outcome::maxAbsDiff).max().orElse(0);
     return String.format(
         Locale.ROOT,
-        "replayed %d versions: %d identical, %d differ (first: version %d; largest max |Δw| ="
+        "replayed %d version%s: %d identical, %d differ (first: version %d; largest max |Δw| ="
             + " %.3e)",
         outcomes.size(),
+        outcomes.size() == 1 ? "" : "s",
         identical,
         outcomes.size() - identical,
         first.version(),
