@@ -71,6 +71,13 @@ public final class GrpoTrainer implements Trainer {
   private final AdamW optimizer;
   private final AdamW.Update update;
   private final MetricFetches metricFetches;
+  private final SessionThreads threads;
+
+  /** The SHA-256 of the reference policy's weights, computed when first asked for. */
+  private String referenceSha256;
+
+  /** Where the reference policy's weights came from: the seed, or {@link #setReference}. */
+  private String referenceSource = "seed";
 
   /** Updates done: the schedule's position and Adam's t. */
   private long step;
@@ -109,6 +116,7 @@ public final class GrpoTrainer implements Trainer {
     this.model = model;
     this.tokenizer = tokenizer;
     this.config = config;
+    this.threads = threads;
     this.graph = new Graph();
     Session opened = null;
     try {
@@ -180,6 +188,63 @@ public final class GrpoTrainer implements Trainer {
 
   public TrainerConfig config() {
     return config;
+  }
+
+  /** The session thread pools the updates run on (recorded, since they may change the sums). */
+  public SessionThreads threads() {
+    return threads;
+  }
+
+  /**
+   * Every setting of this trainer that affects an update, for {@code PolicyVersion.trained_batch}
+   * (a replay rebuilds the trainer from it): the {@link TrainerConfig} (its field names), the
+   * session thread pools asked for ({@code intra_op}, {@code inter_op}; 0 = TensorFlow's choice)
+   * and those the process really runs on ({@code process_intra_op}, {@code process_inter_op}: the
+   * first session's, {@link SessionThreads#processPools()}), with the processors the JVM saw (the
+   * intra-op count changes the float sums), the tokenizer, and the KL reference policy (its source
+   * and the SHA-256 of its weights, {@link #referenceSha256()}) when there is one.
+   */
+  @Override
+  public synchronized Map<String, Object> settings() {
+    requireOpen();
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("trainer", config);
+    Map<String, Object> pools = new LinkedHashMap<>();
+    pools.put("intra_op", threads.intraOp());
+    pools.put("inter_op", threads.interOp());
+    // What the updates really ran on: the pools of the process's first session.
+    SessionThreads process = SessionThreads.processPools().orElse(threads);
+    pools.put("process_intra_op", process.intraOp());
+    pools.put("process_inter_op", process.interOp());
+    pools.put("available_processors", Runtime.getRuntime().availableProcessors());
+    settings.put("session_threads", pools);
+    settings.put("tokenizer", tokenizer.id());
+    if (reference != null) {
+      Map<String, Object> ref = new LinkedHashMap<>();
+      ref.put("kl_coef", config.klCoef());
+      ref.put("source", referenceSource);
+      ref.put("weights_sha256", referenceSha256());
+      settings.put("reference", ref);
+    }
+    return settings;
+  }
+
+  /**
+   * The SHA-256 of the KL reference policy's weights (encoded as version 0 without a prompt format,
+   * so only the values count), or null without a reference.
+   */
+  public synchronized String referenceSha256() {
+    requireOpen();
+    if (reference == null) {
+      return null;
+    }
+    if (referenceSha256 == null) {
+      referenceSha256 =
+          WeightsCodec.sha256Hex(
+              WeightsCodec.encode(
+                  model, tokenizer.id(), 0, reference.readWeights(session), Optional.empty()));
+    }
+    return referenceSha256;
   }
 
   /** The number of updates done (restored with the optimiser state). */
@@ -353,6 +418,8 @@ public final class GrpoTrainer implements Trainer {
     WeightsCodec.Decoded decoded = WeightsCodec.decode(weights);
     decoded.requireCompatible(model, tokenizer.id());
     reference.loadWeights(session, decoded.weights());
+    referenceSha256 = null;
+    referenceSource = "weights";
   }
 
   // ----- for tests in this package: the same graph, without an update -----

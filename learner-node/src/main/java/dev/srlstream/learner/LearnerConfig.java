@@ -75,6 +75,12 @@ public record LearnerConfig(
         maxVersions);
   }
 
+  /** Keep the newest {@code value} checkpoints (a replay starts from one of them). */
+  public LearnerConfig withKeepCheckpoints(int value) {
+    return new LearnerConfig(
+        policyName, batchGroups, maxStaleness, stalenessPolicy, checkpointDir, value, maxVersions);
+  }
+
   public LearnerConfig withMaxVersions(long value) {
     return new LearnerConfig(
         policyName,

@@ -9,6 +9,7 @@ import dev.srlstream.schemas.PolicyNames;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
 import dev.srlstream.schemas.avro.PolicyVersion;
+import dev.srlstream.schemas.avro.TrainedBatch;
 import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.avro.TrainingMode;
 import dev.srlstream.schemas.registry.SchemaRegistry;
@@ -17,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -109,6 +111,9 @@ public final class LearnerService implements AutoCloseable {
   private final LearnerCounters counters;
   private final BrokerProbe probe;
   private final GroupBatcher batcher;
+
+  // Where the held groups came from and what was passed over, for each version's trained_batch.
+  private final TrainedBatches trainedBatches = new TrainedBatches();
 
   /** The version the weights are at, committed to Kafka. */
   private long version;
@@ -230,7 +235,7 @@ public final class LearnerService implements AutoCloseable {
             versionSerde);
     if (committed.isEmpty()) {
       version = 0;
-      commit(List.of(), Map.of("initial", 1.0), TrainingMode.SRL);
+      commit(null, Map.of("initial", 1.0), TrainingMode.SRL);
       log.info("no version of policy {} yet: published the initial weights as version 0", policy());
     } else {
       PolicyVersion v = committed.get();
@@ -296,12 +301,17 @@ public final class LearnerService implements AutoCloseable {
         long started = System.nanoTime();
         List<WeightedGroup> batch = batcher.take();
         heldFrom.clear(); // the whole batch is trained and committed with this version
+        TrainedBatch trained =
+            trainedBatches.take(
+                settings.groupsTopic(),
+                batch,
+                TrainedBatches.settingsJson(settings.learner(), trainer.settings()));
         Map<String, Double> metrics = trainer.train(batch);
         batch.forEach(counters::trained);
         counters.lastMetrics(metrics);
         groupsTrained += batch.size();
         version++;
-        commit(batch, metrics, batch.get(0).group().getMode());
+        commit(trained, metrics, batch.get(0).group().getMode());
         long took = System.nanoTime() - started;
         longestUpdateNanos = Math.max(longestUpdateNanos, took);
         counters.updated(Duration.ofNanos(took));
@@ -321,6 +331,11 @@ public final class LearnerService implements AutoCloseable {
           record.value() == null ? null : groupSerde.deserialize(record.topic(), record.value());
     } catch (SerializationException e) {
       deadLetter(record, "UNDECODABLE", e.getMessage(), null);
+      trainedBatches.dropped(
+          record.partition(),
+          record.offset(),
+          record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8),
+          "undecodable: " + e.getMessage());
       return false;
     }
     if (group == null) {
@@ -341,10 +356,25 @@ public final class LearnerService implements AutoCloseable {
       return false;
     }
     GroupBatcher.Outcome outcome = batcher.offer(group, version);
-    if (outcome instanceof GroupBatcher.Outcome.DroppedStale) {
+    if (outcome instanceof GroupBatcher.Outcome.DroppedStale stale) {
       counters.groupsDroppedStale.increment();
+      trainedBatches.dropped(
+          record.partition(),
+          record.offset(),
+          group.getGroupId(),
+          "stale: sampled "
+              + stale.staleness()
+              + " versions behind (max_staleness "
+              + settings.learner().maxStaleness()
+              + ", "
+              + settings.learner().stalenessPolicy()
+              + ")");
     } else if (outcome instanceof GroupBatcher.Outcome.Invalid invalid) {
       deadLetter(record, "INVALID_FIELD", invalid.reason(), group.getGroupId());
+      trainedBatches.dropped(
+          record.partition(), record.offset(), group.getGroupId(), "invalid: " + invalid.reason());
+    } else {
+      trainedBatches.held(record.partition(), record.offset(), group.getGroupId());
     }
     return outcome instanceof GroupBatcher.Outcome.Added;
   }
@@ -353,7 +383,7 @@ public final class LearnerService implements AutoCloseable {
    * Publishes the current version with the offsets consumed so far, in one transaction; on failure
    * rolls everything back to the last committed version.
    */
-  private void commit(List<WeightedGroup> batch, Map<String, Double> metrics, TrainingMode mode) {
+  private void commit(TrainedBatch trained, Map<String, Double> metrics, TrainingMode mode) {
     byte[] weights = trainer.exportWeights(version);
     Map<String, Long> offsets = new HashMap<>();
     nextOffsets.forEach((tp, o) -> offsets.put(tp.topic() + "-" + tp.partition(), o));
@@ -381,6 +411,7 @@ public final class LearnerService implements AutoCloseable {
             .setMetrics(metrics)
             .setCheckpointPath(path)
             .setCreatedAt(Instant.now())
+            .setTrainedBatch(trained)
             .build();
     try {
       producer.beginTransaction();
@@ -474,6 +505,7 @@ public final class LearnerService implements AutoCloseable {
         cause.toString());
     producer.abortTransaction();
     pendingDeadLetters.clear();
+    trainedBatches.reset();
     unprocessed.clear();
     nextOffsets.clear();
     heldFrom.clear();

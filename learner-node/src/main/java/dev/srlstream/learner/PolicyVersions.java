@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,6 +33,23 @@ final class PolicyVersions {
   }
 
   /**
+   * Every committed version of a policy still on the topic, by version (the newest record of a
+   * version if it was published twice). A compacted topic keeps only the newest record of each key
+   * once the cleaner has run, so older versions may be gone.
+   *
+   * @param clientConfig further client settings (security)
+   */
+  static NavigableMap<Long, PolicyVersion> all(
+      String bootstrapServers,
+      Map<String, Object> clientConfig,
+      String policyName,
+      AvroSerde<PolicyVersion> serde) {
+    NavigableMap<Long, PolicyVersion> versions = new TreeMap<>();
+    read(bootstrapServers, clientConfig, policyName, serde, v -> versions.put(v.getVersion(), v));
+    return versions;
+  }
+
+  /**
    * @param clientConfig further client settings (security), as the learner's own clients have
    */
   static Optional<PolicyVersion> latest(
@@ -37,6 +57,26 @@ final class PolicyVersions {
       Map<String, Object> clientConfig,
       String policyName,
       AvroSerde<PolicyVersion> serde) {
+    PolicyVersion[] latest = new PolicyVersion[1];
+    read(
+        bootstrapServers,
+        clientConfig,
+        policyName,
+        serde,
+        v -> {
+          if (latest[0] == null || v.getVersion() >= latest[0].getVersion()) {
+            latest[0] = v;
+          }
+        });
+    return Optional.ofNullable(latest[0]);
+  }
+
+  private static void read(
+      String bootstrapServers,
+      Map<String, Object> clientConfig,
+      String policyName,
+      AvroSerde<PolicyVersion> serde,
+      Consumer<PolicyVersion> sink) {
     TopicPartition partition = new TopicPartition(Topics.POLICY_VERSIONS.name(), 0);
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned, not subscribed: no group
@@ -51,7 +91,6 @@ final class PolicyVersions {
       // With read_committed, the end offset is the last stable offset: everything before it is
       // decided, so reading up to it sees every committed version.
       long end = consumer.endOffsets(List.of(partition)).get(partition);
-      PolicyVersion latest = null;
       while (consumer.position(partition) < end) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           if (record.value() == null
@@ -60,13 +99,9 @@ final class PolicyVersions {
               || !policyName.equals(new String(record.key(), StandardCharsets.UTF_8))) {
             continue;
           }
-          PolicyVersion v = serde.deserialize(record.topic(), record.value());
-          if (latest == null || v.getVersion() >= latest.getVersion()) {
-            latest = v;
-          }
+          sink.accept(serde.deserialize(record.topic(), record.value()));
         }
       }
-      return Optional.ofNullable(latest);
     }
   }
 }

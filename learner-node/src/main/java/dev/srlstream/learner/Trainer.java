@@ -40,6 +40,15 @@ public interface Trainer extends AutoCloseable {
    */
   void restore(byte[] weights, byte[] optimizerState);
 
+  /**
+   * Every setting that affects an update and that a replay needs to rebuild this trainer
+   * (serialisable by Jackson: records, maps, strings, numbers); recorded with each version. Empty
+   * unless the implementation says otherwise.
+   */
+  default Map<String, Object> settings() {
+    return Map.of();
+  }
+
   @Override
   void close();
 }

@@ -134,6 +134,16 @@ final class LearnerCommand implements Callable<Integer> {
   Path checkpointDir;
 
   @Option(
+      names = "--keep-checkpoints",
+      defaultValue = "" + LearnerConfig.DEFAULT_KEEP_CHECKPOINTS,
+      paramLabel = "N",
+      description =
+          "Checkpoints to keep, newest first, at least 2; srl replay learner starts from one of"
+              + " them, so keep more to replay further back (each is about 4x the weights;"
+              + " default: ${DEFAULT-VALUE}).")
+  int keepCheckpoints;
+
+  @Option(
       names = "--max-versions",
       defaultValue = "0",
       paramLabel = "N",
@@ -161,7 +171,8 @@ final class LearnerCommand implements Callable<Integer> {
                 checkpointDir == null ? Path.of(".srl", "checkpoints", policy) : checkpointDir)
             .withBatchGroups(batchGroups)
             .withStaleness(maxStaleness, stalenessPolicy)
-            .withMaxVersions(maxVersions);
+            .withMaxVersions(maxVersions)
+            .withKeepCheckpoints(keepCheckpoints);
     TrainerConfig trainerConfig =
         TrainerConfig.defaults().toBuilder()
             .learningRate(learningRate)

@@ -40,6 +40,10 @@ class LearnerCommandTest {
     assertThat(corrupt.exitCode()).isEqualTo(1);
     assertThat(corrupt.err()).containsIgnoringCase("weights");
 
+    CommandRun keep = CommandRun.of(with("--keep-checkpoints", "1"));
+    assertThat(keep.exitCode()).isEqualTo(1);
+    assertThat(keep.err()).contains("keepCheckpoints must be >= 2, but was 1");
+
     CommandRun stale = CommandRun.of(with("--stale-groups", "sometimes"));
     assertThat(stale.exitCode()).isEqualTo(2);
   }
