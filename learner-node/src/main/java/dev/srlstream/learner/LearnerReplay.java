@@ -208,12 +208,10 @@ public final class LearnerReplay {
                 + " (compacted away? the topic is compacted by policy name: once a segment rolls,"
                 + " after 10 minutes, only each policy's newest version is sure to stay; it has "
                 + ranges(List.copyOf(recorded.keySet()))
-                + "). To keep versions longer for replay, raise the topic's"
-                + " min.compaction.lag.ms, e.g. to a day: kafka-configs --alter --entity-type"
-                + " topics --entity-name "
+                + "). To keep versions longer for replay, e.g. a day: srl topics create"
+                + " --retention "
                 + Topics.POLICY_VERSIONS.name()
-                + " --add-config min.compaction.lag.ms=86400000 (every version keeps its"
-                + " weights: megabytes each)");
+                + "=P1D (every version keeps its weights: megabytes each)");
       }
       if (version.getTrainedBatch() == null) {
         throw new IllegalArgumentException(

@@ -1,6 +1,7 @@
 package dev.srlstream.topology;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.srlstream.learner.LearnerConfig;
 import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.data.InstanceExpander;
@@ -188,6 +189,16 @@ final class TrainCommand implements Callable<Integer> {
   int batchGroups;
 
   @Option(
+      names = "--keep-checkpoints",
+      defaultValue = "" + LearnerConfig.DEFAULT_KEEP_CHECKPOINTS,
+      paramLabel = "N",
+      description =
+          "The learner's checkpoints to keep, newest first, at least 2 (in <run dir>/checkpoints);"
+              + " srl replay learner starts from one of them, so keep more to replay further back"
+              + " (each is about 4x the weights; default: ${DEFAULT-VALUE}).")
+  int keepCheckpoints;
+
+  @Option(
       names = "--learning-rate",
       paramLabel = "LR",
       description =
@@ -321,6 +332,7 @@ final class TrainCommand implements Callable<Integer> {
         .autojunk(autojunk.autojunk)
         .contextWindow(window)
         .batchGroups(batchGroups)
+        .keepCheckpoints(keepCheckpoints)
         .learningRate(
             learningRate != null
                 ? learningRate
@@ -355,6 +367,10 @@ final class TrainCommand implements Callable<Integer> {
     if (contextWindow != null && contextWindow < 0) {
       throw new IllegalArgumentException(
           "--context-window must be >= 0 (0 for all), but was " + contextWindow);
+    }
+    if (keepCheckpoints < 2) {
+      throw new IllegalArgumentException(
+          "--keep-checkpoints must be >= 2, but was " + keepCheckpoints);
     }
     if (!(kl >= 0) || Double.isInfinite(kl)) {
       throw new IllegalArgumentException("--kl must be finite and >= 0, but was " + kl);

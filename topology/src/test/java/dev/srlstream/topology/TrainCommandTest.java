@@ -247,6 +247,14 @@ class TrainCommandTest {
   }
 
   @Test
+  void fewerThanTwoCheckpointsAreRejected() {
+    assertFails(
+        run(with(sft(), "--keep-checkpoints", "1")),
+        1,
+        "srl train: --keep-checkpoints must be >= 2, but was 1");
+  }
+
+  @Test
   void aNonEmptyRunDirectoryIsRefused() throws Exception {
     Path used = Files.createDirectories(dir.resolve("used"));
     Files.writeString(used.resolve("summary.json"), "{}");

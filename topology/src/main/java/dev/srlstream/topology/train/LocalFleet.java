@@ -86,6 +86,7 @@ final class LocalFleet implements AutoCloseable {
   static LearnerConfig learnerConfig(TrainSettings settings) {
     return LearnerConfig.defaults(settings.runId(), settings.runDir().resolve("checkpoints"))
         .withBatchGroups(settings.batchGroups())
+        .withKeepCheckpoints(settings.keepCheckpoints())
         .withMaxVersions(settings.maxVersions());
   }
 

@@ -1,6 +1,7 @@
 package dev.srlstream.topology.train;
 
 import dev.srlstream.learner.Credit;
+import dev.srlstream.learner.LearnerConfig;
 import dev.srlstream.learner.TrainerConfig;
 import dev.srlstream.method.data.ExpertSolution;
 import dev.srlstream.method.data.TaskSettings;
@@ -37,6 +38,8 @@ import java.util.Objects;
  *     Evaluator.Settings#ALL_STEPS} for all): the expert steps of SRL instances and SFT examples,
  *     and the policy's own actions in whole-solution rollouts and evaluation alike
  * @param batchGroups groups per policy update
+ * @param keepCheckpoints the learner's checkpoints kept, newest first (at least 2): {@code srl
+ *     replay learner} starts from one of them
  * @param learningRate the learner's AdamW learning rate (SFT's too)
  * @param warmupUpdates GRPO updates over which the learning rate rises linearly to {@code
  *     learningRate}; 0 for none
@@ -69,6 +72,7 @@ public record TrainSettings(
     boolean autojunk,
     int contextWindow,
     int batchGroups,
+    int keepCheckpoints,
     double learningRate,
     int warmupUpdates,
     double klCoef,
@@ -105,6 +109,10 @@ public record TrainSettings(
     }
     Objects.requireNonNull(tasks, "tasks");
     requirePositive("batchGroups", batchGroups);
+    if (keepCheckpoints < 2) {
+      throw new IllegalArgumentException(
+          "keepCheckpoints must be >= 2, but was " + keepCheckpoints);
+    }
     if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
       throw new IllegalArgumentException(
           "learningRate must be finite and > 0, but was " + learningRate);
@@ -189,6 +197,7 @@ public record TrainSettings(
     private boolean autojunk = ScorerConfig.DEFAULT_AUTOJUNK;
     private int contextWindow = Evaluator.Settings.ALL_STEPS;
     private int batchGroups = DEFAULT_BATCH_GROUPS;
+    private int keepCheckpoints = LearnerConfig.DEFAULT_KEEP_CHECKPOINTS;
     private double learningRate = TrainerConfig.DEFAULT_LEARNING_RATE;
     private int warmupUpdates;
     private double klCoef;
@@ -262,6 +271,11 @@ public record TrainSettings(
 
     public Builder contextWindow(int value) {
       contextWindow = value;
+      return this;
+    }
+
+    public Builder keepCheckpoints(int value) {
+      keepCheckpoints = value;
       return this;
     }
 
@@ -349,6 +363,7 @@ public record TrainSettings(
           autojunk,
           contextWindow,
           batchGroups,
+          keepCheckpoints,
           learningRate,
           warmupUpdates,
           klCoef,
