@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -23,7 +24,13 @@ public final class CommittedRecords {
    */
   public static <V extends SpecificRecord> List<V> of(
       String bootstrapServers, SchemaRegistry registry, TopicSpec<V> topic) {
-    List<V> values = new ArrayList<>();
+    return records(bootstrapServers, registry, topic).stream().map(ConsumerRecord::value).toList();
+  }
+
+  /** The same records with their keys, coordinates and timestamps. */
+  public static <V extends SpecificRecord> List<ConsumerRecord<String, V>> records(
+      String bootstrapServers, SchemaRegistry registry, TopicSpec<V> topic) {
+    List<ConsumerRecord<String, V>> values = new ArrayList<>();
     try (KafkaConsumer<String, V> consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -46,7 +53,7 @@ public final class CommittedRecords {
             .forEach(
                 r -> {
                   if (r.value() != null) {
-                    values.add(r.value());
+                    values.add(r);
                   }
                 });
       }

@@ -10,12 +10,10 @@ import dev.srlstream.method.data.ArithmeticProblems;
 import dev.srlstream.schemas.CommittedRecords;
 import dev.srlstream.schemas.TopicSpec;
 import dev.srlstream.schemas.Topics;
-import dev.srlstream.schemas.WarmupRecords;
 import dev.srlstream.schemas.avro.PolicyVersion;
 import dev.srlstream.schemas.avro.StepReward;
 import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
-import dev.srlstream.schemas.serde.AvroSerde;
 import dev.srlstream.topology.CommandRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,17 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -207,36 +199,12 @@ class SharedClusterIT {
   /** The record timestamps of one policy's rewards, in increasing order. */
   private static List<Long> rewardTimes(
       LocalInfrastructure infra, SchemaRegistryClient registry, String policy) {
-    AvroSerde<StepReward> serde = AvroSerde.forTopic(Topics.STEP_REWARDS, registry);
-    List<Long> times = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                infra.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.STEP_REWARDS.name()).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.value() != null
-              && !WarmupRecords.isWarmup(record.headers())
-              && policy.equals(serde.deserialize(record.topic(), record.value()).getPolicyName())) {
-            times.add(record.timestamp());
-          }
-        }
-      }
-    }
-    times.sort(null);
-    return times;
+    return CommittedRecords.records(infra.bootstrapServers(), registry, Topics.STEP_REWARDS)
+        .stream()
+        .filter(r -> policy.equals(r.value().getPolicyName()))
+        .map(ConsumerRecord::timestamp)
+        .sorted()
+        .toList();
   }
 
   private static <T extends SpecificRecord> List<T> readAll(
