@@ -159,6 +159,57 @@ public final class LearnerReplay {
   private LearnerReplay() {}
 
   /**
+   * The checkpoint a replay from {@code time} starts from: the newest version kept in the
+   * checkpoint store that was published at or before {@code time}, as its record on the versions
+   * topic says.
+   *
+   * @throws IllegalArgumentException if no kept checkpoint is that old (naming what is kept)
+   */
+  public static long checkpointAt(
+      String bootstrapServers,
+      Map<String, Object> kafkaConfig,
+      String policyName,
+      Path checkpointDir,
+      SchemaRegistry registry,
+      java.time.Instant time) {
+    List<Long> kept = new CheckpointStore(checkpointDir, Integer.MAX_VALUE).versions();
+    if (kept.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--checkpoint-dir " + checkpointDir + " holds no checkpoint");
+    }
+    NavigableMap<Long, PolicyVersion> recorded =
+        PolicyVersions.all(
+            bootstrapServers,
+            kafkaConfig,
+            policyName,
+            new AvroSerde<>(PolicyVersion.class, registry));
+    long best = -1;
+    for (long version : kept) {
+      PolicyVersion record = recorded.get(version);
+      if (record != null && !record.getCreatedAt().isAfter(time)) {
+        best = Math.max(best, version);
+      }
+    }
+    if (best < 0) {
+      throw new IllegalArgumentException(
+          "--from-time "
+              + time
+              + ": no checkpoint in "
+              + checkpointDir
+              + " is of a version of policy "
+              + policyName
+              + " published at or before it (kept: versions "
+              + ranges(kept)
+              + "; recorded on "
+              + Topics.POLICY_VERSIONS.name()
+              + ": "
+              + (recorded.isEmpty() ? "none" : ranges(List.copyOf(recorded.keySet())))
+              + ")");
+    }
+    return best;
+  }
+
+  /**
    * Runs the replay; every version's outcome goes to {@code listener} as it is known.
    *
    * @return the outcomes, in version order

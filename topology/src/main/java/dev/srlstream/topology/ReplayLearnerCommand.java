@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,12 +56,25 @@ final class ReplayLearnerCommand implements Callable<Integer> {
               + " --checkpoint-dir, default .srl/checkpoints/<policy>).")
   Path checkpointDir;
 
-  @Option(
-      names = "--from-version",
-      required = true,
-      paramLabel = "N",
-      description = "The checkpoint to start from; versions N+1.. are re-derived.")
-  long fromVersion;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  From from;
+
+  /** The checkpoint to start from: by version, or by the time its version was published. */
+  static final class From {
+    @Option(
+        names = "--from-version",
+        paramLabel = "N",
+        description = "The checkpoint to start from; versions N+1.. are re-derived.")
+    Long version;
+
+    @Option(
+        names = "--from-time",
+        paramLabel = "TIME",
+        description =
+            "Start from the newest kept checkpoint of a version published at or before TIME"
+                + " (ISO-8601, e.g. 2026-12-04T01:00:00Z).")
+    String time;
+  }
 
   @Option(
       names = "--to-version",
@@ -104,6 +118,7 @@ final class ReplayLearnerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     byte[] referenceWeights =
         reference == null ? null : ModelOption.weights(reference, "--reference");
+    long fromVersion = from.version != null ? from.version : checkpointAt(from.time);
     LearnerReplay.Request request =
         new LearnerReplay.Request(
             cluster.bootstrapServers,
@@ -239,5 +254,23 @@ final class ReplayLearnerCommand implements Callable<Integer> {
         outcomes.size() - identical,
         first.version(),
         largest);
+  }
+
+  /** The checkpoint {@code --from-time} names, said on stderr. */
+  private long checkpointAt(String time) {
+    PolicyNames.requireValid("--policy", policy);
+    long version =
+        LearnerReplay.checkpointAt(
+            cluster.bootstrapServers,
+            new HashMap<>(cluster.kafkaConfig()),
+            policy,
+            checkpointDir,
+            cluster.registry(),
+            Instants.parse(time, "--from-time"));
+    spec.commandLine()
+        .getErr()
+        .printf("srl replay learner: --from-time %s: from checkpoint %d%n", time, version);
+    spec.commandLine().getErr().flush();
+    return version;
   }
 }

@@ -182,6 +182,27 @@ class ReplayLearnerCommandIT {
   }
 
   @Test
+  void fromATimeStartsFromTheNewestCheckpointPublishedByThen() throws Exception {
+    Map<Long, PolicyVersion> recorded = versions(POLICY);
+    Instant third = recorded.get(3L).getCreatedAt();
+
+    CommandRun run = replay("--from-time", third.toString(), "--to-version", "4");
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.err()).contains("--from-time " + third + ": from checkpoint 3");
+    assertThat(run.out())
+        .contains("version 4: identical")
+        .contains("replayed 1 version: all 1 identical");
+
+    Instant before = recorded.get(0L).getCreatedAt().minusSeconds(3600);
+    CommandRun tooEarly = replay("--from-time", before.toString());
+    assertThat(tooEarly.exitCode()).isEqualTo(1);
+    assertThat(tooEarly.err())
+        .contains("--from-time " + before + ": no checkpoint in")
+        .contains("published at or before it (kept: versions ");
+  }
+
+  @Test
   void printsJsonForARange() throws Exception {
     CommandRun run = replay("--from-version", "0", "--to-version", "3", "--json");
 

@@ -54,6 +54,20 @@ class ReplayLearnerCommandTest {
     assertThat(threads.exitCode()).isEqualTo(1);
     assertThat(threads.err()).contains("--session-threads must be INTRAxINTER", "but was 2");
 
+    CommandRun both =
+        CommandRun.of(with("--from-version", "1", "--from-time", "2026-12-04T01:00:00Z"));
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("--from-version", "--from-time", "mutually exclusive");
+
+    CommandRun neither = CommandRun.of(with("--to-version", "3"));
+    assertThat(neither.exitCode()).isEqualTo(2);
+    assertThat(neither.err()).contains("--from-version", "--from-time");
+
+    CommandRun badTime = CommandRun.of(with("--from-time", "yesterday"));
+    assertThat(badTime.exitCode()).isEqualTo(1);
+    assertThat(badTime.err())
+        .contains("--from-time must be an ISO-8601 instant", "but was yesterday");
+
     CommandRun missing = CommandRun.of("replay", "learner", "--from-version", "1");
     assertThat(missing.exitCode()).isEqualTo(2);
     assertThat(missing.err()).contains("--checkpoint-dir");
