@@ -295,7 +295,7 @@ class ReplayLearnerCommandIT {
         .contains("version 2 of policy " + LEGACY + " is not on srl.policy-versions")
         .contains("compacted away?")
         .contains("it has 0..1, 3")
-        .contains("min.compaction.lag.ms");
+        .contains("srl topics create --retention srl.policy-versions=P1D");
   }
 
   @Test

@@ -11,33 +11,27 @@ import dev.srlstream.schemas.CommittedRecords;
 import dev.srlstream.schemas.DeadLetters;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.avro.DeadLetter;
+import dev.srlstream.schemas.avro.DroppedGroup;
 import dev.srlstream.schemas.avro.GroupRollout;
 import dev.srlstream.schemas.avro.PolicyVersion;
 import dev.srlstream.schemas.avro.RolloutStep;
 import dev.srlstream.schemas.avro.StepReward;
+import dev.srlstream.schemas.avro.TrainedBatch;
 import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
 import dev.srlstream.schemas.serde.AvroSerde;
 import dev.srlstream.topology.CommandRun;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -244,12 +238,12 @@ class InspectIT {
     assertThat(state.path("recorded").asBoolean()).isTrue();
     assertThat(state.path("reward_mean").asDouble()).isEqualTo(group.getRewardMean());
     assertThat(state.path("record").asText()).startsWith("srl.training-groups ");
-    // The learner's: versions of this run record no batch, so a lower bound, said so.
+    // The learner's: each version records its batch, so exact: the version whose batch holds it.
     JsonNode learner = doc.path("learner");
-    assertThat(learner.path("fate").asText()).isEqualTo("trained_by_or_after");
-    assertThat(learner.path("exact").asBoolean()).isFalse();
-    assertThat(learner.path("version").asLong()).isBetween(1L, versions);
-    assertThat(learner.path("text").asText()).contains("a lower bound");
+    assertThat(learner.path("fate").asText()).isEqualTo("trained");
+    assertThat(learner.path("exact").asBoolean()).isTrue();
+    assertThat(learner.path("version").asLong()).isEqualTo(trainedBy(group.getGroupId()));
+    assertThat(learner.path("text").asText()).contains("as the version records");
     // The dead letter of one of its rollouts, decoded; not the other group's.
     JsonNode letters = doc.path("dead_letters");
     assertThat(letters).hasSize(1);
@@ -281,7 +275,10 @@ class InspectIT {
                 + " of "
                 + group.getExpectedSize()
                 + " rewarded")
-        .contains("learner       trained by version ", "a lower bound")
+        .contains(
+            "learner       trained by version "
+                + trainedBy(group.getGroupId())
+                + " (weight 1.0), as the version records")
         .contains(
             "dead letters  1\n  DUPLICATE_ROLLOUT by scorer-stream: rollout_id " + letteredRollout)
         .contains("responses\n");
@@ -398,120 +395,87 @@ class InspectIT {
   }
 
   /**
-   * A version that records its batch (the optional {@code trained_batch} a newer PolicyVersion
-   * schema adds) makes the fate exact. The version is written with such a schema, registered here,
-   * and read generically as every record is.
+   * A group the learner consumed and did not train on is said to be dropped, with the reason and
+   * the version that records it. A copy of a kept group under a new id (sampled under a version
+   * this run never had) is put on the groups topic, and a version whose batch drops it as stale on
+   * the versions topic, both with the real schemas, after the run's services have stopped.
    */
   @Test
-  void aVersionThatRecordsItsBatchMakesTheFateExact() throws Exception {
-    List<TrainingGroup> kept =
-        CommittedRecords.of(infra.bootstrapServers(), registry, Topics.TRAINING_GROUPS).stream()
-            .sorted(Comparator.comparing(TrainingGroup::getAssembledAt))
-            .toList();
-    assertThat(kept).hasSizeGreaterThanOrEqualTo(3); // three versions of one group each
-    TrainingGroup trained = kept.get(1);
-    TrainingGroup dropped = kept.get(2);
-    Schema batchGroup =
-        SchemaBuilder.record("BatchGroup")
-            .fields()
-            .requiredInt("partition")
-            .requiredLong("offset")
-            .requiredString("group_id")
-            .requiredDouble("weight")
-            .endRecord();
-    Schema droppedGroup =
-        SchemaBuilder.record("DroppedGroup")
-            .fields()
-            .requiredInt("partition")
-            .requiredLong("offset")
-            .requiredString("group_id")
-            .requiredString("reason")
-            .endRecord();
-    Schema batch =
-        SchemaBuilder.record("TrainedBatch")
-            .fields()
-            .requiredString("groups_topic")
-            .name("groups")
-            .type()
-            .array()
-            .items(batchGroup)
-            .noDefault()
-            .name("dropped")
-            .type()
-            .array()
-            .items(droppedGroup)
-            .noDefault()
-            .requiredString("learner_settings")
-            .endRecord();
-    Schema base = PolicyVersion.getClassSchema();
-    List<Schema.Field> fields = new ArrayList<>();
-    base.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-    fields.add(
-        new Schema.Field(
-            "trained_batch",
-            Schema.createUnion(Schema.create(Schema.Type.NULL), batch),
-            null,
-            Schema.Field.NULL_DEFAULT_VALUE));
-    Schema evolved =
-        Schema.createRecord(base.getName(), base.getDoc(), base.getNamespace(), false, fields);
-    int id = registry.register(Topics.POLICY_VERSIONS.name() + "-value", evolved);
-
-    GenericRecord groupEntry = new GenericData.Record(batchGroup);
-    groupEntry.put("partition", 0);
-    groupEntry.put("offset", 0L);
-    groupEntry.put("group_id", trained.getGroupId());
-    groupEntry.put("weight", 0.5);
-    GenericRecord dropEntry = new GenericData.Record(droppedGroup);
-    dropEntry.put("partition", 0);
-    dropEntry.put("offset", 0L);
-    dropEntry.put("group_id", dropped.getGroupId());
-    dropEntry.put("reason", "stale");
-    GenericRecord recorded = new GenericData.Record(batch);
-    recorded.put("groups_topic", Topics.TRAINING_GROUPS.name());
-    recorded.put("groups", List.of(groupEntry));
-    recorded.put("dropped", List.of(dropEntry));
-    recorded.put("learner_settings", "{}");
-    GenericRecord version = new GenericData.Record(evolved);
-    version.put("policy_name", POLICY);
-    version.put("version", versions + 1);
-    version.put("weights", ByteBuffer.wrap(new byte[] {1, 2, 3}));
-    version.put("weights_sha256", "00");
-    version.put("architecture", "{}");
-    version.put("mode", new GenericData.EnumSymbol(base.getField("mode").schema(), "SRL"));
-    version.put("groups_trained", versions + 1);
-    version.put("metrics", Map.of());
-    version.put("checkpoint_path", null);
-    version.put("created_at", System.currentTimeMillis());
-    version.put("trained_batch", recorded);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    bytes.write(ByteBuffer.allocate(5).put((byte) 0).putInt(id).array());
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-    new GenericDatumWriter<GenericRecord>(evolved).write(version, encoder);
-    encoder.flush();
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", infra.bootstrapServers()),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
-      producer
-          .send(new ProducerRecord<>(Topics.POLICY_VERSIONS.name(), POLICY, bytes.toByteArray()))
+  void aGroupTheLearnerDroppedIsSaidSoWithTheVersionThatRecordsIt() throws Exception {
+    TrainingGroup copy =
+        TrainingGroup.newBuilder(group)
+            .setGroupId(group.getTaskId() + "/v99")
+            .setPolicyVersion(99)
+            .build();
+    PolicyVersion newest =
+        CommittedRecords.of(infra.bootstrapServers(), registry, Topics.POLICY_VERSIONS).stream()
+            .filter(v -> POLICY.equals(v.getPolicyName()))
+            .max(Comparator.comparingLong(PolicyVersion::getVersion))
+            .orElseThrow();
+    long dropping = newest.getVersion() + 1;
+    PolicyVersion version =
+        PolicyVersion.newBuilder(newest)
+            .setVersion(dropping)
+            .setCreatedAt(Instant.now())
+            .setTrainedBatch(
+                TrainedBatch.newBuilder()
+                    .setGroupsTopic(Topics.TRAINING_GROUPS.name())
+                    .setGroups(List.of())
+                    .setDropped(
+                        List.of(
+                            DroppedGroup.newBuilder()
+                                .setPartition(0)
+                                .setOffset(0)
+                                .setGroupId(copy.getGroupId())
+                                .setReason("stale")
+                                .build()))
+                    .setLearnerSettings("{}")
+                    .build())
+            .build();
+    try (KafkaProducer<String, TrainingGroup> groups =
+            new KafkaProducer<>(
+                Map.of("bootstrap.servers", infra.bootstrapServers()),
+                new StringSerializer(),
+                AvroSerde.forTopic(Topics.TRAINING_GROUPS, registry).serializer());
+        KafkaProducer<String, PolicyVersion> versionsOut =
+            new KafkaProducer<>(
+                Map.of("bootstrap.servers", infra.bootstrapServers()),
+                new StringSerializer(),
+                AvroSerde.forTopic(Topics.POLICY_VERSIONS, registry).serializer())) {
+      groups
+          .send(new ProducerRecord<>(Topics.TRAINING_GROUPS.name(), copy.getGroupId(), copy))
+          .get(30, TimeUnit.SECONDS);
+      versionsOut
+          .send(new ProducerRecord<>(Topics.POLICY_VERSIONS.name(), POLICY, version))
           .get(30, TimeUnit.SECONDS);
     }
 
-    JsonNode trainedDoc = JSON.readTree(inspect("group", trained.getGroupId(), "--json").out());
-    assertThat(trainedDoc.path("learner").path("fate").asText()).isEqualTo("trained");
-    assertThat(trainedDoc.path("learner").path("exact").asBoolean()).isTrue();
-    assertThat(trainedDoc.path("learner").path("version").asLong()).isEqualTo(versions + 1);
-    assertThat(trainedDoc.path("learner").path("weight").asDouble()).isEqualTo(0.5);
-    CommandRun droppedText = inspect("group", dropped.getGroupId());
-    assertThat(droppedText.out())
+    JsonNode doc = JSON.readTree(inspect("group", copy.getGroupId(), "--json").out());
+    assertThat(doc.path("learner").path("fate").asText()).isEqualTo("dropped");
+    assertThat(doc.path("learner").path("exact").asBoolean()).isTrue();
+    assertThat(doc.path("learner").path("version").asLong()).isEqualTo(dropping);
+    assertThat(doc.path("learner").path("reason").asText()).isEqualTo("stale");
+    assertThat(inspect("group", copy.getGroupId()).out())
         .contains(
             "learner       dropped by the learner (stale) before version "
-                + (versions + 1)
+                + dropping
                 + ", as the version records");
-    // The versions without the field still give the first group its bound.
+    // The run's own group keeps the version that trained it.
     JsonNode first = JSON.readTree(inspect("group", group.getGroupId(), "--json").out());
-    assertThat(first.path("learner").path("fate").asText()).isEqualTo("trained_by_or_after");
+    assertThat(first.path("learner").path("fate").asText()).isEqualTo("trained");
+  }
+
+  /** The version whose recorded batch holds the group (fails if none does). */
+  private static long trainedBy(String groupId) {
+    return CommittedRecords.of(infra.bootstrapServers(), registry, Topics.POLICY_VERSIONS).stream()
+        .filter(v -> POLICY.equals(v.getPolicyName()) && v.getTrainedBatch() != null)
+        .filter(
+            v ->
+                v.getTrainedBatch().getGroups().stream()
+                    .anyMatch(g -> groupId.equals(g.getGroupId())))
+        .mapToLong(PolicyVersion::getVersion)
+        .min()
+        .orElseThrow(() -> new AssertionError("no recorded version trained " + groupId));
   }
 
   @Test
