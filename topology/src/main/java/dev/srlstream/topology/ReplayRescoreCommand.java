@@ -228,72 +228,8 @@ final class ReplayRescoreCommand implements Callable<Integer> {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
 
-    List<List<RecordedRecord>> inputs = new ArrayList<>();
-    List<StepReward> recordedRewardList = new ArrayList<>();
-    List<TrainingGroup> recordedGroupList = new ArrayList<>();
-    long rolloutRecords;
-    long expertRecords;
-    Instant firstRollout;
-    Instant lastRollout;
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      RecordedTopics topics = new RecordedTopics(consumer);
-      List<TopicPartition> rolloutPartitions = topics.partitions(live.rolloutSteps());
-      Map<TopicPartition, Long> starts =
-          rolloutStarts(topics, rolloutPartitions, fromTime, fromOffsets);
-      Map<TopicPartition, List<RecordedRecord>> rollouts =
-          topics.read(
-              starts, untilTime, n -> err.printf("srl replay rescore: read %d rollout steps%n", n));
-      rolloutRecords = rollouts.values().stream().mapToLong(List::size).sum();
-      if (rolloutRecords == 0) {
-        throw new IllegalArgumentException(
-            noRecords(topics, live.rolloutSteps(), fromTime, fromOffsets, untilTime));
-      }
-      firstRollout =
-          Instant.ofEpochMilli(
-              rollouts.values().stream()
-                  .flatMap(List::stream)
-                  .mapToLong(RecordedRecord::timestamp)
-                  .min()
-                  .orElseThrow());
-      lastRollout =
-          Instant.ofEpochMilli(
-              rollouts.values().stream()
-                  .flatMap(List::stream)
-                  .mapToLong(RecordedRecord::timestamp)
-                  .max()
-                  .orElseThrow());
-      List<TopicPartition> expertPartitions = topics.partitions(live.expertSteps());
-      Map<TopicPartition, List<RecordedRecord>> experts =
-          topics.read(
-              topics.beginnings(expertPartitions),
-              untilTime,
-              n -> err.printf("srl replay rescore: read %d expert steps%n", n));
-      expertRecords = experts.values().stream().mapToLong(List::size).sum();
-      inputs.addAll(experts.values());
-      inputs.addAll(rollouts.values());
-
-      // The recorded outputs of those rollouts: written at or after the earliest of them.
-      AvroSerde<StepReward> rewardSerde = new AvroSerde<>(StepReward.class, registry);
-      AvroSerde<TrainingGroup> groupSerde = new AvroSerde<>(TrainingGroup.class, registry);
-      for (List<RecordedRecord> partition : recorded(topics, live.stepRewards(), firstRollout)) {
-        for (RecordedRecord r : partition) {
-          StepReward reward = decode(rewardSerde, r);
-          if (reward != null) {
-            recordedRewardList.add(reward);
-          }
-        }
-      }
-      for (List<RecordedRecord> partition : recorded(topics, live.trainingGroups(), firstRollout)) {
-        for (RecordedRecord r : partition) {
-          TrainingGroup group = decode(groupSerde, r);
-          if (group != null) {
-            recordedGroupList.add(group);
-          }
-        }
-      }
-    }
-
+    Recording recording = read(props, fromTime, fromOffsets, untilTime, registry, err);
+    List<List<RecordedRecord>> inputs = recording.inputs();
     // What the replay is fed: the rollout ids and group sizes of the policy's rollouts.
     AvroSerde<RolloutStep> rolloutSerde = new AvroSerde<>(RolloutStep.class, registry);
     Map<String, RolloutStep> fed = new LinkedHashMap<>();
@@ -320,13 +256,13 @@ final class ReplayRescoreCommand implements Callable<Integer> {
     }
     // The policy's recorded outputs only: runs sharing a cluster may reuse rollout and group ids.
     Map<String, StepReward> recordedRewards = new HashMap<>();
-    for (StepReward r : recordedRewardList) {
+    for (StepReward r : recording.rewards()) {
       if (PolicyNames.belongsTo(r.getPolicyName(), policyName)) {
         recordedRewards.put(r.getRolloutId(), r);
       }
     }
     Map<String, TrainingGroup> recordedGroups = new HashMap<>();
-    for (TrainingGroup g : recordedGroupList) {
+    for (TrainingGroup g : recording.groups()) {
       if (PolicyNames.belongsTo(g.getPolicyName(), policyName)) {
         recordedGroups.put(g.getGroupId(), g);
       }
@@ -401,25 +337,7 @@ final class ReplayRescoreCommand implements Callable<Integer> {
             replayedGroups,
             list);
 
-    ObjectNode report = JsonNodeFactory.instance.objectNode();
-    ObjectNode range = report.putObject("range");
-    range.put("rollout_steps", rolloutRecords);
-    range.put("expert_steps", expertRecords);
-    range.put("first_rollout", firstRollout.toString());
-    range.put("last_rollout", lastRollout.toString());
-    range.put("policy", policyName);
-    range.put("policy_rollouts", replayed.size());
-    ObjectNode settings = report.putObject("settings");
-    ObjectNode recordedJson = settings.putObject("recorded");
-    recordedJson.put(
-        "autojunk", recordedSettings.autojunk().map(String::valueOf).orElse("not recorded"));
-    recordedJson.put("similarity_reward", recordedSettings.similarityReward().name());
-    recordedJson.putPOJO("reward_configs", List.copyOf(recordedSettings.configs()));
-    recordedJson.put("epsilon", "not recorded");
-    ObjectNode replayedJson = settings.putObject("replayed");
-    replayedJson.put("autojunk", config.autojunk());
-    replayedJson.put("similarity_reward", config.similarityReward().name());
-    replayedJson.put("epsilon", config.dynamicSamplingEpsilon());
+    ObjectNode report = report(recording, policyName, replayed.size(), recordedSettings, config);
     report.putPOJO("scorer_counters", result.counters());
     // Schemas the live registry does not hold (the replay's state stores under another
     // application id, or a newer schema): registered in this process only.
@@ -442,33 +360,7 @@ final class ReplayRescoreCommand implements Callable<Integer> {
     if (json) {
       out.println(JSON.writeValueAsString(report));
     } else {
-      out.printf(
-          Locale.ROOT,
-          "srl replay rescore: %d rollout steps of %s (%s .. %s), %d of policy %s; %d expert"
-              + " steps%n",
-          rolloutRecords,
-          live.rolloutSteps(),
-          firstRollout,
-          lastRollout,
-          replayed.size(),
-          policyName,
-          expertRecords);
-      out.printf(
-          Locale.ROOT,
-          "settings   recorded: autojunk %s, similarity reward %s, reward configs %s; epsilon not"
-              + " recorded%n",
-          recordedSettings.autojunk().map(String::valueOf).orElse("not recorded"),
-          recordedSettings.similarityReward(),
-          recordedSettings.configs());
-      out.printf(
-          Locale.ROOT,
-          "           replayed: autojunk %s%s, similarity reward %s%s, epsilon %s%s%n",
-          config.autojunk(),
-          autojunk == null ? "" : " (--autojunk)",
-          config.similarityReward(),
-          modeReward == null ? "" : " (--mode-reward)",
-          config.dynamicSamplingEpsilon(),
-          epsilon == null ? " (the scorer's default)" : " (--epsilon)");
+      printText(out, recording, policyName, replayed.size(), recordedSettings, config);
       out.printf("scorer     %s%n", result.counters());
       if (!registry.localSubjects().isEmpty()) {
         out.printf(
@@ -484,6 +376,168 @@ final class ReplayRescoreCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * The recorded inputs of the range (the rollout steps, every expert step up to {@code untilTime})
+   * and the rewards and groups recorded from the first of those rollouts on.
+   *
+   * @param inputs the records to replay, partition by partition
+   * @param rewards the recorded rewards (every policy's)
+   * @param groups the recorded training groups (every policy's)
+   */
+  private record Recording(
+      List<List<RecordedRecord>> inputs,
+      List<StepReward> rewards,
+      List<TrainingGroup> groups,
+      long rolloutRecords,
+      long expertRecords,
+      Instant firstRollout,
+      Instant lastRollout) {}
+
+  private Recording read(
+      Map<String, Object> props,
+      Instant fromTime,
+      Map<Integer, Long> fromOffsets,
+      Instant untilTime,
+      ReplayRegistry registry,
+      PrintWriter err) {
+    ScorerTopics live = ScorerTopics.LIVE;
+    List<List<RecordedRecord>> inputs = new ArrayList<>();
+    List<StepReward> recordedRewardList = new ArrayList<>();
+    List<TrainingGroup> recordedGroupList = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      RecordedTopics topics = new RecordedTopics(consumer);
+      List<TopicPartition> rolloutPartitions = topics.partitions(live.rolloutSteps());
+      Map<TopicPartition, Long> starts =
+          rolloutStarts(topics, rolloutPartitions, fromTime, fromOffsets);
+      Map<TopicPartition, List<RecordedRecord>> rollouts =
+          topics.read(
+              starts, untilTime, n -> err.printf("srl replay rescore: read %d rollout steps%n", n));
+      long rolloutRecords = rollouts.values().stream().mapToLong(List::size).sum();
+      if (rolloutRecords == 0) {
+        throw new IllegalArgumentException(
+            noRecords(topics, live.rolloutSteps(), fromTime, fromOffsets, untilTime));
+      }
+      Instant firstRollout =
+          Instant.ofEpochMilli(
+              rollouts.values().stream()
+                  .flatMap(List::stream)
+                  .mapToLong(RecordedRecord::timestamp)
+                  .min()
+                  .orElseThrow());
+      Instant lastRollout =
+          Instant.ofEpochMilli(
+              rollouts.values().stream()
+                  .flatMap(List::stream)
+                  .mapToLong(RecordedRecord::timestamp)
+                  .max()
+                  .orElseThrow());
+      List<TopicPartition> expertPartitions = topics.partitions(live.expertSteps());
+      Map<TopicPartition, List<RecordedRecord>> experts =
+          topics.read(
+              topics.beginnings(expertPartitions),
+              untilTime,
+              n -> err.printf("srl replay rescore: read %d expert steps%n", n));
+      long expertRecords = experts.values().stream().mapToLong(List::size).sum();
+      inputs.addAll(experts.values());
+      inputs.addAll(rollouts.values());
+
+      // The recorded outputs of those rollouts: written at or after the earliest of them.
+      AvroSerde<StepReward> rewardSerde = new AvroSerde<>(StepReward.class, registry);
+      AvroSerde<TrainingGroup> groupSerde = new AvroSerde<>(TrainingGroup.class, registry);
+      for (List<RecordedRecord> partition : recorded(topics, live.stepRewards(), firstRollout)) {
+        for (RecordedRecord r : partition) {
+          StepReward reward = decode(rewardSerde, r);
+          if (reward != null) {
+            recordedRewardList.add(reward);
+          }
+        }
+      }
+      for (List<RecordedRecord> partition : recorded(topics, live.trainingGroups(), firstRollout)) {
+        for (RecordedRecord r : partition) {
+          TrainingGroup group = decode(groupSerde, r);
+          if (group != null) {
+            recordedGroupList.add(group);
+          }
+        }
+      }
+      return new Recording(
+          inputs,
+          recordedRewardList,
+          recordedGroupList,
+          rolloutRecords,
+          expertRecords,
+          firstRollout,
+          lastRollout);
+    }
+  }
+
+  /** The report's range and settings. */
+  private static ObjectNode report(
+      Recording recording,
+      String policyName,
+      int policyRollouts,
+      RecordedSettings recordedSettings,
+      ScorerConfig config) {
+    ObjectNode report = JsonNodeFactory.instance.objectNode();
+    ObjectNode range = report.putObject("range");
+    range.put("rollout_steps", recording.rolloutRecords());
+    range.put("expert_steps", recording.expertRecords());
+    range.put("first_rollout", recording.firstRollout().toString());
+    range.put("last_rollout", recording.lastRollout().toString());
+    range.put("policy", policyName);
+    range.put("policy_rollouts", policyRollouts);
+    ObjectNode settings = report.putObject("settings");
+    ObjectNode recordedJson = settings.putObject("recorded");
+    recordedJson.put(
+        "autojunk", recordedSettings.autojunk().map(String::valueOf).orElse("not recorded"));
+    recordedJson.put("similarity_reward", recordedSettings.similarityReward().name());
+    recordedJson.putPOJO("reward_configs", List.copyOf(recordedSettings.configs()));
+    recordedJson.put("epsilon", "not recorded");
+    ObjectNode replayedJson = settings.putObject("replayed");
+    replayedJson.put("autojunk", config.autojunk());
+    replayedJson.put("similarity_reward", config.similarityReward().name());
+    replayedJson.put("epsilon", config.dynamicSamplingEpsilon());
+    return report;
+  }
+
+  /** The text report's range and settings lines. */
+  private void printText(
+      PrintWriter out,
+      Recording recording,
+      String policyName,
+      int policyRollouts,
+      RecordedSettings recordedSettings,
+      ScorerConfig config) {
+    out.printf(
+        Locale.ROOT,
+        "srl replay rescore: %d rollout steps of %s (%s .. %s), %d of policy %s; %d expert"
+            + " steps%n",
+        recording.rolloutRecords(),
+        ScorerTopics.LIVE.rolloutSteps(),
+        recording.firstRollout(),
+        recording.lastRollout(),
+        policyRollouts,
+        policyName,
+        recording.expertRecords());
+    out.printf(
+        Locale.ROOT,
+        "settings   recorded: autojunk %s, similarity reward %s, reward configs %s; epsilon not"
+            + " recorded%n",
+        recordedSettings.autojunk().map(String::valueOf).orElse("not recorded"),
+        recordedSettings.similarityReward(),
+        recordedSettings.configs());
+    out.printf(
+        Locale.ROOT,
+        "           replayed: autojunk %s%s, similarity reward %s%s, epsilon %s%s%n",
+        config.autojunk(),
+        autojunk == null ? "" : " (--autojunk)",
+        config.similarityReward(),
+        modeReward == null ? "" : " (--mode-reward)",
+        config.dynamicSamplingEpsilon(),
+        epsilon == null ? " (the scorer's default)" : " (--epsilon)");
   }
 
   /** Where each partition's replayed rollout steps start. */
