@@ -12,6 +12,9 @@
 # Builds the test classes offline (MVN_FLAGS overrides "-o"); works from any directory.
 # JAVA_OPTS adds JVM flags (default heap -Xms1g -Xmx3g), e.g. a flight recording:
 #   JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/scorer.jfr,settings=profile" scorer-throughput.sh
+# LOGBACK names another logback file (e.g. Kafka Streams' state transitions at INFO, StreamThread's
+# commits at DEBUG); JAVA_OPTS="-Dbench.stateRoot=/dev/shm" puts the latency phase's state stores
+# there (the broker's log stays under TMPDIR; TMPDIR=/dev/shm moves both).
 # The table goes to stdout; progress and warnings to stderr. Exit status 1 if a phase timed out or a
 # scorer check failed (dead letters, duplicate rewards, groups missing); the numbers themselves are
 # never pass/fail.
@@ -33,6 +36,6 @@ CLASSPATH="scorer-stream/target/test-classes:scorer-stream/target/classes:$(cat 
 
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
 java -Xms1g -Xmx3g $JAVA_OPTS \
-  -Dlogback.configurationFile="$ROOT/scorer-stream/bench/logback-bench.xml" \
+  -Dlogback.configurationFile="${LOGBACK:-$ROOT/scorer-stream/bench/logback-bench.xml}" \
   -Djava.io.tmpdir="$WORK" \
   -cp "$CLASSPATH" dev.srlstream.scorer.bench.ScorerBenchmark "$@"

@@ -443,7 +443,12 @@ public final class ScorerBenchmark {
     long[] sentAtOf = new long[capacity]; // the send time of each latency, for the timeline
     int[] received = new int[1]; // written by the reader thread only; read after it has stopped
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    Path stateDir = Files.createTempDirectory("srl-bench-state-");
+    // -Dbench.stateRoot=DIR puts this phase's state stores elsewhere (e.g. /dev/shm), to tell the
+    // scorer's own disk from the broker's in the first seconds (RocksDB segments are created then).
+    Path stateDir =
+        Files.createTempDirectory(
+            Path.of(System.getProperty("bench.stateRoot", System.getProperty("java.io.tmpdir"))),
+            "srl-bench-state-");
     long sent = 0;
     double elapsed;
     long t0;
