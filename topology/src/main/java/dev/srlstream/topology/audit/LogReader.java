@@ -14,6 +14,7 @@ import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.serde.AvroSerde;
 import dev.srlstream.topology.audit.LogAudit.Entry;
+import dev.srlstream.topology.replay.TimeOffsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -148,12 +148,10 @@ public final class LogReader {
       if (from == null) {
         consumer.seekToBeginning(partitions);
       } else {
-        Map<TopicPartition, Long> at = new HashMap<>();
-        partitions.forEach(p -> at.put(p, from.toEpochMilli()));
-        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(at, timeout);
+        Map<TopicPartition, Long> found =
+            TimeOffsets.firstAtOrAfter(consumer, partitions, from, timeout);
         for (TopicPartition p : partitions) {
-          OffsetAndTimestamp first = found.get(p);
-          consumer.seek(p, first == null ? ends.get(p) : first.offset()); // none: nothing to read
+          consumer.seek(p, found.getOrDefault(p, ends.get(p))); // none: nothing to read
         }
       }
       long deadline = System.nanoTime() + timeout.toNanos();

@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.function.LongConsumer;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
@@ -63,28 +62,18 @@ public final class RecordedTopics {
 
   /** Each partition's offset of its first record at or after {@code time}, or its end if none. */
   public Map<TopicPartition, Long> offsetsAt(List<TopicPartition> partitions, Instant time) {
-    Map<TopicPartition, Long> query = new HashMap<>();
-    partitions.forEach(p -> query.put(p, time.toEpochMilli()));
-    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+    Map<TopicPartition, Long> found = TimeOffsets.firstAtOrAfter(consumer, partitions, time, null);
     Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
     Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
     for (TopicPartition p : partitions) {
-      OffsetAndTimestamp at = found.get(p);
-      offsets.put(p, at == null ? ends.get(p) : at.offset());
+      offsets.put(p, found.getOrDefault(p, ends.get(p)));
     }
     return offsets;
   }
 
   /** The timestamp of a topic's first record (over all partitions), if it has one. */
   public Optional<Instant> firstTimestamp(String topic) {
-    List<TopicPartition> partitions = partitions(topic);
-    Map<TopicPartition, Long> query = new HashMap<>();
-    partitions.forEach(p -> query.put(p, 0L));
-    return consumer.offsetsForTimes(query).values().stream()
-        .filter(java.util.Objects::nonNull)
-        .map(OffsetAndTimestamp::timestamp)
-        .min(Long::compare)
-        .map(Instant::ofEpochMilli);
+    return TimeOffsets.earliest(consumer, partitions(topic));
   }
 
   /**

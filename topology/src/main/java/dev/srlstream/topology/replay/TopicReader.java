@@ -27,7 +27,6 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
@@ -271,17 +270,14 @@ public final class TopicReader {
    * before the earliest record still kept (reading starts there) or after the last one.
    */
   private void seekToTime(List<TopicPartition> partitions, Instant time) {
-    Map<TopicPartition, Long> query = new HashMap<>();
-    partitions.forEach(p -> query.put(p, time.toEpochMilli()));
-    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+    Map<TopicPartition, Long> found = TimeOffsets.firstAtOrAfter(consumer, partitions, time, null);
     Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions);
     Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
     for (TopicPartition p : partitions) {
-      OffsetAndTimestamp offset = found.get(p);
-      consumer.seek(p, offset == null ? ends.get(p) : offset.offset());
+      consumer.seek(p, found.getOrDefault(p, ends.get(p)));
     }
     String topic = partitions.get(0).topic();
-    if (partitions.stream().allMatch(p -> found.get(p) == null)) {
+    if (found.isEmpty()) {
       Instant last = lastRecordTime(partitions, begins, ends);
       notes.accept(
           "nothing in "
@@ -291,22 +287,15 @@ public final class TopicReader {
               + (last == null ? ": it holds no records" : "; its last record is at " + last));
       return;
     }
-    Map<TopicPartition, Long> fromZero = new HashMap<>();
-    partitions.forEach(p -> fromZero.put(p, 0L));
-    OffsetAndTimestamp earliest = null;
-    for (OffsetAndTimestamp first : consumer.offsetsForTimes(fromZero).values()) {
-      if (first != null && (earliest == null || first.timestamp() < earliest.timestamp())) {
-        earliest = first;
-      }
-    }
-    if (earliest != null && earliest.timestamp() > time.toEpochMilli()) {
+    Instant earliest = TimeOffsets.earliest(consumer, partitions).orElse(null);
+    if (earliest != null && earliest.isAfter(time)) {
       notes.accept(
           "--from-time "
               + time
               + " is before the earliest record still in "
               + topic
               + " (at "
-              + Instant.ofEpochMilli(earliest.timestamp())
+              + earliest
               + "): reading from there");
     }
   }
