@@ -1,6 +1,5 @@
 package dev.srlstream.topology.replay;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,11 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -178,7 +172,7 @@ public final class RescoreOutputs {
   /** The records as JSON lines, as srl read prints them (without partition and offset). */
   private static void writeLines(Path file, List<Rescorer.Output> records, ReplayRegistry registry)
       throws IOException {
-    Map<Integer, GenericDatumReader<Object>> readers = new HashMap<>();
+    WireDecoder decoder = new WireDecoder(registry, Set.of());
     StringBuilder text = new StringBuilder();
     for (Rescorer.Output o : records) {
       ObjectNode line = JsonNodeFactory.instance.objectNode();
@@ -187,28 +181,14 @@ public final class RescoreOutputs {
       line.put("key", o.key() == null ? null : new String(o.key(), StandardCharsets.UTF_8));
       int id = WireFormat.schemaId(o.value(), o.topic());
       line.put("schema_id", id);
-      // The decoding of TopicReader (srl read), whose decode is private: a generic reader with
-      // the writer's schema, shown by AvroJson.
-      GenericDatumReader<Object> reader =
-          readers.computeIfAbsent(id, i -> new GenericDatumReader<>(registry.schemaById(i)));
-      line.set("value", decodeJson(reader, o.value()));
+      try {
+        line.set("value", decoder.decode(id, o.value()));
+      } catch (IllegalStateException e) {
+        throw new IOException("cannot decode a replayed record: " + e.getMessage(), e);
+      }
       text.append(LINES.writeValueAsString(line)).append('\n');
     }
     writeAtomically(file, text.toString());
-  }
-
-  private static JsonNode decodeJson(GenericDatumReader<Object> reader, byte[] value)
-      throws IOException {
-    Schema schema = reader.getSchema();
-    BinaryDecoder decoder =
-        DecoderFactory.get()
-            .binaryDecoder(
-                value, WireFormat.HEADER_SIZE, value.length - WireFormat.HEADER_SIZE, null);
-    try {
-      return AvroJson.of(reader.read(null, decoder), schema);
-    } catch (AvroRuntimeException e) {
-      throw new IOException("cannot decode a replayed record: " + e.getMessage(), e);
-    }
   }
 
   private static void writeAtomically(Path file, String text) throws IOException {

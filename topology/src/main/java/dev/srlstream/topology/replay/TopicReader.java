@@ -7,7 +7,6 @@ import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.WarmupRecords;
 import dev.srlstream.schemas.registry.SchemaRegistry;
 import dev.srlstream.schemas.serde.WireFormat;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,11 +19,6 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
 import java.util.function.Predicate;
-import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
@@ -63,10 +57,8 @@ public final class TopicReader {
   private static final int TAIL_WINDOW = 32;
 
   private final Consumer<byte[], byte[]> consumer;
-  private final SchemaRegistry registry;
   private final java.util.function.Consumer<String> notes;
-  private final Set<String> omitted;
-  private final Map<Integer, GenericDatumReader<Object>> readers = new HashMap<>();
+  private final WireDecoder decoder;
 
   /**
    * @param consumer a consumer with byte-array deserializers, read_committed, no group needed
@@ -87,9 +79,8 @@ public final class TopicReader {
       java.util.function.Consumer<String> notes,
       Set<String> omitted) {
     this.consumer = consumer;
-    this.registry = registry;
     this.notes = notes;
-    this.omitted = Set.copyOf(omitted);
+    this.decoder = new WireDecoder(registry, omitted);
   }
 
   /** The partition Kafka's default partitioner puts {@code key} in (murmur2 of its UTF-8). */
@@ -352,7 +343,7 @@ public final class TopicReader {
     try {
       schemaId = WireFormat.schemaId(value, record.topic());
       line.put("schema_id", schemaId);
-      decoded = decode(schemaId, value);
+      decoded = decoder.decode(schemaId, value);
       line.set("value", decoded);
     } catch (RuntimeException e) {
       line.putNull("value");
@@ -360,7 +351,7 @@ public final class TopicReader {
       line.put("value_base64", Base64.getEncoder().encodeToString(value));
       return line;
     }
-    if (DEAD_LETTER_TYPE.equals(readers.get(schemaId).getSchema().getFullName())) {
+    if (DEAD_LETTER_TYPE.equals(decoder.typeName(schemaId))) {
       addOriginal(line, decoded);
     }
     return line;
@@ -387,49 +378,10 @@ public final class TopicReader {
     try {
       int originalSchema = WireFormat.schemaId(bytes, sourceTopic);
       line.put("original_schema_id", originalSchema);
-      line.set("original", decode(originalSchema, bytes));
+      line.set("original", decoder.decode(originalSchema, bytes));
     } catch (RuntimeException e) {
       line.put("original_error", "not decodable: " + e.getMessage());
       line.put("original_base64", original.asText());
     }
-  }
-
-  private JsonNode decode(int schemaId, byte[] value) {
-    GenericDatumReader<Object> reader = readers.get(schemaId);
-    if (reader == null) {
-      Schema writer = registry.schemaById(schemaId);
-      reader = new GenericDatumReader<>(writer, without(writer, omitted));
-      readers.put(schemaId, reader);
-    }
-    Schema schema = reader.getExpected();
-    BinaryDecoder decoder =
-        DecoderFactory.get()
-            .binaryDecoder(
-                value, WireFormat.HEADER_SIZE, value.length - WireFormat.HEADER_SIZE, null);
-    try {
-      Object datum = reader.read(null, decoder);
-      if (!decoder.isEnd()) {
-        throw new IllegalStateException("bytes left over after the record");
-      }
-      return AvroJson.of(datum, schema);
-    } catch (IOException | AvroRuntimeException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  /** A record schema without the top-level fields {@code omitted}, to read its records with. */
-  static Schema without(Schema schema, Set<String> omitted) {
-    if (schema.getType() != Schema.Type.RECORD
-        || schema.getFields().stream().noneMatch(f -> omitted.contains(f.name()))) {
-      return schema;
-    }
-    List<Schema.Field> kept = new ArrayList<>();
-    for (Schema.Field field : schema.getFields()) {
-      if (!omitted.contains(field.name())) {
-        kept.add(new Schema.Field(field, field.schema()));
-      }
-    }
-    return Schema.createRecord(
-        schema.getName(), schema.getDoc(), schema.getNamespace(), schema.isError(), kept);
   }
 }
