@@ -581,15 +581,8 @@ public final class LearnerReplay {
             long missing = lowest < begin ? lowest : highest;
             GroupRef ref = new GroupRef(tp.partition(), missing);
             throw new IllegalArgumentException(
-                "the group version "
-                    + usedBy.get(ref)
-                    + " trained on ("
-                    + ids.get(ref)
-                    + ", "
-                    + tp
-                    + " offset "
-                    + missing
-                    + ") is no longer on "
+                trainedGroup(ref, tp, ids, usedBy)
+                    + " is no longer on "
                     + tp.topic()
                     + ", which holds offsets "
                     + begin
@@ -604,6 +597,20 @@ public final class LearnerReplay {
       }
     }
     return groups;
+  }
+
+  /** "the group version V trained on (ID, TOPIC-P offset O)", for errors about it. */
+  private static String trainedGroup(
+      GroupRef ref, TopicPartition tp, Map<GroupRef, String> ids, Map<GroupRef, Long> usedBy) {
+    return "the group version "
+        + usedBy.get(ref)
+        + " trained on ("
+        + ids.get(ref)
+        + ", "
+        + tp
+        + " offset "
+        + ref.offset()
+        + ")";
   }
 
   private static void fetchPartition(
@@ -646,15 +653,8 @@ public final class LearnerReplay {
           // Read past a wanted offset without seeing it: an aborted or removed record.
           GroupRef ref = new GroupRef(tp.partition(), skipped);
           throw new IllegalArgumentException(
-              "the group version "
-                  + usedBy.get(ref)
-                  + " trained on ("
-                  + ids.get(ref)
-                  + ", "
-                  + tp
-                  + " offset "
-                  + skipped
-                  + ") cannot be read: there is no committed record at that offset");
+              trainedGroup(ref, tp, ids, usedBy)
+                  + " cannot be read: there is no committed record at that offset");
         }
         // Read on while the next wanted offset is near; seek to it past a long gap.
         reading = !left.isEmpty() && left.first() - last <= 1000;
