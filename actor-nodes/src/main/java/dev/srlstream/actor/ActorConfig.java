@@ -35,6 +35,11 @@ import java.util.Objects;
  *     be above the learner's groups per update (the learner commits only with a full batch); 0
  *     turns this backpressure off; default {@value #DEFAULT_MAX_DOWNSTREAM_BACKLOG}
  * @param backlogInterval how often the downstream backlog is measured; default 1 s
+ * @param syncBatchGroups 0 (the default) for the asynchronous pipeline; otherwise the synchronous
+ *     twin ({@link SyncGate}): the process's instances together sample one batch of this many kept
+ *     groups under a version, then wait for the next version before sampling again. It needs {@code
+ *     maxStaleness} 0 and the downstream backlog (its measurements tell when the batch is kept),
+ *     and it gates one process's instances only
  * @param maxGroupSize the largest {@code group_size} a task may ask for
  * @param maxNewTokens the largest {@code max_new_tokens} a task may ask for
  * @param maxSolutionSteps the most steps of a whole-solution (RLVR, HOLISTIC) rollout; a task's
@@ -67,6 +72,7 @@ public record ActorConfig(
     int maxStaleness,
     int maxDownstreamBacklog,
     Duration backlogInterval,
+    int syncBatchGroups,
     int maxGroupSize,
     int maxNewTokens,
     int maxSolutionSteps,
@@ -101,6 +107,20 @@ public record ActorConfig(
     requireRange("maxStaleness", maxStaleness, 0, Integer.MAX_VALUE);
     requireRange("maxDownstreamBacklog", maxDownstreamBacklog, 0, Integer.MAX_VALUE);
     requirePositive("backlogInterval", backlogInterval);
+    requireRange("syncBatchGroups", syncBatchGroups, 0, 1 << 16);
+    if (syncBatchGroups > 0 && maxStaleness != 0) {
+      throw new IllegalArgumentException(
+          "maxStaleness must be 0 when sampling synchronously (syncBatchGroups "
+              + syncBatchGroups
+              + "), but was "
+              + maxStaleness);
+    }
+    if (syncBatchGroups > 0 && maxDownstreamBacklog == 0) {
+      throw new IllegalArgumentException(
+          "maxDownstreamBacklog must be > 0 when sampling synchronously (syncBatchGroups "
+              + syncBatchGroups
+              + "): the gate reads the backlog's measurements, but it was 0");
+    }
     requireRange("maxGroupSize", maxGroupSize, 1, 1024);
     requireRange("maxNewTokens", maxNewTokens, 1, 1 << 16);
     requireRange("maxSolutionSteps", maxSolutionSteps, 1, 1024);
@@ -189,6 +209,7 @@ public record ActorConfig(
     private int maxStaleness = 1;
     private int maxDownstreamBacklog = DEFAULT_MAX_DOWNSTREAM_BACKLOG;
     private Duration backlogInterval = Duration.ofSeconds(1);
+    private int syncBatchGroups;
     private int maxGroupSize = 64;
     private int maxNewTokens = 1024;
     private int maxSolutionSteps = 16;
@@ -212,6 +233,7 @@ public record ActorConfig(
       maxStaleness = c.maxStaleness;
       maxDownstreamBacklog = c.maxDownstreamBacklog;
       backlogInterval = c.backlogInterval;
+      syncBatchGroups = c.syncBatchGroups;
       maxGroupSize = c.maxGroupSize;
       maxNewTokens = c.maxNewTokens;
       maxSolutionSteps = c.maxSolutionSteps;
@@ -258,6 +280,11 @@ public record ActorConfig(
 
     public Builder backlogInterval(Duration value) {
       backlogInterval = value;
+      return this;
+    }
+
+    public Builder syncBatchGroups(int value) {
+      syncBatchGroups = value;
       return this;
     }
 
@@ -333,6 +360,7 @@ public record ActorConfig(
           maxStaleness,
           maxDownstreamBacklog,
           backlogInterval,
+          syncBatchGroups,
           maxGroupSize,
           maxNewTokens,
           maxSolutionSteps,

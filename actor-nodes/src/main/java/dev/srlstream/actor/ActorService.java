@@ -4,8 +4,10 @@ import dev.srlstream.policy.InvalidWeightsException;
 import dev.srlstream.schemas.AdminSettings;
 import dev.srlstream.schemas.BrokerProbe;
 import dev.srlstream.schemas.Topics;
+import dev.srlstream.schemas.avro.TrainingGroup;
 import dev.srlstream.schemas.registry.RegistryAccess;
 import dev.srlstream.schemas.registry.SchemaRegistryClient;
+import dev.srlstream.schemas.serde.AvroSerde;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -153,6 +155,7 @@ public final class ActorService implements AutoCloseable {
   private final PolicyVersionFeed feed;
   private final BrokerProbe probe;
   private final DownstreamBacklog backlog; // null when the backpressure is off
+  private final KeptGroups keptGroups; // null unless sampling synchronously
   private final ActorMetrics metrics;
   private final List<ActorVerticle> actors;
   private final List<String> deployments;
@@ -169,6 +172,7 @@ public final class ActorService implements AutoCloseable {
       PolicyVersionFeed feed,
       BrokerProbe probe,
       DownstreamBacklog backlog,
+      KeptGroups keptGroups,
       ActorMetrics metrics,
       List<ActorVerticle> actors,
       List<String> deployments,
@@ -180,6 +184,7 @@ public final class ActorService implements AutoCloseable {
     this.feed = feed;
     this.probe = probe;
     this.backlog = backlog;
+    this.keptGroups = keptGroups;
     this.metrics = metrics;
     this.actors = actors;
     this.deployments = deployments;
@@ -210,9 +215,9 @@ public final class ActorService implements AutoCloseable {
   public static ActorService start(Settings settings, PrometheusMeterRegistry registry) {
     ActorConfig config = settings.actor();
     log.info("{}", TfDevices.describe());
-    ActorSerdes serdes =
-        ActorSerdes.of(
-            new SchemaRegistryClient(settings.schemaRegistryUrl(), settings.registryAccess()));
+    SchemaRegistryClient schemas =
+        new SchemaRegistryClient(settings.schemaRegistryUrl(), settings.registryAccess());
+    ActorSerdes serdes = ActorSerdes.of(schemas);
     LongSupplier clock = System::currentTimeMillis;
     KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
@@ -234,6 +239,7 @@ public final class ActorService implements AutoCloseable {
     Vertx vertx = null;
     BrokerProbe probe = null;
     DownstreamBacklog backlog = null;
+    KeptGroups keptGroups = null;
     try {
       probe =
           BrokerProbe.start(
@@ -247,6 +253,27 @@ public final class ActorService implements AutoCloseable {
                 config.policyName(),
                 config.backlogInterval(),
                 config.actorId());
+      }
+      SyncGate gate = null;
+      if (config.syncBatchGroups() > 0) {
+        // The gate hears each measurement and version before the instances do, so their pump
+        // sees it.
+        gate = new SyncGate(config.syncBatchGroups(), System::nanoTime);
+        backlog.subscribe(gate);
+        feed.subscribe(gate);
+        keptGroups =
+            new KeptGroups(
+                new KafkaConsumer<>(
+                    keptGroupsConsumerProperties(settings),
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer()),
+                Topics.TRAINING_GROUPS.name(),
+                config.policyName(),
+                new AvroSerde<>(TrainingGroup.class, schemas),
+                config.backlogInterval(),
+                config.actorId());
+        keptGroups.subscribe(gate);
+        keptGroups.start();
       }
       InitialWeights initial = InitialWeights.choose(feed.catchUp(Duration.ofSeconds(60)), config);
       log.info(
@@ -262,7 +289,7 @@ public final class ActorService implements AutoCloseable {
       CompletableFuture<Throwable> fatal = new CompletableFuture<>();
       ActorVerticle.Shared shared =
           new ActorVerticle.Shared(
-              config, settings.topics(), serdes, sender, metrics, clock, fatal::complete);
+              config, settings.topics(), serdes, sender, metrics, clock, fatal::complete, gate);
       List<ActorVerticle> actors = new ArrayList<>();
       List<Future<String>> deployed = new ArrayList<>();
       for (int i = 0; i < config.instances(); i++) {
@@ -313,7 +340,18 @@ public final class ActorService implements AutoCloseable {
               config.statusInterval().toMillis(), new StatusLine(() -> self[0].status(), metrics));
       ActorService service =
           new ActorService(
-              settings, v, producer, feed, probe, backlog, metrics, actors, ids, http, timer);
+              settings,
+              v,
+              producer,
+              feed,
+              probe,
+              backlog,
+              keptGroups,
+              metrics,
+              actors,
+              ids,
+              http,
+              timer);
       self[0] = service;
       metrics.watch(
           service::status, actors.stream().map(ActorVerticle::actorId).toList(), backlog != null);
@@ -334,6 +372,9 @@ public final class ActorService implements AutoCloseable {
       }
       if (backlog != null) {
         backlog.close();
+      }
+      if (keptGroups != null) {
+        keptGroups.close();
       }
       producer.close(Duration.ofSeconds(5));
       throw e;
@@ -407,6 +448,19 @@ public final class ActorService implements AutoCloseable {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.POLICY_VERSION_MAX_BYTES);
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.POLICY_VERSION_MAX_BYTES);
+    props.putAll(settings.kafkaOverrides());
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned, not subscribed: no group
+    return props;
+  }
+
+  /** The synchronous gate's reader of kept training groups: read_committed, no group. */
+  static Properties keptGroupsConsumerProperties(Settings settings) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.actor().actorId() + "-kept-groups");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // The scorer writes groups in transactions: an aborted group was never kept.
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.putAll(settings.kafkaOverrides());
     props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned, not subscribed: no group
     return props;
@@ -538,6 +592,9 @@ public final class ActorService implements AutoCloseable {
     probe.close();
     if (backlog != null) {
       backlog.close();
+    }
+    if (keptGroups != null) {
+      keptGroups.close();
     }
     producer.close(producerTimeout);
     if (http != null) {

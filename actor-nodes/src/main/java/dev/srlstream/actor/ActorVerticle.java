@@ -73,6 +73,8 @@ final class ActorVerticle extends VerticleBase
    * @param metrics the process's counters
    * @param clock wall-clock millis
    * @param onFatal called once per instance when a fatal error stops it
+   * @param gate the synchronous twin's gate, which every group must pass to start; null for the
+   *     asynchronous pipeline
    */
   record Shared(
       ActorConfig config,
@@ -81,7 +83,8 @@ final class ActorVerticle extends VerticleBase
       RecordSender sender,
       ActorMetrics metrics,
       LongSupplier clock,
-      Consumer<Throwable> onFatal) {}
+      Consumer<Throwable> onFatal,
+      SyncGate gate) {}
 
   /** A task taken from the source. */
   private static final class Task {
@@ -304,7 +307,7 @@ final class ActorVerticle extends VerticleBase
 
   /** Starts waiting tasks while there is room, then pauses or resumes the source to match. */
   private void pump() {
-    while (canStart() && !waiting.isEmpty()) {
+    while (canStart() && !waiting.isEmpty() && admitted()) {
       dispatch(waiting.poll());
     }
     boolean pause =
@@ -334,6 +337,11 @@ final class ActorVerticle extends VerticleBase
         && !stale()
         && !heldBackByDownstream()
         && inFlight.size() < maxInFlight;
+  }
+
+  /** Whether the synchronous gate, if any, lets one more group start now (and counts it). */
+  private boolean admitted() {
+    return shared.gate() == null || shared.gate().tryStart(version);
   }
 
   private boolean stale() {
@@ -412,7 +420,9 @@ final class ActorVerticle extends VerticleBase
 
   /** The task is no longer in flight (complete or failed); a stop may be waiting for that. */
   private void leave(Task task) {
-    inFlight.remove(task);
+    if (inFlight.remove(task) && shared.gate() != null) {
+      shared.gate().finished();
+    }
     if (drained != null && inFlight.isEmpty()) {
       drained.tryComplete();
     }

@@ -42,8 +42,15 @@ final class DownstreamBacklog implements AutoCloseable {
    *
    * @param rollouts rollout steps waiting for the scorer
    * @param groups training groups waiting for the learner
+   * @param startedNanos when the measurement began ({@link System#nanoTime()}): it sees every
+   *     record acknowledged and every offset committed before then
    */
-  record Backlog(long rollouts, long groups) {
+  record Backlog(long rollouts, long groups, long startedNanos) {
+    /** A measurement begun now. */
+    Backlog(long rollouts, long groups) {
+      this(rollouts, groups, System.nanoTime());
+    }
+
     /** The backlog in groups, a group being {@code groupSize} rollouts. */
     long inGroups(int groupSize) {
       return groups + (rollouts + groupSize - 1) / Math.max(1, groupSize);
@@ -111,7 +118,9 @@ final class DownstreamBacklog implements AutoCloseable {
 
   private void measureAndTell() {
     try {
-      Backlog backlog = new Backlog(lag(scorerGroup, rolloutTopic), lag(learnerGroup, groupTopic));
+      long started = System.nanoTime();
+      Backlog backlog =
+          new Backlog(lag(scorerGroup, rolloutTopic), lag(learnerGroup, groupTopic), started);
       latest = backlog;
       subscribers.forEach(s -> s.onBacklog(backlog));
     } catch (InterruptedException e) {

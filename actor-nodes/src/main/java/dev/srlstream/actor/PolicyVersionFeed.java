@@ -47,8 +47,14 @@ final class PolicyVersionFeed implements AutoCloseable {
    * @param version its number
    * @param weights its WeightsCodec bytes
    * @param coordinates topic-partition@offset, for log lines
+   * @param groupsTrained the training groups the learner had trained on when it published it, since
+   *     the policy's start
    */
-  record VersionUpdate(long version, byte[] weights, String coordinates) {}
+  record VersionUpdate(long version, byte[] weights, String coordinates, long groupsTrained) {
+    VersionUpdate(long version, byte[] weights, String coordinates) {
+      this(version, weights, coordinates, 0);
+    }
+  }
 
   /** Receives versions; called on the feed's thread (or the subscriber's, on subscription). */
   interface Subscriber {
@@ -204,7 +210,7 @@ final class PolicyVersionFeed implements AutoCloseable {
           where);
       return;
     }
-    VersionUpdate update = new VersionUpdate(number, weights, where);
+    VersionUpdate update = new VersionUpdate(number, weights, where, version.getGroupsTrained());
     latestValid = update;
     log.info("policy {} version {} at {} is valid", policyName, number, where);
     subscribers.forEach(s -> s.onVersion(update));

@@ -52,6 +52,26 @@ class ActorConfigTest {
   }
 
   @Test
+  void theSynchronousTwinNeedsNoStalenessAndTheBacklogItsGateReads() {
+    assertThat(ActorConfig.builder().build().syncBatchGroups()).isZero();
+    assertThat(ActorConfig.builder().maxStaleness(0).syncBatchGroups(4).build().syncBatchGroups())
+        .isEqualTo(4);
+    assertThatThrownBy(() -> ActorConfig.builder().syncBatchGroups(4).build())
+        .hasMessage(
+            "maxStaleness must be 0 when sampling synchronously (syncBatchGroups 4), but was 1");
+    assertThatThrownBy(
+            () ->
+                ActorConfig.builder()
+                    .maxStaleness(0)
+                    .maxDownstreamBacklog(0)
+                    .syncBatchGroups(4)
+                    .build())
+        .hasMessageStartingWith("maxDownstreamBacklog must be > 0 when sampling synchronously");
+    assertThatThrownBy(() -> ActorConfig.builder().syncBatchGroups(-1).build())
+        .hasMessage("syncBatchGroups must be in 0..65536, but was -1");
+  }
+
+  @Test
   void settingsAreValidatedToo() {
     ActorConfig c = ActorConfig.builder().build();
     assertThatThrownBy(() -> ActorService.Settings.of(" ", "http://r", c))

@@ -52,6 +52,7 @@ class ActorVerticleTest {
   private Vertx vertx;
   private String deployment;
   private Backlog lastBacklog;
+  private SyncGate gate;
 
   @BeforeEach
   void setUp(Vertx vertx) {
@@ -93,9 +94,13 @@ class ActorVerticleTest {
         settings
             .apply(ActorConfig.builder().actorId("actor-test").maxGroupSize(16).maxNewTokens(64))
             .build();
+    gate =
+        config.syncBatchGroups() > 0
+            ? new SyncGate(config.syncBatchGroups(), System::nanoTime)
+            : null;
     ActorVerticle.Shared shared =
         new ActorVerticle.Shared(
-            config, TOPICS, serdes, sender, metrics, () -> 1_700_000_000_000L, fatal::add);
+            config, TOPICS, serdes, sender, metrics, () -> 1_700_000_000_000L, fatal::add, gate);
     FakePolicy p = policy;
     actor = new ActorVerticle(config.instanceId(0), shared, source, () -> p);
     // As the service does: the gauges read the status, with the last backlog measured.
@@ -135,6 +140,9 @@ class ActorVerticleTest {
 
   private void backlog(Backlog measured) {
     lastBacklog = measured;
+    if (gate != null) {
+      gate.onBacklog(measured); // as the service subscribes it: before the instances
+    }
     actor.onBacklog(measured);
   }
 
@@ -256,6 +264,56 @@ class ActorVerticleTest {
     Waits.until("done", () -> source.commits().contains(Map.of(P0, 1L)));
     assertThat(actor.status().heldBack()).isFalse();
     Waits.until("resumed", () -> !source.paused());
+  }
+
+  @Test
+  void synchronouslySamplesOneBatchOfKeptGroupsPerVersionToppingUpFilteredOnes() throws Exception {
+    deploy(true, b -> b.maxGroupsInFlight(4).maxStaleness(0).syncBatchGroups(2));
+    source.assign(P0);
+    source.deliver(
+        List.of(
+            record(P0, 0, TestTasks.srl("a")),
+            record(P0, 1, TestTasks.srl("b")),
+            record(P0, 2, TestTasks.srl("c")),
+            record(P0, 3, TestTasks.srl("d"))));
+    Waits.until("the tasks waiting", () -> actor.status().tasksWaiting() == 4);
+    assertThat(policy.calls()).isZero(); // no measurement yet: nothing is known downstream
+
+    settle(0); // nothing waits downstream: a batch of 2 starts
+    Waits.until("two done", () -> done(2));
+    settle(1); // scored: one kept, one filtered by dynamic sampling
+    Waits.until("topped up", () -> done(3));
+    settle(2); // the batch is kept: wait for the version trained on it
+    assertThat(actor.status().tasksWaiting()).isEqualTo(1);
+    assertThat(policy.calls()).isEqualTo(3);
+
+    VersionUpdate v1 = new VersionUpdate(1, FakePolicy.weights(1), "versions-0@1", 2);
+    gate.onVersion(v1); // as the service subscribes it: before the instances
+    actor.onVersion(v1);
+    Waits.until("version 1 loaded", () -> actor.status().policyVersion() == 1);
+    assertThat(policy.calls()).isEqualTo(3); // not before a measurement after the new version
+    settle(2); // the learner trained on both kept groups
+    Waits.until("the next batch", () -> done(4));
+    assertThat(rollouts())
+        .extracting(RolloutStep::getRolloutId)
+        .filteredOn(id -> id.endsWith("/0"))
+        .containsExactly("a/v0/0", "b/v0/0", "c/v0/0", "d/v1/0");
+  }
+
+  /**
+   * As the synchronous gate's inputs would report: every rollout scored, and then {@code kept}
+   * groups kept in all.
+   */
+  private void settle(long kept) {
+    Backlog scored = new Backlog(0, 0);
+    gate.onBacklog(scored);
+    gate.onKept(kept, System.nanoTime());
+    actor.onBacklog(scored);
+  }
+
+  /** The first {@code tasks} tasks of P0 are committed and nothing is in flight any more. */
+  private boolean done(long tasks) {
+    return source.commits().contains(Map.of(P0, tasks)) && actor.status().groupsInFlight() == 0;
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -36,6 +37,7 @@ public final class LearnerCounters implements AutoCloseable {
   final Counter groupsDroppedStale;
   final Counter deadLetters;
   final Counter foreignGroups;
+  final Counter waitingSeconds;
   private final Timer updates;
   private final Map<Long, Counter> staleness = new ConcurrentHashMap<>();
   private final Set<String> lastMetricGauges = ConcurrentHashMap.newKeySet();
@@ -58,6 +60,10 @@ public final class LearnerCounters implements AutoCloseable {
     foreignGroups =
         counter(
             "foreign_groups", "Training groups of other policies, skipped: their learners train.");
+    waitingSeconds =
+        counter(
+            "waiting_seconds",
+            "Seconds the learner waited for training groups: polling with nothing to process.");
     updates =
         add(
             Timer.builder("srl_learner_update")
@@ -119,6 +125,16 @@ public final class LearnerCounters implements AutoCloseable {
                 .register(registry));
       }
     }
+  }
+
+  /** Seconds spent waiting for training groups (blocked in poll with nothing to process). */
+  public double waitingSeconds() {
+    return waitingSeconds.count();
+  }
+
+  /** Seconds spent in updates: training on a batch and publishing its version. */
+  public double updateSeconds() {
+    return updates.totalTime(TimeUnit.SECONDS);
   }
 
   public long versionsPublished() {

@@ -285,7 +285,10 @@ public final class LearnerService implements AutoCloseable {
         commitProgress();
       }
       if (unprocessed.isEmpty()) {
+        // Nothing left to process: the learner waits for input, however long the poll blocks.
+        long waitFrom = System.nanoTime();
         consumer.poll(Duration.ofMillis(200)).forEach(unprocessed::add);
+        counters.waitingSeconds.increment((System.nanoTime() - waitFrom) / 1e9);
         if (unprocessed.isEmpty()) {
           commitProgress();
           continue;

@@ -30,6 +30,7 @@ class LearnerCountersTest {
     counters.groupsDroppedStale.increment();
     counters.deadLetters.increment(3);
     counters.foreignGroups.increment(4);
+    counters.waitingSeconds.increment(1.5);
   }
 
   @Test
@@ -46,6 +47,7 @@ class LearnerCountersTest {
             entry("srl_learner_groups_dropped_stale_total", 1.0),
             entry("srl_learner_dead_letters_total", 3.0),
             entry("srl_learner_foreign_groups_total", 4.0),
+            entry("srl_learner_waiting_seconds_total", 1.5),
             entry("srl_learner_groups_by_staleness_total{staleness=\"0\"}", 1.0),
             entry("srl_learner_groups_by_staleness_total{staleness=\"1\"}", 2.0),
             entry("srl_learner_groups_by_staleness_total{staleness=\"2\"}", 1.0));
@@ -58,6 +60,8 @@ class LearnerCountersTest {
     assertThat(scrape.types()).containsEntry("srl_learner_update_seconds", "summary");
     assertThat(scrape.value("srl_learner_update_seconds_count")).isEqualTo(2);
     assertThat(scrape.value("srl_learner_update_seconds_sum")).isEqualTo(1.0);
+    assertThat(counters.updateSeconds()).isEqualTo(1.0);
+    assertThat(counters.waitingSeconds()).isEqualTo(1.5);
   }
 
   @Test

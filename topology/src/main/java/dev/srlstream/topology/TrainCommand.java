@@ -237,6 +237,17 @@ final class TrainCommand implements Callable<Integer> {
   int actors;
 
   @Option(
+      names = "--sync",
+      description =
+          "The recipe's synchronous twin, for comparison with the default asynchronous pipeline:"
+              + " the actors sample one batch (--batch-groups kept groups) under a policy version,"
+              + " then wait while the learner trains on it and publishes the next; same services"
+              + " and topics, no overlap. The summary's \"pipeline\" object says how each side"
+              + " spent the time. For one process's actors on a cluster of its own run"
+              + " (--actors may be more than 1); not for sft.")
+  boolean sync;
+
+  @Option(
       names = "--task-window",
       defaultValue = "" + TrainSettings.DEFAULT_TASK_WINDOW,
       paramLabel = "N",
@@ -344,6 +355,7 @@ final class TrainCommand implements Callable<Integer> {
         .credit(credit.credit)
         .sftBatch(sftBatch)
         .actors(actors)
+        .sync(sync)
         .taskWindow(taskWindow)
         .seed(seed)
         .eval(eval.withTemperature(1.0f).withMaxNewTokens(maxNewTokens))

@@ -417,6 +417,13 @@ class TrainCommandTest {
   }
 
   @Test
+  void syncAsksForTheSynchronousTwinOfAStreamingRecipeOnly() throws Exception {
+    assertThat(parse(with(sft(), "--recipe", "srl")).settings().sync()).isFalse();
+    assertThat(parse(with(sft(), "--recipe", "srl"), "--sync").settings().sync()).isTrue();
+    assertFails(run(sft("--sync")), 1, "recipe sft has none");
+  }
+
+  @Test
   void warmupUpdatesReachTheSettingsAndANegativeCountIsRefused() throws Exception {
     assertThat(parse(with(sft(), "--recipe", "srl")).settings().warmupUpdates()).isZero();
     assertThat(parse(with(sft(), "--recipe", "srl"), "--warmup-updates", "50").settings())

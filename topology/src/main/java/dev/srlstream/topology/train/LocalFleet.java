@@ -181,12 +181,25 @@ final class LocalFleet implements AutoCloseable {
         Map.copyOf(cluster.kafkaConfig()));
   }
 
+  /**
+   * How often the synchronous twin measures the backlog: each batch waits for a measurement after
+   * its last group is scored, so this is its added wait per batch (a few Admin calls on loopback).
+   */
+  static final Duration SYNC_BACKLOG_INTERVAL = Duration.ofMillis(50);
+
   private static ActorService.Settings actorSettings(
       TrainSettings settings, ClusterAccess cluster, Names names) {
+    ActorConfig.Builder actor = ActorConfig.builder();
+    if (settings.sync()) {
+      actor
+          .maxStaleness(0)
+          .syncBatchGroups(settings.batchGroups())
+          .backlogInterval(SYNC_BACKLOG_INTERVAL);
+    }
     return new ActorService.Settings(
         cluster.bootstrapServers(),
         cluster.schemaRegistryUrl(),
-        ActorConfig.builder()
+        actor
             .policyName(settings.runId())
             .groupId(names.actorGroup())
             .instances(settings.actors())

@@ -45,6 +45,7 @@ final class StreamingTraining {
   private final ObjectNode summary;
   private final RunRecord.Progress progress = new RunRecord.Progress();
   private TrainingMode mode;
+  private PipelineUse trainingStart;
 
   StreamingTraining(TrainSettings settings, RunRecord record, StopConditions stops) {
     this.settings = settings;
@@ -168,6 +169,7 @@ final class StreamingTraining {
       throws Exception {
     mode = settings.recipe().firstMode();
     stops.startTraining();
+    trainingStart = PipelineUse.of(fleet.learnerCounters(), fleet.actorMetrics());
     long nextStatus = 0;
     long lastValidation = System.nanoTime();
     long lastClusterAnswer = System.nanoTime();
@@ -206,6 +208,8 @@ final class StreamingTraining {
       LocalFleet fleet, TaskFeeder feeder, RunMonitor monitor, Admin admin, Validator validator)
       throws Exception {
     summary.put("training_seconds", RunRecord.round(stops.trainingTime().toNanos() / 1e9));
+    PipelineUse.of(fleet.learnerCounters(), fleet.actorMetrics())
+        .since(trainingStart, settings.actors(), settings.sync(), summary.putObject("pipeline"));
     record.say("training ends at version %d; stopping the services", fleet.version());
     byte[] last = fleet.stopTraining();
     long version = fleet.version();

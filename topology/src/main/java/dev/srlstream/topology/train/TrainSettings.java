@@ -48,6 +48,9 @@ import java.util.Objects;
  * @param credit how the learner spreads a rollout's advantage over its tokens
  * @param sftBatch examples per SFT update
  * @param actors actor instances in this process
+ * @param sync the synchronous twin of the recipe: the actors sample one batch ({@code batchGroups}
+ *     kept groups) under a version and wait while the learner trains on it; false (the default) for
+ *     the asynchronous pipeline, where sampling and training overlap
  * @param taskWindow tasks in flight at most (sent, not yet rewarded)
  * @param seed the seed of task order, sampling and training
  * @param eval how the base and final policies are evaluated
@@ -79,6 +82,7 @@ public record TrainSettings(
     Credit credit,
     int sftBatch,
     int actors,
+    boolean sync,
     int taskWindow,
     long seed,
     Evaluator.Settings eval,
@@ -126,6 +130,13 @@ public record TrainSettings(
     Objects.requireNonNull(credit, "credit");
     requirePositive("sftBatch", sftBatch);
     requirePositive("actors", actors);
+    if (sync && !recipe.streams()) {
+      throw new IllegalArgumentException(
+          "sync applies to the streaming recipes, whose actors sample while the learner trains;"
+              + " recipe "
+              + recipe.cliName()
+              + " has none");
+    }
     requirePositive("taskWindow", taskWindow);
     requirePositive("contextWindow", contextWindow);
     Objects.requireNonNull(eval, "eval");
@@ -204,6 +215,7 @@ public record TrainSettings(
     private Credit credit = Credit.SEQUENCE;
     private int sftBatch = DEFAULT_SFT_BATCH;
     private int actors = DEFAULT_ACTORS;
+    private boolean sync;
     private int taskWindow = DEFAULT_TASK_WINDOW;
     private long seed = 1;
     private Evaluator.Settings eval = Evaluator.Settings.defaults();
@@ -309,6 +321,11 @@ public record TrainSettings(
       return this;
     }
 
+    public Builder sync(boolean value) {
+      sync = value;
+      return this;
+    }
+
     public Builder actors(int value) {
       actors = value;
       return this;
@@ -370,6 +387,7 @@ public record TrainSettings(
           credit,
           sftBatch,
           actors,
+          sync,
           taskWindow,
           seed,
           eval,
@@ -377,6 +395,35 @@ public record TrainSettings(
           validationInterval,
           switchCriterion);
     }
+  }
+
+  /** A builder starting from these settings, under another run id and directory. */
+  public Builder toBuilder(String otherRunId, Path otherRunDir) {
+    return new Builder(recipe, otherRunId, otherRunDir, train, baseWeights, model)
+        .validation(validation)
+        .test(test)
+        .evaluateBase(evaluateBase)
+        .budget(budget)
+        .maxVersions(maxVersions)
+        .cluster(cluster)
+        .tasks(tasks)
+        .autojunk(autojunk)
+        .contextWindow(contextWindow)
+        .batchGroups(batchGroups)
+        .keepCheckpoints(keepCheckpoints)
+        .learningRate(learningRate)
+        .warmupUpdates(warmupUpdates)
+        .klCoef(klCoef)
+        .credit(credit)
+        .sftBatch(sftBatch)
+        .actors(actors)
+        .sync(sync)
+        .taskWindow(taskWindow)
+        .seed(seed)
+        .eval(eval)
+        .validationProblems(validationProblems)
+        .validationInterval(validationInterval)
+        .switchCriterion(switchCriterion);
   }
 
   private static void requirePositive(String name, int value) {

@@ -110,4 +110,49 @@ class TrainRunIT {
     assertThat(WeightsCodec.decode(Files.readAllBytes(runDir.resolve("final.bin"))).config())
         .isEqualTo(TinyRuns.TINY);
   }
+
+  @Test
+  void theSynchronousTwinTrainsEachVersionOnABatchSampledUnderTheVersionBefore() throws Exception {
+    ArithmeticProblems.DataSet data = TinyRuns.data();
+    byte[] base = TinyRuns.warmBase(data);
+    Path runDir = dir.resolve("sync");
+    TrainSettings settings =
+        TinyRuns.srl(
+                "it-sync",
+                runDir,
+                data,
+                base,
+                false,
+                Duration.ofMinutes(3), // a bound; the run ends at max versions long before
+                4,
+                null,
+                null,
+                0,
+                Credit.SEQUENCE)
+            .toBuilder("it-sync", runDir)
+            .sync(true)
+            .batchGroups(2)
+            .test(List.of())
+            .validation(List.of())
+            .build();
+    StringWriter log = new StringWriter();
+
+    JsonNode summary = new TrainRun(settings, new PrintWriter(log, true)).run();
+
+    assertThat(summary.path("status").asText()).as(log.toString()).isEqualTo("finished");
+    JsonNode pipeline = summary.path("pipeline");
+    assertThat(pipeline.path("sync").asBoolean()).isTrue();
+    assertThat(summary.path("versions").asLong()).isGreaterThanOrEqualTo(4);
+    assertThat(pipeline.path("groups_trained").asLong())
+        .isEqualTo(2 * summary.path("versions").asLong());
+    // Each batch was sampled under the version before it; only a top-up that kept more groups
+    // than were missing leaves one for the next batch, one version behind.
+    JsonNode staleness = pipeline.path("groups_by_staleness");
+    assertThat(staleness.fieldNames()).toIterable().isSubsetOf("0", "1");
+    assertThat(staleness.path("0").asLong()).isGreaterThan(staleness.path("1").asLong(0));
+    // Both sides waited for each other, and the record says how long.
+    assertThat(pipeline.path("learner_idle_share").asDouble()).isBetween(0.0, 1.0);
+    assertThat(pipeline.path("actor_idle_share").asDouble()).isBetween(0.0, 1.0);
+    assertThat(pipeline.path("response_tokens").asLong()).isPositive();
+  }
 }
