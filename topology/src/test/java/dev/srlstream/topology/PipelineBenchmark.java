@@ -213,13 +213,14 @@ public final class PipelineBenchmark {
     out.append(
         "| run | seed | versions | groups trained/min | response tokens/s | actor tokens/s"
             + " while sampling | learner idle | actor idle | mean step reward reached |"
-            + " held-out step exact | held-out greedy |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " held-out step exact | held-out greedy | process CPU | groups by staleness |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Run r : runs) {
       out.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d | %.0f | %.1f | %.0f | %.0f | %.1f%% | %.1f%% | %.3f | %.1f%% | %.1f%% |%n",
+              "| %s | %d | %.0f | %.1f | %.0f | %.0f | %.1f%% | %.1f%% | %.3f | %.1f%% | %.1f%% |"
+                  + " %.0f%% | %s |%n",
               r.name(),
               r.seed(),
               r.versions(),
@@ -230,7 +231,9 @@ public final class PipelineBenchmark {
               100 * r.pipeline("actor_idle_share"),
               r.rewardReached(),
               100 * r.stepExact(),
-              100 * r.greedy()));
+              100 * r.greedy(),
+              100 * r.pipeline("process_cpu_share"),
+              r.summary().path("pipeline").path("groups_by_staleness")));
     }
     List<Run> async = runs.stream().filter(r -> !r.sync()).toList();
     List<Run> sync = runs.stream().filter(Run::sync).toList();
@@ -251,6 +254,7 @@ public final class PipelineBenchmark {
     row(out, "actor tokens/s while sampling", async, sync, Run::tokensPerBusySecond);
     row(out, "learner idle share", async, sync, r -> r.pipeline("learner_idle_share"));
     row(out, "actor idle share", async, sync, r -> r.pipeline("actor_idle_share"));
+    row(out, "process CPU share", async, sync, r -> r.pipeline("process_cpu_share"));
     row(out, "mean step reward reached", async, sync, Run::rewardReached);
     row(out, "held-out step exact rate", async, sync, Run::stepExact);
     // Reward per version: each pair compared over the last quarter of the versions both reached.

@@ -3,6 +3,7 @@ package dev.srlstream.topology.train;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.srlstream.actor.ActorMetrics;
 import dev.srlstream.learner.LearnerCounters;
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 
 /**
@@ -19,7 +20,8 @@ record PipelineUse(
     double learnerUpdateSeconds,
     double actorSamplingSeconds,
     long responseTokens,
-    Map<Long, Long> groupsByStaleness) {
+    Map<Long, Long> groupsByStaleness,
+    long processCpuNanos) {
 
   /** The counters now. */
   static PipelineUse of(LearnerCounters learner, ActorMetrics actors) {
@@ -30,7 +32,16 @@ record PipelineUse(
         learner.updateSeconds(),
         actors.samplingSeconds(),
         actors.responseTokens(),
-        learner.stalenessHistogram());
+        learner.stalenessHistogram(),
+        currentProcessCpuNanos());
+  }
+
+  /** CPU time of this process (every thread, TensorFlow's and the embedded broker's included). */
+  private static long currentProcessCpuNanos() {
+    return ManagementFactory.getOperatingSystemMXBean()
+            instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime()
+        : -1;
   }
 
   /**
@@ -59,6 +70,14 @@ record PipelineUse(
     pipeline.put("actor_sampling_seconds", RunRecord.round(sampling));
     // Each instance samples on one thread: idle is the share of its time with no group to sample.
     pipeline.put("actor_idle_share", share(1 - sampling / (actors * seconds)));
+    // How busy the machine was: with every service in this process, the CPU the run could use.
+    if (processCpuNanos >= 0 && start.processCpuNanos >= 0) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      pipeline.put("cores", cores);
+      pipeline.put(
+          "process_cpu_share",
+          share((processCpuNanos - start.processCpuNanos) / 1e9 / cores / seconds));
+    }
     // How many versions behind the learner each trained group's sampling policy was.
     ObjectNode staleness = pipeline.putObject("groups_by_staleness");
     groupsByStaleness.forEach(
