@@ -440,26 +440,24 @@ public final class ActorService implements AutoCloseable {
   }
 
   static Properties versionConsumerProperties(Settings settings) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.actor().actorId() + "-versions");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     // The learner publishes versions in transactions: never see an aborted one.
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Properties props = readCommittedReader(settings, "-versions");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Topics.POLICY_VERSION_MAX_BYTES);
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Topics.POLICY_VERSION_MAX_BYTES);
-    props.putAll(settings.kafkaOverrides());
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned, not subscribed: no group
     return props;
   }
 
-  /** The synchronous gate's reader of kept training groups: read_committed, no group. */
+  /** The synchronous gate's reader of kept training groups (an aborted group was never kept). */
   static Properties keptGroupsConsumerProperties(Settings settings) {
+    return readCommittedReader(settings, "-kept-groups");
+  }
+
+  /** A consumer of transactional output that is assigned its partitions: no group, no commits. */
+  private static Properties readCommittedReader(Settings settings, String clientIdSuffix) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.actor().actorId() + "-kept-groups");
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.actor().actorId() + clientIdSuffix);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    // The scorer writes groups in transactions: an aborted group was never kept.
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.putAll(settings.kafkaOverrides());
     props.remove(ConsumerConfig.GROUP_ID_CONFIG); // assigned, not subscribed: no group
