@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # The pipeline benchmark (issue 15): the asynchronous pipeline against its synchronous twin
 # (srl train --sync), the demo's SRL recipe from the same cached base, for the same training
-# minutes, in ROUNDS rounds; round r trains both with seed r, the first of the pair alternating
-# (async first in odd rounds), each run in a JVM of its own with srl's heap (-Xmx1g). Before the
+# minutes, in ROUNDS rounds; round r trains every arm with seed r, the order alternating between
+# rounds, each run in a JVM of its own with srl's heap (-Xmx1g). Before the
 # rounds, the KV-cache sampler alone is timed on the same prompts (actor efficiency).
 #
 #   topology/bench/pipeline.sh [--minutes M] [--rounds R] [--test-problems N] [--out DIR]
+#       [--arms "async sync ..."]
 #
-# Defaults: 3 training minutes, 3 rounds, 100 held-out problems: about 6 x (M + 2.5) + 1 minutes
-# on 2 cores. The tables go to stdout and DIR/table.md (default DIR: runs/pipeline-<time>); each
-# run's summary.json (its "pipeline" object) and logs/srl.log stay under DIR/round-<r>-<arm>.
+# Defaults: 3 training minutes, 3 rounds, 100 held-out problems, arms "async sync" (an arm is async
+# or sync, optionally -<N>actors for N actor instances, e.g. async-2actors; the order of the arms
+# is reversed in even rounds): about rounds x arms x (M + 2) + 1 minutes on 2 cores. The tables
+# go to stdout and DIR/table.md (default DIR: runs/pipeline-<time>); each run's summary.json (its
+# "pipeline" object) and logs/srl.log stay under DIR/round-<r>-<arm>.
 # Builds the test classes offline (MVN_FLAGS overrides "-o"); works from any directory. Needs an
 # otherwise idle machine: the figures are wall-clock rates.
 set -euo pipefail
@@ -18,6 +21,7 @@ MINUTES=3
 ROUNDS=3
 TEST_PROBLEMS=100
 OUT=""
+ARMS="async sync"
 SAMPLER_SECONDS=30
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,7 +29,8 @@ while [ $# -gt 0 ]; do
     --rounds) ROUNDS=$2; shift 2 ;;
     --test-problems) TEST_PROBLEMS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --arms) ARMS=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "pipeline.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -52,7 +57,7 @@ bench prepare "$OUT"
 echo "[pipeline] the KV-cache sampler alone, ${SAMPLER_SECONDS} s" >&2
 bench sampler "$OUT" "$SAMPLER_SECONDS"
 for round in $(seq 1 "$ROUNDS"); do
-  if [ $((round % 2)) = 1 ]; then arms="async sync"; else arms="sync async"; fi
+  if [ $((round % 2)) = 1 ]; then arms=$ARMS; else arms=$(echo "$ARMS" | tr ' ' '\n' | tac | tr '\n' ' '); fi
   for arm in $arms; do
     echo "[pipeline] round $round of $ROUNDS: $arm, seed $round, $MINUTES min ($(date +%H:%M:%S))" >&2
     bench run "$OUT/round-$round-$arm" "$arm" "$round" "$MINUTES" "$TEST_PROBLEMS" \

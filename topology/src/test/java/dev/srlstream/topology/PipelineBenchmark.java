@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The asynchronous pipeline against its synchronous twin ({@code srl train --sync}): the demo's SRL
@@ -36,10 +38,12 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code sampler DIR SECONDS}: the KV-cache sampler alone, in the actors' way (the demo's
  *       prompts, groups of 8, up to 96 new tokens, temperature 1, TensorFlow's default threads),
  *       tokens per second, into {@code DIR/sampler.json};
- *   <li>{@code run DIR async|sync SEED MINUTES TEST_PROBLEMS}: one training run into {@code DIR},
- *       validation off (it would take CPU from both sides at random moments), final evaluation on
- *       the first TEST_PROBLEMS held-out problems, no base evaluation;
- *   <li>{@code table DIR}: the Markdown tables of every run under {@code DIR}.
+ *   <li>{@code run DIR ARM SEED MINUTES TEST_PROBLEMS}: one training run into {@code DIR}, ARM
+ *       {@code async} or {@code sync}, optionally with {@code -<N>actors} (actor instances; default
+ *       1, the demo's), validation off (it would take CPU from both sides at random moments), final
+ *       evaluation on the first TEST_PROBLEMS held-out problems, no base evaluation;
+ *   <li>{@code table DIR}: the Markdown tables of every run under {@code DIR} ({@code
+ *       round-<r>-<arm>}), each arm against {@code sync} round by round.
  * </ul>
  */
 public final class PipelineBenchmark {
@@ -60,7 +64,8 @@ public final class PipelineBenchmark {
       case "run" ->
           run(
               dir,
-              args[2].equals("sync"),
+              args[2].startsWith("sync"),
+              actorsOf(args[2]),
               Long.parseLong(args[3]),
               Double.parseDouble(args[4]),
               Integer.parseInt(args[5]),
@@ -70,8 +75,24 @@ public final class PipelineBenchmark {
     }
   }
 
+  /** The actor instances of an arm: {@code async-2actors} has 2, {@code async} 1. */
+  private static int actorsOf(String arm) {
+    Matcher m = Pattern.compile("^(async|sync)(?:-(\\d+)actors)?$").matcher(arm);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "an arm is async or sync, optionally -<N>actors, but was " + arm);
+    }
+    return m.group(2) == null ? 1 : Integer.parseInt(m.group(2));
+  }
+
   private static void run(
-      Path dir, boolean sync, long seed, double minutes, int testProblems, PrintWriter log)
+      Path dir,
+      boolean sync,
+      int actors,
+      long seed,
+      double minutes,
+      int testProblems,
+      PrintWriter log)
       throws Exception {
     DemoSetup.Prepared prepared =
         DemoSetup.prepare(dir.resolve("data"), CACHE, DemoSetup.DEFAULT_WARMUP, log);
@@ -146,7 +167,11 @@ public final class PipelineBenchmark {
   }
 
   /** One finished run's figures. */
-  record Run(String name, boolean sync, long seed, JsonNode summary) {
+  record Run(String name, String arm, long seed, JsonNode summary) {
+    boolean sync() {
+      return arm.startsWith("sync");
+    }
+
     double pipeline(String field) {
       return summary.path("pipeline").path(field).asDouble(Double.NaN);
     }
@@ -195,10 +220,11 @@ public final class PipelineBenchmark {
         Path summary = p.resolve("summary.json");
         if (Files.isRegularFile(summary)) {
           JsonNode s = JSON.readTree(summary.toFile());
+          String name = p.getFileName().toString();
           runs.add(
               new Run(
-                  p.getFileName().toString(),
-                  s.path("pipeline").path("sync").asBoolean(),
+                  name,
+                  name.replaceFirst("^round-\\d+-", ""),
                   s.path("seeds").path("policy").asLong(),
                   s));
         }
@@ -235,9 +261,41 @@ public final class PipelineBenchmark {
               100 * r.pipeline("process_cpu_share"),
               r.summary().path("pipeline").path("groups_by_staleness")));
     }
-    List<Run> async = runs.stream().filter(r -> !r.sync()).toList();
-    List<Run> sync = runs.stream().filter(Run::sync).toList();
-    out.append("\n| figure | async mean [95% CI] | sync mean [95% CI] | async / sync per seed |\n");
+    List<Run> sync = runs.stream().filter(r -> r.arm().equals("sync")).toList();
+    List<String> arms =
+        runs.stream().map(Run::arm).filter(a -> !a.equals("sync")).distinct().sorted().toList();
+    for (String arm : arms) {
+      comparison(out, arm, runs.stream().filter(r -> r.arm().equals(arm)).toList(), sync);
+    }
+    List<Run> async = runs.stream().filter(r -> r.arm().equals("async")).toList();
+    Path sampler = dir.resolve("sampler.json");
+    if (Files.isRegularFile(sampler)) {
+      double alone = JSON.readTree(sampler.toFile()).path("tokens_per_second").asDouble();
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%nKV-cache sampler alone (groups of %d, <= %d new tokens, the demo's prompts):"
+                  + " %.0f tokens/s. Async actors while sampling: %s of it; wall clock: %s.%n",
+              SAMPLER_GROUP,
+              SAMPLER_NEW_TOKENS,
+              alone,
+              percent(async.stream().map(r -> r.tokensPerBusySecond() / alone).toList()),
+              percent(
+                  async.stream()
+                      .map(r -> r.pipeline("response_tokens_per_second") / alone)
+                      .toList())));
+    }
+    return out.toString();
+  }
+
+  /** The arm against the synchronous twin: per figure the means, intervals and per-seed ratios. */
+  private static void comparison(StringBuilder out, String arm, List<Run> async, List<Run> sync) {
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%n| figure | %s mean [95%% CI] | sync mean [95%% CI] | %s / sync per seed |%n",
+            arm,
+            arm));
     out.append("|---|---|---|---|\n");
     row(
         out,
@@ -275,24 +333,6 @@ public final class PipelineBenchmark {
             "| mean step reward, last quarter of the versions both reached | %s | %s | |%n",
             interval(asyncAtCommon),
             interval(syncAtCommon)));
-    Path sampler = dir.resolve("sampler.json");
-    if (Files.isRegularFile(sampler)) {
-      double alone = JSON.readTree(sampler.toFile()).path("tokens_per_second").asDouble();
-      out.append(
-          String.format(
-              Locale.ROOT,
-              "%nKV-cache sampler alone (groups of %d, <= %d new tokens, the demo's prompts):"
-                  + " %.0f tokens/s. Async actors while sampling: %s of it; wall clock: %s.%n",
-              SAMPLER_GROUP,
-              SAMPLER_NEW_TOKENS,
-              alone,
-              percent(async.stream().map(r -> r.tokensPerBusySecond() / alone).toList()),
-              percent(
-                  async.stream()
-                      .map(r -> r.pipeline("response_tokens_per_second") / alone)
-                      .toList())));
-    }
-    return out.toString();
   }
 
   private static void row(
