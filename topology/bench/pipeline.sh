@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
     --test-problems) TEST_PROBLEMS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --arms) ARMS=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "pipeline.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
