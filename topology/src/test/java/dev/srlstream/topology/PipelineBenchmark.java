@@ -305,10 +305,16 @@ public final class PipelineBenchmark {
         r -> r.pipeline("groups_trained_per_minute"));
     row(
         out,
-        "response tokens per second",
+        "tokens sampled per second",
         async,
         sync,
         r -> r.pipeline("response_tokens_per_second"));
+    row(
+        out,
+        "tokens trained per second",
+        async,
+        sync,
+        r -> r.pipeline("trained_tokens_per_second"));
     row(out, "actor tokens/s while sampling", async, sync, Run::tokensPerBusySecond);
     row(out, "learner idle share", async, sync, r -> r.pipeline("learner_idle_share"));
     row(out, "actor idle share", async, sync, r -> r.pipeline("actor_idle_share"));

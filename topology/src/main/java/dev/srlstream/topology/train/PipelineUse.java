@@ -16,6 +16,7 @@ import java.util.Map;
 record PipelineUse(
     long nanos,
     long groupsTrained,
+    long tokensTrained,
     double learnerWaitingSeconds,
     double learnerUpdateSeconds,
     double actorSamplingSeconds,
@@ -28,6 +29,7 @@ record PipelineUse(
     return new PipelineUse(
         System.nanoTime(),
         learner.groupsTrained(),
+        learner.tokensTrained(),
         learner.waitingSeconds(),
         learner.updateSeconds(),
         actors.samplingSeconds(),
@@ -62,6 +64,10 @@ record PipelineUse(
     pipeline.put("groups_trained_per_minute", RunRecord.round(60 * groups / seconds));
     pipeline.put("response_tokens", tokens);
     pipeline.put("response_tokens_per_second", RunRecord.round(tokens / seconds));
+    // End to end: sampled, scored, kept and trained on.
+    pipeline.put(
+        "trained_tokens_per_second",
+        RunRecord.round((tokensTrained - start.tokensTrained) / seconds));
     pipeline.put("learner_waiting_seconds", RunRecord.round(waiting));
     pipeline.put(
         "learner_update_seconds",
