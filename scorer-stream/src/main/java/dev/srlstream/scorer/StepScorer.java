@@ -510,8 +510,16 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
   }
 
   /** Rollouts of a group sort by index under their group's prefix. */
-  private static String rolloutKey(String groupId, int rolloutIndex) {
-    return groupId + KEY_SEPARATOR + String.format("%06d", rolloutIndex);
+  static String rolloutKey(String groupId, int rolloutIndex) {
+    // Zero-padded to six digits as String.format("%06d") did (3% of the stream thread's samples in
+    // the scorer benchmark), so the keys of existing stores stay the same.
+    String digits = Integer.toString(rolloutIndex);
+    StringBuilder key = new StringBuilder(groupId.length() + 1 + Math.max(6, digits.length()));
+    key.append(groupId).append(KEY_SEPARATOR);
+    for (int pad = digits.length(); pad < 6; pad++) {
+      key.append('0');
+    }
+    return key.append(digits).toString();
   }
 
   private List<KeyValue<String, WaitingRollout>> waitingFor(String instanceId) {
