@@ -131,7 +131,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
   private void onExpertStep(Record<byte[], byte[]> record, Source source) {
     String key = keyOf(record);
     if (record.value() == null) {
-      experts.delete(key); // a tombstone retires an instance
+      experts.put(key, null); // a tombstone retires an instance (put: no decode of the old value)
       return;
     }
     ExpertStep expert;
@@ -157,7 +157,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     experts.put(key, expert);
     // Rollouts that arrived before their expert step are scored now, in arrival order.
     for (KeyValue<String, WaitingRollout> entry : waitingFor(key)) {
-      waiting.delete(entry.key);
+      waiting.put(entry.key, null); // a delete that does not decode the old value
       WaitingRollout w = entry.value;
       RolloutStep rollout =
           rolloutSerde.deserialize(w.getSourceTopic(), AvroBytes.toArray(w.getValue()));
@@ -452,7 +452,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     for (KeyValue<String, WaitingRollout> entry : all(waiting)) {
       WaitingRollout w = entry.value;
       if (w.getArrivedAt() + graceMillis <= now) {
-        waiting.delete(entry.key);
+        waiting.put(entry.key, null); // a delete that does not decode the old value
         String instance = entry.key.substring(0, entry.key.indexOf(KEY_SEPARATOR));
         String rolloutId = entry.key.substring(entry.key.indexOf(KEY_SEPARATOR) + 1);
         Source source =
@@ -503,9 +503,12 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
             rollouts.add(kv.value);
           });
     }
-    keys.forEach(pendingRollouts::delete);
-    groups.delete(groupId);
-    groupProgress.delete(groupId);
+    // put(key, null), not delete(key): the same tombstone, but delete returns the old value,
+    // which the metered store decodes first (10% of the stream thread's samples in the scorer
+    // benchmark went into decoding rollouts only to drop them).
+    keys.forEach(key -> pendingRollouts.put(key, null));
+    groups.put(groupId, null);
+    groupProgress.put(groupId, null);
     return rollouts;
   }
 
