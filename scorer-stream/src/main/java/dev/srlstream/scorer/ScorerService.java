@@ -279,6 +279,12 @@ public final class ScorerService implements AutoCloseable {
     return counters;
   }
 
+  /** Kafka Streams' own metrics (thread, task, store, client), e.g. for a benchmark to read. */
+  public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric>
+      streamsMetrics() {
+    return streams.metrics();
+  }
+
   /** The Kafka Streams state (RUNNING, REBALANCING, ERROR, ...). */
   public KafkaStreams.State state() {
     return streams.state();

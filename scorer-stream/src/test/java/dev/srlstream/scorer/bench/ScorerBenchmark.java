@@ -219,7 +219,8 @@ public final class ScorerBenchmark {
       double produceSeconds,
       Map<String, Double> cpu,
       Map<String, Long> logBytes,
-      String checks) {
+      String checks,
+      String threadMetrics) {
     boolean complete() {
       return received >= expected;
     }
@@ -395,7 +396,8 @@ public final class ScorerBenchmark {
           (produced - t0) / 1e9,
           used,
           logBytes(topic::equals, ""),
-          "ok");
+          "ok",
+          "");
     }
   }
 
@@ -419,6 +421,7 @@ public final class ScorerBenchmark {
         reader.awaitReady();
         producer.partitionsFor(topics.rolloutSteps());
         AtomicReference<Exception> failure = new AtomicReference<>();
+        ThreadMetrics.Snapshot metricsBefore = ThreadMetrics.snapshot(scorer.streamsMetrics());
         CpuAccounting cpu = CpuAccounting.start();
         long t0 = System.nanoTime();
         sendAll(producer, topics.rolloutSteps(), count, failure);
@@ -427,6 +430,9 @@ public final class ScorerBenchmark {
         long end = reader.awaitExpected(PHASE_TIMEOUT);
         long stop = end > 0 ? end : System.nanoTime();
         Map<String, Double> used = cpu.stop();
+        String threadMetrics =
+            ThreadMetrics.describe(
+                metricsBefore, ThreadMetrics.snapshot(scorer.streamsMetrics()), (stop - t0) / 1e9);
         progress("scorer %s: timed part done", tag);
         throwIfFailed(failure, topics.rolloutSteps());
         // A moment more: a reward beyond the expected ones (a duplicate) would show now. Groups
@@ -471,7 +477,8 @@ public final class ScorerBenchmark {
                     name.startsWith("bench." + tag + ".") || name.startsWith("bench-" + tag + "-"),
                 "bench." + tag + ".",
                 "bench-" + tag + "-"),
-            checks);
+            checks,
+            threadMetrics);
       }
     } finally {
       deleteRecursively(stateDir);
@@ -521,6 +528,7 @@ public final class ScorerBenchmark {
         reader.awaitReady();
         producer.partitionsFor(topics.rolloutSteps());
         AtomicReference<Exception> failure = new AtomicReference<>();
+        ThreadMetrics.Snapshot metricsBefore = ThreadMetrics.snapshot(streams.metrics());
         CpuAccounting cpu = CpuAccounting.start();
         long t0 = System.nanoTime();
         sendAll(producer, topics.rolloutSteps(), count, failure);
@@ -529,6 +537,9 @@ public final class ScorerBenchmark {
         long end = reader.awaitExpected(PHASE_TIMEOUT);
         long stop = end > 0 ? end : System.nanoTime();
         Map<String, Double> used = cpu.stop();
+        String threadMetrics =
+            ThreadMetrics.describe(
+                metricsBefore, ThreadMetrics.snapshot(streams.metrics()), (stop - t0) / 1e9);
         throwIfFailed(failure, topics.rolloutSteps());
         Thread.sleep(1_000);
         long extra = Math.max(0, reader.count() - count);
@@ -545,7 +556,8 @@ public final class ScorerBenchmark {
                     name.startsWith("bench." + tag + ".") || name.startsWith("bench-" + tag + "-"),
                 "bench." + tag + ".",
                 "bench-" + tag + "-"),
-            extra == 0 ? "ok: extra copies 0" : "CHECK FAILED: extra copies " + extra);
+            extra == 0 ? "ok: extra copies 0" : "CHECK FAILED: extra copies " + extra,
+            threadMetrics);
       }
     } finally {
       deleteRecursively(stateDir);
@@ -951,6 +963,13 @@ public final class ScorerBenchmark {
       StringBuilder line = new StringBuilder("  " + t.phase() + ":");
       t.cpu().forEach((group, s) -> line.append(String.format(Locale.ROOT, " %s %.2f;", group, s)));
       System.out.println(line);
+    }
+    System.out.println();
+    System.out.println("Kafka Streams thread metrics during each timed phase:");
+    for (Throughput t : rows) {
+      if (!t.threadMetrics().isEmpty()) {
+        System.out.println("  " + t.phase() + ": " + t.threadMetrics());
+      }
     }
     System.out.println();
     System.out.println("CPU microseconds per record by thread group during each timed phase:");
