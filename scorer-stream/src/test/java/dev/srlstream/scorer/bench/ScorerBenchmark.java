@@ -508,9 +508,11 @@ public final class ScorerBenchmark {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-    // As the scorer (ScorerService.streamsProperties): one request in flight (KAFKA-15591).
+    // As the scorer (ScorerService.streamsProperties): one request in flight (KAFKA-15591),
+    // batches of 256 KiB.
     props.put(
         StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
     props.putAll(overrides);
     try (org.apache.kafka.streams.KafkaStreams streams =
         new org.apache.kafka.streams.KafkaStreams(topology, props)) {
