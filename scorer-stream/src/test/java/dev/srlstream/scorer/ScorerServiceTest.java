@@ -45,6 +45,20 @@ class ScorerServiceTest {
   }
 
   @Test
+  void theStreamsProducerBatchesUpTo256KiBAndAnOverrideWins() {
+    Properties props = ScorerService.streamsProperties(settings(Map.of()));
+    Properties overridden =
+        ScorerService.streamsProperties(
+            settings(
+                Map.of(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), "16384")));
+
+    assertThat(props.get(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG)))
+        .isEqualTo(262_144);
+    assertThat(overridden.get(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG)))
+        .isEqualTo("16384");
+  }
+
+  @Test
   void overridesWin() {
     Properties props =
         ScorerService.streamsProperties(

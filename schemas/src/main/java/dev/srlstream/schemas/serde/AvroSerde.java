@@ -3,7 +3,6 @@ package dev.srlstream.schemas.serde;
 import dev.srlstream.schemas.TopicSpec;
 import dev.srlstream.schemas.registry.RegistryException;
 import dev.srlstream.schemas.registry.SchemaRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -51,7 +50,23 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     this.type = Objects.requireNonNull(type, "type");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.readerSchema = SpecificData.get().getSchema(type);
-    this.writer = new SpecificDatumWriter<>(readerSchema);
+    this.writer = new SpecificDatumWriter<>(readerSchema, customCodingModel(type));
+  }
+
+  /**
+   * The class's own model (its logical-type conversions) with Avro's generated encoders switched
+   * on: a record class without logical types (GroupRollout, RolloutSegment, ActionAlignment...)
+   * then writes its fields with straight-line generated code instead of walking its schema, also
+   * when nested in a record that walks its schema (TrainingGroup's rollouts). The bytes are the
+   * same (AvroSerdeTest compares them); Avro leaves these encoders off by default only because they
+   * were new in 1.9. Reading is unchanged (Avro's fast reader).
+   */
+  private static SpecificData customCodingModel(Class<?> type) {
+    SpecificData own = SpecificData.getForClass(type);
+    SpecificData model = new SpecificData(type.getClassLoader());
+    own.getConversions().forEach(model::addLogicalTypeConversion);
+    model.setCustomCoders(true);
+    return model;
   }
 
   /** The serde for the values of a catalogue topic. */
@@ -85,19 +100,72 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
               + e.getMessage(),
           e);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    ByteBuffer header = ByteBuffer.allocate(WireFormat.HEADER_SIZE);
+    EncodeBuffer buffer = ENCODE_BUFFER.get();
+    buffer.reset();
+    ByteBuffer header = ByteBuffer.wrap(buffer.header);
     WireFormat.writeHeader(header, schemaId);
-    out.write(header.array(), 0, WireFormat.HEADER_SIZE);
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    buffer.write(buffer.header, 0, WireFormat.HEADER_SIZE);
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(buffer, buffer.encoder);
+    buffer.encoder = encoder;
     try {
       writer.write(record, encoder);
       encoder.flush();
     } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException e) {
+      buffer.encoder = null; // it may hold half a record
       throw new SerializationException(
           "could not encode " + type.getSimpleName() + " for topic " + topic + ": " + e, e);
     }
-    return out.toByteArray();
+    return buffer.toByteArrayAndShrink();
+  }
+
+  /**
+   * Each thread's encoding buffer and Avro encoder, reused from record to record: a fresh
+   * ByteArrayOutputStream doubled its way up to a training group's size (about 8 KB, seven copies)
+   * and a fresh encoder allocated its own 2 KB buffer, for every record encoded.
+   */
+  private static final ThreadLocal<EncodeBuffer> ENCODE_BUFFER =
+      ThreadLocal.withInitial(EncodeBuffer::new);
+
+  /** An unsynchronized growable byte buffer; one per thread. */
+  private static final class EncodeBuffer extends java.io.OutputStream {
+    /** Buffers grown beyond this are dropped after use, so one huge record is not kept. */
+    private static final int KEEP_AT_MOST = 1 << 20;
+
+    final byte[] header = new byte[WireFormat.HEADER_SIZE];
+    BinaryEncoder encoder;
+    private byte[] bytes = new byte[4096];
+    private int size;
+
+    void reset() {
+      size = 0;
+    }
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      bytes[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, bytes, size, len);
+      size += len;
+    }
+
+    private void ensure(int more) {
+      if (size + more > bytes.length) {
+        bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+      }
+    }
+
+    byte[] toByteArrayAndShrink() {
+      byte[] copy = java.util.Arrays.copyOf(bytes, size);
+      if (bytes.length > KEEP_AT_MOST) {
+        bytes = new byte[4096];
+      }
+      return copy;
+    }
   }
 
   /** Decodes a record in the wire format; see the class comment for the errors. */

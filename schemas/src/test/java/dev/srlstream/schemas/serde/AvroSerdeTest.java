@@ -52,6 +52,59 @@ class AvroSerdeTest {
     assertThat(back).isEqualTo(record);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("everyTopicWithASample")
+  <V extends SpecificRecord> void writesTheBytesAvrosSchemaWalkingWriterWrites(
+      TopicSpec<V> topic, SpecificRecord sample) throws Exception {
+    List<SpecificRecord> records = new java.util.ArrayList<>(List.of(sample));
+    if (sample instanceof dev.srlstream.schemas.avro.TrainingGroup) {
+      // Rollouts with segments and an alignment: the generated encoders of nested records.
+      records.add(SampleRecords.segmentedTrainingGroup());
+      dev.srlstream.schemas.avro.TrainingGroup aligned = SampleRecords.trainingGroup();
+      aligned
+          .getRollouts()
+          .get(0)
+          .setAlignment(
+              new dev.srlstream.schemas.avro.ActionAlignment(40, 12, 30, List.of(12, 20)));
+      records.add(aligned);
+    }
+    for (SpecificRecord record : records) {
+      byte[] ours =
+          AvroSerde.forTopic(topic, registry)
+              .serialize(topic.name(), topic.valueType().cast(record));
+      ByteArrayOutputStream plain = new ByteArrayOutputStream();
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(plain, null);
+      new org.apache.avro.specific.SpecificDatumWriter<SpecificRecord>(record.getSchema())
+          .write(record, encoder);
+      encoder.flush();
+      assertThat(Arrays.copyOfRange(ours, WireFormat.HEADER_SIZE, ours.length))
+          .isEqualTo(plain.toByteArray());
+    }
+  }
+
+  @Test
+  void aFailedEncodeLeavesNothingForTheNextRecord() {
+    AvroSerde<dev.srlstream.schemas.avro.TrainingGroup> serde =
+        AvroSerde.forTopic(Topics.TRAINING_GROUPS, registry);
+    dev.srlstream.schemas.avro.TrainingGroup big = SampleRecords.segmentedTrainingGroup();
+    byte[] first = serde.serialize("srl.training-groups", big);
+    dev.srlstream.schemas.avro.TrainingGroup broken = SampleRecords.trainingGroup();
+    broken.getRollouts().get(1).setActorId(null); // fails after the first rollout was written
+
+    assertThatThrownBy(() -> serde.serialize("srl.training-groups", broken))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("could not encode TrainingGroup for topic srl.training-groups");
+    byte[] small = serde.serialize("srl.step-rewards", null);
+    byte[] again = serde.serialize("srl.training-groups", big);
+
+    assertThat(small).isNull();
+    assertThat(again).isEqualTo(first);
+    assertThat(serde.deserialize("srl.training-groups", again)).isEqualTo(big);
+    dev.srlstream.schemas.avro.TrainingGroup plain = SampleRecords.trainingGroup();
+    assertThat(serde.deserialize("srl.training-groups", serde.serialize("t", plain)))
+        .isEqualTo(plain);
+  }
+
   @Test
   void registersOncePerSubjectAndMapsNullToNull() {
     AvroSerde<StepReward> serde = AvroSerde.forTopic(Topics.STEP_REWARDS, registry);

@@ -86,12 +86,16 @@ public final class ScorerBenchmark {
   private static final double P99_TARGET_MS = 250;
   private static final double THROUGHPUT_TARGET = 0.5;
 
+  /** Groups kept as objects after serializing (see {@link Workload#trimmed}). */
+  private static final int LATENCY_GROUPS = 4096;
+
   private final Options options;
   private final Path brokerDataDir;
   private final String bootstrap;
   private final SchemaRegistryClient registry;
   private final String registryUrl;
   private final Workload workload;
+  private final long[] alikePrefix;
   private final byte[][] keys;
   private final byte[][] values;
 
@@ -102,6 +106,7 @@ public final class ScorerBenchmark {
       SchemaRegistryClient registry,
       String registryUrl,
       Workload workload,
+      long[] alikePrefix,
       byte[][] keys,
       byte[][] values) {
     this.options = options;
@@ -110,6 +115,7 @@ public final class ScorerBenchmark {
     this.registry = registry;
     this.registryUrl = registryUrl;
     this.workload = workload;
+    this.alikePrefix = alikePrefix;
     this.keys = keys;
     this.values = values;
   }
@@ -123,7 +129,9 @@ public final class ScorerBenchmark {
       int instances,
       long seed,
       String latencyCommit50,
-      int warmupRecords) {
+      int warmupRecords,
+      boolean passthrough,
+      Map<String, String> overrides) {
 
     static Options parse(String[] args) {
       Map<String, String> given = new HashMap<>();
@@ -143,7 +151,9 @@ public final class ScorerBenchmark {
               "instances",
               "seed",
               "latency-commit-50",
-              "warmup-records");
+              "warmup-records",
+              "passthrough",
+              "overrides");
       for (String name : given.keySet()) {
         if (!known.contains(name)) {
           throw new IllegalArgumentException("unknown option --" + name + "; known: " + known);
@@ -169,7 +179,33 @@ public final class ScorerBenchmark {
           Integer.parseInt(given.getOrDefault("instances", "200")),
           Long.parseLong(given.getOrDefault("seed", "2510")),
           commit50,
-          Integer.parseInt(given.getOrDefault("warmup-records", "16384")));
+          Integer.parseInt(given.getOrDefault("warmup-records", "16384")),
+          parseYesNo("passthrough", given.getOrDefault("passthrough", "no")),
+          parseOverrides(given.getOrDefault("overrides", "")));
+    }
+
+    private static boolean parseYesNo(String name, String value) {
+      if (!List.of("yes", "no").contains(value)) {
+        throw new IllegalArgumentException("--" + name + " must be yes or no, but was " + value);
+      }
+      return value.equals("yes");
+    }
+
+    /** "k=v,k=v": Kafka Streams or client settings for every scorer and pass-through phase. */
+    private static Map<String, String> parseOverrides(String value) {
+      Map<String, String> overrides = new java.util.LinkedHashMap<>();
+      for (String pair : value.split(",")) {
+        if (pair.isBlank()) {
+          continue;
+        }
+        int eq = pair.indexOf('=');
+        if (eq <= 0) {
+          throw new IllegalArgumentException(
+              "--overrides must be key=value pairs separated by commas, but got '" + pair + "'");
+        }
+        overrides.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+      }
+      return Map.copyOf(overrides);
     }
   }
 
@@ -183,7 +219,8 @@ public final class ScorerBenchmark {
       double produceSeconds,
       Map<String, Double> cpu,
       Map<String, Long> logBytes,
-      String checks) {
+      String checks,
+      String threadMetrics) {
     boolean complete() {
       return received >= expected;
     }
@@ -220,7 +257,8 @@ public final class ScorerBenchmark {
       System.err.println(
           "usage: ScorerBenchmark [--records N] [--latency-seconds S] [--threads 1,2]"
               + " [--linger-ms L] [--instances I] [--seed X] [--latency-commit-50"
-              + " auto|always|never] [--warmup-records W]");
+              + " auto|always|never] [--warmup-records W] [--passthrough yes|no]"
+              + " [--overrides k=v,k=v]");
       System.exit(2);
       return;
     }
@@ -251,6 +289,12 @@ public final class ScorerBenchmark {
           keys[i] = r.getInstanceId().getBytes(StandardCharsets.UTF_8);
           values[i] = serde.serialize(scorerTopics("s1").rolloutSteps(), r);
         }
+        long[] alikePrefix = new long[workload.groups.size() + 1];
+        for (int g = 0; g < workload.groups.size(); g++) {
+          RolloutStep[] group = workload.groups.get(g);
+          boolean alike = Arrays.stream(group).map(ScorerBenchmark::action).distinct().count() == 1;
+          alikePrefix[g + 1] = alikePrefix[g] + (alike ? 1 : 0);
+        }
         ScorerBenchmark bench =
             new ScorerBenchmark(
                 options,
@@ -258,9 +302,11 @@ public final class ScorerBenchmark {
                 broker.bootstrapServers(),
                 registry,
                 registryServer.url(),
-                workload,
+                workload.trimmed(LATENCY_GROUPS),
+                alikePrefix,
                 keys,
                 values);
+        workload = null; // the full workload is garbage from here on (see Workload#trimmed)
         ok = bench.run(loadAtStart, startNanos);
       }
     }
@@ -275,29 +321,35 @@ public final class ScorerBenchmark {
     // Whole interleaving windows (64 rollouts), so every group of the warm-up is complete.
     int warmup = Math.min(values.length, options.warmupRecords()) / 64 * 64;
     if (warmup > 0) {
-      scorer("warmup", 1, warmup, Map.of());
+      scorer("warmup", 1, warmup, options.overrides());
     }
 
     progress("raw produce+consume");
     Throughput raw = raw("bench.raw", values.length);
     List<Throughput> scorers = new ArrayList<>();
+    if (options.passthrough()) {
+      progress("pass-through Kafka Streams app, exactly_once_v2, 1 thread");
+      scorers.add(passthrough("pt", values.length, options.overrides()));
+    }
     for (int threads : options.threads()) {
       progress("scorer, exactly_once_v2, %d thread(s)", threads);
-      scorers.add(scorer("s" + threads, threads, values.length, Map.of()));
+      scorers.add(scorer("s" + threads, threads, values.length, options.overrides()));
     }
     progress("raw produce+consume again (noise check)");
     Throughput rawAgain = raw("bench.raw-2", values.length);
 
-    Throughput base = scorers.get(0);
+    Throughput base = scorers.get(options.passthrough() ? 1 : 0);
     double rate = 0.5 * base.perSecond();
     List<Latency> latencies = new ArrayList<>();
     progress("latency at %.0f rec/s (half of the %s), default commit interval", rate, base.phase);
-    latencies.add(latency("lat-default", rate, Map.of(), "Kafka Streams' EOS default"));
+    latencies.add(latency("lat-default", rate, options.overrides(), "Kafka Streams' EOS default"));
     boolean missed = !(latencies.get(0).percentileMs(0.99) <= P99_TARGET_MS);
     if (options.latencyCommit50().equals("always")
         || (missed && options.latencyCommit50().equals("auto"))) {
       progress("latency at %.0f rec/s, commit.interval.ms=50", rate);
-      latencies.add(latency("lat-c50", rate, Map.of("commit.interval.ms", "50"), "override"));
+      Map<String, String> c50 = new HashMap<>(options.overrides());
+      c50.put("commit.interval.ms", "50");
+      latencies.add(latency("lat-c50", rate, c50, "override"));
     }
 
     List<Throughput> all = new ArrayList<>();
@@ -344,7 +396,8 @@ public final class ScorerBenchmark {
           (produced - t0) / 1e9,
           used,
           logBytes(topic::equals, ""),
-          "ok");
+          "ok",
+          "");
     }
   }
 
@@ -368,6 +421,7 @@ public final class ScorerBenchmark {
         reader.awaitReady();
         producer.partitionsFor(topics.rolloutSteps());
         AtomicReference<Exception> failure = new AtomicReference<>();
+        ThreadMetrics.Snapshot metricsBefore = ThreadMetrics.snapshot(scorer.streamsMetrics());
         CpuAccounting cpu = CpuAccounting.start();
         long t0 = System.nanoTime();
         sendAll(producer, topics.rolloutSteps(), count, failure);
@@ -376,6 +430,9 @@ public final class ScorerBenchmark {
         long end = reader.awaitExpected(PHASE_TIMEOUT);
         long stop = end > 0 ? end : System.nanoTime();
         Map<String, Double> used = cpu.stop();
+        String threadMetrics =
+            ThreadMetrics.describe(
+                metricsBefore, ThreadMetrics.snapshot(scorer.streamsMetrics()), (stop - t0) / 1e9);
         progress("scorer %s: timed part done", tag);
         throwIfFailed(failure, topics.rolloutSteps());
         // A moment more: a reward beyond the expected ones (a duplicate) would show now. Groups
@@ -420,7 +477,89 @@ public final class ScorerBenchmark {
                     name.startsWith("bench." + tag + ".") || name.startsWith("bench-" + tag + "-"),
                 "bench." + tag + ".",
                 "bench-" + tag + "-"),
-            checks);
+            checks,
+            threadMetrics);
+      }
+    } finally {
+      deleteRecursively(stateDir);
+    }
+  }
+
+  /**
+   * The framework's ceiling on this machine: a Kafka Streams app with the scorer's client settings
+   * and exactly_once_v2 that copies each rollout step's bytes, unread, to the reward topic (no
+   * stores, no decoding, no encoding); time from the first send to the N-th copy read committed.
+   */
+  private Throughput passthrough(String tag, int count, Map<String, String> overrides)
+      throws Exception {
+    ScorerTopics topics = scorerTopics(tag);
+    Path stateDir = Files.createTempDirectory("srl-bench-state-");
+    org.apache.kafka.streams.Topology topology = new org.apache.kafka.streams.Topology();
+    topology.addSource(
+        "in",
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+        topics.rolloutSteps());
+    topology.addSink(
+        "out", topics.stepRewards(), new ByteArraySerializer(), new ByteArraySerializer(), "in");
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-" + tag);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    // As the scorer (ScorerService.streamsProperties): one request in flight (KAFKA-15591),
+    // batches of 256 KiB.
+    props.put(
+        StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    props.putAll(overrides);
+    try (org.apache.kafka.streams.KafkaStreams streams =
+        new org.apache.kafka.streams.KafkaStreams(topology, props)) {
+      streams.start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (streams.state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the pass-through app did not start: " + streams.state());
+        }
+        Thread.sleep(50);
+      }
+      try (TopicReader reader =
+              new TopicReader(bootstrap, topics.stepRewards(), true, count, r -> {});
+          KafkaProducer<byte[], byte[]> producer = producer("pt-" + tag)) {
+        reader.awaitReady();
+        producer.partitionsFor(topics.rolloutSteps());
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        ThreadMetrics.Snapshot metricsBefore = ThreadMetrics.snapshot(streams.metrics());
+        CpuAccounting cpu = CpuAccounting.start();
+        long t0 = System.nanoTime();
+        sendAll(producer, topics.rolloutSteps(), count, failure);
+        producer.flush();
+        long produced = System.nanoTime();
+        long end = reader.awaitExpected(PHASE_TIMEOUT);
+        long stop = end > 0 ? end : System.nanoTime();
+        Map<String, Double> used = cpu.stop();
+        String threadMetrics =
+            ThreadMetrics.describe(
+                metricsBefore, ThreadMetrics.snapshot(streams.metrics()), (stop - t0) / 1e9);
+        throwIfFailed(failure, topics.rolloutSteps());
+        Thread.sleep(1_000);
+        long extra = Math.max(0, reader.count() - count);
+        return new Throughput(
+            "pass-through EOS, 1 thread",
+            count,
+            Math.min(count, reader.count()),
+            extra,
+            (stop - t0) / 1e9,
+            (produced - t0) / 1e9,
+            used,
+            logBytes(
+                name ->
+                    name.startsWith("bench." + tag + ".") || name.startsWith("bench-" + tag + "-"),
+                "bench." + tag + ".",
+                "bench-" + tag + "-"),
+            extra == 0 ? "ok: extra copies 0" : "CHECK FAILED: extra copies " + extra,
+            threadMetrics);
       }
     } finally {
       deleteRecursively(stateDir);
@@ -671,10 +810,7 @@ public final class ScorerBenchmark {
   private long countAlike(int count) {
     // sendOrder interleaves groups only within windows, so the first count/8 groups are sent whole
     // whenever count is a multiple of the window; the warm-up and the default runs are.
-    return workload.groups.stream()
-        .limit(count / Workload.GROUP_SIZE)
-        .filter(g -> Arrays.stream(g).map(ScorerBenchmark::action).distinct().count() == 1)
-        .count();
+    return alikePrefix[Math.min(alikePrefix.length - 1, count / Workload.GROUP_SIZE)];
   }
 
   private static String action(RolloutStep r) {
@@ -695,7 +831,7 @@ public final class ScorerBenchmark {
 
   /** The topics of every phase, shaped like the catalogue's. */
   private static List<TopicSpec<?>> allTopics(Options options) {
-    List<String> tags = new ArrayList<>(List.of("warmup", "lat-default", "lat-c50"));
+    List<String> tags = new ArrayList<>(List.of("warmup", "pt", "lat-default", "lat-c50"));
     options.threads().forEach(t -> tags.add("s" + t));
     List<TopicSpec<?>> specs = new ArrayList<>();
     for (String raw : List.of("bench.raw-warmup", "bench.raw", "bench.raw-2")) {
@@ -760,7 +896,7 @@ public final class ScorerBenchmark {
             + " 8 identical actions (%d made so, the rest by chance); values %d B mean, %d-%d B"
             + " (p50 %d), %.1f MiB in all%n",
         values.length,
-        workload.groups.size(),
+        alikePrefix.length - 1,
         options.instances(),
         options.seed(),
         countAlike(values.length),
@@ -828,6 +964,24 @@ public final class ScorerBenchmark {
     for (Throughput t : rows) {
       StringBuilder line = new StringBuilder("  " + t.phase() + ":");
       t.cpu().forEach((group, s) -> line.append(String.format(Locale.ROOT, " %s %.2f;", group, s)));
+      System.out.println(line);
+    }
+    System.out.println();
+    System.out.println("Kafka Streams thread metrics during each timed phase:");
+    for (Throughput t : rows) {
+      if (!t.threadMetrics().isEmpty()) {
+        System.out.println("  " + t.phase() + ": " + t.threadMetrics());
+      }
+    }
+    System.out.println();
+    System.out.println("CPU microseconds per record by thread group during each timed phase:");
+    for (Throughput t : rows) {
+      StringBuilder line = new StringBuilder("  " + t.phase() + ":");
+      double n = Math.max(1, t.received());
+      t.cpu()
+          .forEach(
+              (group, s) ->
+                  line.append(String.format(Locale.ROOT, " %s %.1f;", group, s * 1e6 / n)));
       System.out.println(line);
     }
 

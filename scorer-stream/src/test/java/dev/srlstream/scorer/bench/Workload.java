@@ -116,6 +116,21 @@ final class Workload {
   }
 
   /**
+   * The same experts with only the first {@code keepGroups} groups and no send order: the latency
+   * phase cycles through the groups it has. The full workload of a large run (250k rollout steps as
+   * objects with boxed token and log-prob lists, about 1.5 GB) would otherwise stay live through
+   * every phase and make the scorer's garbage collections, which share the heap, look far dearer
+   * than in a scorer process of its own.
+   */
+  Workload trimmed(int keepGroups) {
+    return new Workload(
+        experts,
+        List.copyOf(groups.subList(0, Math.min(keepGroups, groups.size()))),
+        List.of(),
+        allAlikeGroups);
+  }
+
+  /**
    * A copy of a generated rollout under another group and rollout id (unique per {@code tag}),
    * sampled at {@code sampledAt}: fresh traffic of the same shapes for the latency phase.
    */
