@@ -31,46 +31,6 @@ final class RolloutStepDecoder {
   private static final Schema SCHEMA = RolloutStep.getClassSchema();
   private static final Schema INTS = SCHEMA.getField("prompt_token_ids").schema();
   private static final Schema FLOATS = SCHEMA.getField("behaviour_logprobs").schema();
-
-  /** The fields {@link #read} reads, in order; the fast path is off unless the schema has these. */
-  static final List<String> FIELDS =
-      List.of(
-          "rollout_id",
-          "group_id",
-          "task_id",
-          "instance_id",
-          "problem_id",
-          "mode",
-          "step_index",
-          "rollout_index",
-          "group_size",
-          "policy_version",
-          "actor_id",
-          "prompt_token_ids",
-          "response_token_ids",
-          "behaviour_logprobs",
-          "response_text",
-          "finish_reason",
-          "temperature",
-          "seed",
-          "sampled_at",
-          "sampling_millis",
-          "segments",
-          "policy_name");
-
-  /** The parsing fingerprint of the RolloutStep.avsc that {@link #read} was written for. */
-  static final long READ_FOR_FINGERPRINT = -6848735069058646032L;
-
-  /**
-   * Whether {@link #read} matches RolloutStep.avsc (its fields, their order and every type): a
-   * schema change that this class has not caught up with sends every record to Avro's reader
-   * (slower, never wrong).
-   */
-  static final boolean FAST_PATH =
-      SCHEMA.getFields().stream().map(Schema.Field::name).toList().equals(FIELDS)
-          && org.apache.avro.SchemaNormalization.parsingFingerprint64(SCHEMA)
-              == READ_FOR_FINGERPRINT;
-
   private static final TrainingMode[] MODES = TrainingMode.values();
   private static final FinishReason[] FINISH_REASONS = FinishReason.values();
 
@@ -96,7 +56,7 @@ final class RolloutStepDecoder {
     } catch (RuntimeException e) {
       return avro.deserialize(topic, data); // words the registry's failure
     }
-    if (own && FAST_PATH) {
+    if (own) {
       try {
         decoder =
             DecoderFactory.get()
