@@ -77,7 +77,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
   private final ScorerTopics topics;
   private final ScorerCounters counters;
   private final ModeRewards rewards;
-  private final RolloutStepDecoder rolloutDecoder;
+  private final AvroSerde<RolloutStep> rolloutSerde;
   private final AvroSerde<ExpertStep> expertSerde;
 
   private ProcessorContext<String, Object> context;
@@ -95,7 +95,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     this.topics = topics;
     this.counters = counters;
     this.rewards = new ModeRewards(config.autojunk());
-    this.rolloutDecoder = new RolloutStepDecoder(registry);
+    this.rolloutSerde = new AvroSerde<>(RolloutStep.class, registry);
     this.expertSerde = new AvroSerde<>(ExpertStep.class, registry);
   }
 
@@ -160,7 +160,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
       waiting.put(entry.key, null); // a delete that does not decode the old value
       WaitingRollout w = entry.value;
       RolloutStep rollout =
-          rolloutDecoder.decode(w.getSourceTopic(), AvroBytes.toArray(w.getValue()));
+          rolloutSerde.deserialize(w.getSourceTopic(), AvroBytes.toArray(w.getValue()));
       Source waitedSource =
           new Source(
               w.getSourceTopic(),
@@ -190,7 +190,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     }
     RolloutStep rollout;
     try {
-      rollout = rolloutDecoder.decode(source.topic(), record.value());
+      rollout = rolloutSerde.deserialize(source.topic(), record.value());
     } catch (SerializationException e) {
       deadLetter(DeadLetterReason.UNDECODABLE, e.getMessage(), source, null, record);
       return;
