@@ -3,6 +3,7 @@ package dev.srlstream.schemas.serde;
 import dev.srlstream.schemas.TopicSpec;
 import dev.srlstream.schemas.registry.RegistryException;
 import dev.srlstream.schemas.registry.SchemaRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -100,72 +101,19 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
               + e.getMessage(),
           e);
     }
-    EncodeBuffer buffer = ENCODE_BUFFER.get();
-    buffer.reset();
-    ByteBuffer header = ByteBuffer.wrap(buffer.header);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    ByteBuffer header = ByteBuffer.allocate(WireFormat.HEADER_SIZE);
     WireFormat.writeHeader(header, schemaId);
-    buffer.write(buffer.header, 0, WireFormat.HEADER_SIZE);
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(buffer, buffer.encoder);
-    buffer.encoder = encoder;
+    out.write(header.array(), 0, WireFormat.HEADER_SIZE);
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
     try {
       writer.write(record, encoder);
       encoder.flush();
     } catch (IOException | AvroRuntimeException | NullPointerException | ClassCastException e) {
-      buffer.encoder = null; // it may hold half a record
       throw new SerializationException(
           "could not encode " + type.getSimpleName() + " for topic " + topic + ": " + e, e);
     }
-    return buffer.toByteArrayAndShrink();
-  }
-
-  /**
-   * Each thread's encoding buffer and Avro encoder, reused from record to record: a fresh
-   * ByteArrayOutputStream doubled its way up to a training group's size (about 8 KB, seven copies)
-   * and a fresh encoder allocated its own 2 KB buffer, for every record encoded.
-   */
-  private static final ThreadLocal<EncodeBuffer> ENCODE_BUFFER =
-      ThreadLocal.withInitial(EncodeBuffer::new);
-
-  /** An unsynchronized growable byte buffer; one per thread. */
-  private static final class EncodeBuffer extends java.io.OutputStream {
-    /** Buffers grown beyond this are dropped after use, so one huge record is not kept. */
-    private static final int KEEP_AT_MOST = 1 << 20;
-
-    final byte[] header = new byte[WireFormat.HEADER_SIZE];
-    BinaryEncoder encoder;
-    private byte[] bytes = new byte[4096];
-    private int size;
-
-    void reset() {
-      size = 0;
-    }
-
-    @Override
-    public void write(int b) {
-      ensure(1);
-      bytes[size++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      ensure(len);
-      System.arraycopy(b, off, bytes, size, len);
-      size += len;
-    }
-
-    private void ensure(int more) {
-      if (size + more > bytes.length) {
-        bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
-      }
-    }
-
-    byte[] toByteArrayAndShrink() {
-      byte[] copy = java.util.Arrays.copyOf(bytes, size);
-      if (bytes.length > KEEP_AT_MOST) {
-        bytes = new byte[4096];
-      }
-      return copy;
-    }
+    return out.toByteArray();
   }
 
   /** Decodes a record in the wire format; see the class comment for the errors. */
