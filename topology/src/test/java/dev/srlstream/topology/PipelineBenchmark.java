@@ -110,7 +110,8 @@ public final class PipelineBenchmark {
             seed,
             false,
             false);
-    TrainSettings settings = demo.toBuilder(runId, dir).sync(sync).validation(List.of()).build();
+    TrainSettings settings =
+        demo.toBuilder(runId, dir).sync(sync).actors(actors).validation(List.of()).build();
     TrainCommand.runAndReport(settings, log, new PrintWriter(PrintWriter.nullWriter()), s -> {});
   }
 
