@@ -25,6 +25,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -221,8 +223,7 @@ public final class ScorerService implements AutoCloseable {
     // come back to it, restarted) about 10 s after the kill.
     // Batches of 256 KiB rather than the producer's 16 KiB: between two commits (100 ms) a task
     // writes about 125 KiB of training groups per partition at 5-7k rollouts/s, which 16 KiB
-    // batches cut into eight produce batches, each appended, checksummed and acknowledged on its
-    // own
+    // batches cut into eight produce batches, each appended, checksummed and acknowledged alone
     // (scorer benchmark, 250k rollouts: broker CPU 52-62 -> 31 us/rollout, stream thread and its
     // clients 141-161 -> 109 us/rollout, 4,640-5,707 -> 7,047 rollouts/s). A batch takes batch.size
     // of the producer's buffer.memory (32 MiB) while open, so one thread's producer has room for
@@ -293,8 +294,7 @@ public final class ScorerService implements AutoCloseable {
   }
 
   /** Kafka Streams' own metrics (thread, task, store, client), e.g. for a benchmark to read. */
-  public Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric>
-      streamsMetrics() {
+  public Map<MetricName, ? extends Metric> streamsMetrics() {
     return streams.metrics();
   }
 
