@@ -91,14 +91,16 @@ public final class RunLog implements AutoCloseable {
       Path file,
       RunLog outer,
       LoggerContext context,
-      FileAppender<ILoggingEvent> appender) {
+      FileAppender<ILoggingEvent> appender,
+      Level savedConsoleThreshold,
+      Level savedKafkaConsoleThreshold) {
     this.dir = dir;
     this.file = file;
     this.outer = outer;
     this.context = context;
     this.appender = appender;
-    this.savedConsoleThreshold = consoleThreshold;
-    this.savedKafkaConsoleThreshold = kafkaConsoleThreshold;
+    this.savedConsoleThreshold = savedConsoleThreshold;
+    this.savedKafkaConsoleThreshold = savedKafkaConsoleThreshold;
   }
 
   /**
@@ -111,14 +113,22 @@ public final class RunLog implements AutoCloseable {
   static synchronized RunLog open(Path runDir, String command, PrintWriter say) throws IOException {
     Path dir = runDir.toAbsolutePath().normalize();
     if (current != null && current.dir.equals(dir)) {
-      return new RunLog(dir, current.file, null, null, null);
+      return new RunLog(
+          dir, current.file, null, null, null, consoleThreshold, kafkaConsoleThreshold);
     }
     Path file = dir.resolve(FILE);
     Files.createDirectories(file.getParent());
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       // Another SLF4J binding (not ours): its configuration decides; nothing to redirect.
-      return new RunLog(dir, file, null, null, null);
+      return new RunLog(dir, file, null, null, null, consoleThreshold, kafkaConsoleThreshold);
     }
+    // The console goes quiet before the file exists: a line logged once it does (another thread's,
+    // as TrainLogsIT's) must not reach the console (CI once saw one that did, under load).
+    Level console = configuredLevel();
+    Level savedConsole = consoleThreshold;
+    Level savedKafkaConsole = kafkaConsoleThreshold;
+    consoleThreshold = console == null ? CONSOLE_LEVEL : console;
+    kafkaConsoleThreshold = console == null ? KAFKA_CONSOLE_LEVEL : console;
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
     encoder.setPattern(PATTERN);
@@ -132,21 +142,18 @@ public final class RunLog implements AutoCloseable {
     appender.start();
 
     RunLog outer = current;
-    RunLog log = new RunLog(dir, file, outer, context, appender);
+    RunLog log = new RunLog(dir, file, outer, context, appender, savedConsole, savedKafkaConsole);
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     if (outer != null) {
       root.detachAppender(outer.appender);
     }
     root.addAppender(appender);
-    Level console = configuredLevel();
     // The file gets INFO even when SRL_LOG_LEVEL asks the console for less; the services' chatty
     // loggers get INFO (not DEBUG, which would drown everything else).
     log.setLevel(Logger.ROOT_LOGGER_NAME, moreVerbose(Level.INFO, console));
     for (String name : SERVICE_LOGGERS) {
       log.setLevel(name, Level.INFO);
     }
-    consoleThreshold = console == null ? CONSOLE_LEVEL : console;
-    kafkaConsoleThreshold = console == null ? KAFKA_CONSOLE_LEVEL : console;
     current = log;
     say.printf(
         "%s: log: %s (%s)%n",
