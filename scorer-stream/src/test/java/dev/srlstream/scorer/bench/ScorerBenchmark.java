@@ -35,6 +35,7 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -42,6 +43,8 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -364,40 +367,71 @@ public final class ScorerBenchmark {
   // ---------------------------------------------------------------------------------------------
   // Phases
 
+  /**
+   * The timed part every throughput phase shares.
+   *
+   * @param seconds first send to the last expected record read
+   * @param produceSeconds first send to the producer's flush
+   * @param cpu CPU seconds by thread group over that time
+   * @param threadMetrics Kafka Streams' thread metrics over that time ("" for a phase without)
+   */
+  private record Timed(
+      double seconds, double produceSeconds, Map<String, Double> cpu, String threadMetrics) {}
+
+  /**
+   * Sends {@code count} pre-serialized rollout steps to {@code topic} and waits until {@code
+   * reader} has the expected records, timing it; the reader ready and the topic's metadata fetched
+   * first, outside the timed part.
+   *
+   * @param streamsMetrics the Kafka Streams app's metrics, or null for a phase without one
+   */
+  private Timed sendAndRead(
+      TopicReader reader,
+      KafkaProducer<byte[], byte[]> producer,
+      String topic,
+      int count,
+      Supplier<Map<MetricName, ? extends Metric>> streamsMetrics)
+      throws Exception {
+    reader.awaitReady();
+    producer.partitionsFor(topic); // metadata now, not in the timed part
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    ThreadMetrics.Snapshot metricsBefore =
+        streamsMetrics == null ? null : ThreadMetrics.snapshot(streamsMetrics.get());
+    CpuAccounting cpu = CpuAccounting.start();
+    long t0 = System.nanoTime();
+    sendAll(producer, topic, count, failure);
+    producer.flush();
+    long produced = System.nanoTime();
+    long end = reader.awaitExpected(PHASE_TIMEOUT);
+    long stop = end > 0 ? end : System.nanoTime();
+    Map<String, Double> used = cpu.stop();
+    String threadMetrics =
+        streamsMetrics == null
+            ? ""
+            : ThreadMetrics.describe(
+                metricsBefore, ThreadMetrics.snapshot(streamsMetrics.get()), (stop - t0) / 1e9);
+    throwIfFailed(failure, topic);
+    return new Timed((stop - t0) / 1e9, (produced - t0) / 1e9, used, threadMetrics);
+  }
+
   /** Produces {@code count} pre-serialized rollout steps to {@code topic} and reads them back. */
   private Throughput raw(String topic, int count) throws Exception {
-    CpuAccounting cpu;
-    long t0;
-    long produced;
-    long end;
-    long extra;
     try (TopicReader reader = new TopicReader(bootstrap, topic, false, count, r -> {});
         KafkaProducer<byte[], byte[]> producer = producer("raw-" + topic)) {
-      reader.awaitReady();
-      producer.partitionsFor(topic); // metadata now, not in the timed part
-      AtomicReference<Exception> failure = new AtomicReference<>();
-      cpu = CpuAccounting.start();
-      t0 = System.nanoTime();
-      sendAll(producer, topic, count, failure);
-      producer.flush();
-      produced = System.nanoTime();
-      end = reader.awaitExpected(PHASE_TIMEOUT);
-      long stop = end > 0 ? end : System.nanoTime();
-      Map<String, Double> used = cpu.stop();
-      throwIfFailed(failure, topic);
+      Timed timed = sendAndRead(reader, producer, topic, count, null);
       Thread.sleep(300); // anything beyond the expected records would show now
-      extra = Math.max(0, reader.count() - count);
+      long extra = Math.max(0, reader.count() - count);
       return new Throughput(
           topic,
           count,
           Math.min(count, reader.count()),
           extra,
-          (stop - t0) / 1e9,
-          (produced - t0) / 1e9,
-          used,
+          timed.seconds(),
+          timed.produceSeconds(),
+          timed.cpu(),
           logBytes(topic::equals, ""),
           "ok",
-          "");
+          timed.threadMetrics());
     }
   }
 
@@ -418,23 +452,9 @@ public final class ScorerBenchmark {
       try (TopicReader reader =
               new TopicReader(bootstrap, topics.stepRewards(), true, count, r -> {});
           KafkaProducer<byte[], byte[]> producer = producer("scorer-" + tag)) {
-        reader.awaitReady();
-        producer.partitionsFor(topics.rolloutSteps());
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        ThreadMetrics.Snapshot metricsBefore = ThreadMetrics.snapshot(scorer.streamsMetrics());
-        CpuAccounting cpu = CpuAccounting.start();
-        long t0 = System.nanoTime();
-        sendAll(producer, topics.rolloutSteps(), count, failure);
-        producer.flush();
-        long produced = System.nanoTime();
-        long end = reader.awaitExpected(PHASE_TIMEOUT);
-        long stop = end > 0 ? end : System.nanoTime();
-        Map<String, Double> used = cpu.stop();
-        String threadMetrics =
-            ThreadMetrics.describe(
-                metricsBefore, ThreadMetrics.snapshot(scorer.streamsMetrics()), (stop - t0) / 1e9);
+        Timed timed =
+            sendAndRead(reader, producer, topics.rolloutSteps(), count, scorer::streamsMetrics);
         progress("scorer %s: timed part done", tag);
-        throwIfFailed(failure, topics.rolloutSteps());
         // A moment more: a reward beyond the expected ones (a duplicate) would show now. Groups
         // complete with their last reward, in the same transaction, so the counters are final too.
         Thread.sleep(1_000);
@@ -469,16 +489,16 @@ public final class ScorerBenchmark {
             count,
             Math.min(count, reader.count()),
             extra,
-            (stop - t0) / 1e9,
-            (produced - t0) / 1e9,
-            used,
+            timed.seconds(),
+            timed.produceSeconds(),
+            timed.cpu(),
             logBytes(
                 name ->
                     name.startsWith("bench." + tag + ".") || name.startsWith("bench-" + tag + "-"),
                 "bench." + tag + ".",
                 "bench-" + tag + "-"),
             checks,
-            threadMetrics);
+            timed.threadMetrics());
       }
     } finally {
       deleteRecursively(stateDir);
@@ -527,22 +547,7 @@ public final class ScorerBenchmark {
       try (TopicReader reader =
               new TopicReader(bootstrap, topics.stepRewards(), true, count, r -> {});
           KafkaProducer<byte[], byte[]> producer = producer("pt-" + tag)) {
-        reader.awaitReady();
-        producer.partitionsFor(topics.rolloutSteps());
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        ThreadMetrics.Snapshot metricsBefore = ThreadMetrics.snapshot(streams.metrics());
-        CpuAccounting cpu = CpuAccounting.start();
-        long t0 = System.nanoTime();
-        sendAll(producer, topics.rolloutSteps(), count, failure);
-        producer.flush();
-        long produced = System.nanoTime();
-        long end = reader.awaitExpected(PHASE_TIMEOUT);
-        long stop = end > 0 ? end : System.nanoTime();
-        Map<String, Double> used = cpu.stop();
-        String threadMetrics =
-            ThreadMetrics.describe(
-                metricsBefore, ThreadMetrics.snapshot(streams.metrics()), (stop - t0) / 1e9);
-        throwIfFailed(failure, topics.rolloutSteps());
+        Timed timed = sendAndRead(reader, producer, topics.rolloutSteps(), count, streams::metrics);
         Thread.sleep(1_000);
         long extra = Math.max(0, reader.count() - count);
         return new Throughput(
@@ -550,16 +555,16 @@ public final class ScorerBenchmark {
             count,
             Math.min(count, reader.count()),
             extra,
-            (stop - t0) / 1e9,
-            (produced - t0) / 1e9,
-            used,
+            timed.seconds(),
+            timed.produceSeconds(),
+            timed.cpu(),
             logBytes(
                 name ->
                     name.startsWith("bench." + tag + ".") || name.startsWith("bench-" + tag + "-"),
                 "bench." + tag + ".",
                 "bench-" + tag + "-"),
             extra == 0 ? "ok: extra copies 0" : "CHECK FAILED: extra copies " + extra,
-            threadMetrics);
+            timed.threadMetrics());
       }
     } finally {
       deleteRecursively(stateDir);
