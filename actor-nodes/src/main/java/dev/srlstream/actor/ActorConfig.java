@@ -38,8 +38,9 @@ import java.util.Objects;
  * @param syncBatchGroups 0 (the default) for the asynchronous pipeline; otherwise the synchronous
  *     twin ({@link SyncGate}): the process's instances together sample one batch of this many kept
  *     groups under a version, then wait for the next version before sampling again. It needs {@code
- *     maxStaleness} 0 and the downstream backlog (its measurements tell when the batch is kept),
- *     and it gates one process's instances only
+ *     maxStaleness} 0 and the downstream backlog (its measurements tell when every rollout is
+ *     scored; {@link KeptGroups} then counts the kept groups), and it gates one process's instances
+ *     only
  * @param maxGroupSize the largest {@code group_size} a task may ask for
  * @param maxNewTokens the largest {@code max_new_tokens} a task may ask for
  * @param maxSolutionSteps the most steps of a whole-solution (RLVR, HOLISTIC) rollout; a task's

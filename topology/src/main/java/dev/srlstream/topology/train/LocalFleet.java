@@ -182,8 +182,9 @@ final class LocalFleet implements AutoCloseable {
   }
 
   /**
-   * How often the synchronous twin measures the backlog: each batch waits for a measurement after
-   * its last group is scored, so this is its added wait per batch (a few Admin calls on loopback).
+   * How often the synchronous twin measures the backlog and counts the kept groups: each batch
+   * waits for a measurement, then a count, after its last group is delivered, so this paces its
+   * hand-offs (a few Admin calls and a fetch on loopback).
    */
   static final Duration SYNC_BACKLOG_INTERVAL = Duration.ofMillis(50);
 
