@@ -5,7 +5,7 @@
 #
 #   scorer-stream/bench/scorer-throughput.sh [--records N] [--latency-seconds S] [--threads 1,2]
 #       [--linger-ms L] [--instances I] [--seed X] [--latency-commit-50 auto|always|never]
-#       [--warmup-records W]
+#       [--warmup-records W] [--latency-rate R]
 #
 # Defaults: 40000 rollout steps, 20 s of latency, scorer runs with 1 and 2 threads, linger 5 ms,
 # 16384 warm-up rollouts. See ScorerBenchmark's class comment for what each phase times.
@@ -15,6 +15,10 @@
 # LOGBACK names another logback file (e.g. Kafka Streams' state transitions at INFO, StreamThread's
 # commits at DEBUG); JAVA_OPTS="-Dbench.stateRoot=/dev/shm" puts the latency phase's state stores
 # there (the broker's log stays under TMPDIR; TMPDIR=/dev/shm moves both).
+# --latency-rate R runs the warm-up and then only the latency phase, at R rollouts/s: the quick way
+# to look at a fresh scorer's first seconds (-Dbench.timeline=true in JAVA_OPTS prints them in steps
+# of 100 ms on stderr). JAVA_OPTS="-Dbench.brokerOverrides=k=v,k=v" sets broker properties, e.g.
+# log.index.interval.bytes.
 # The table goes to stdout; progress and warnings to stderr. Exit status 1 if a phase timed out or a
 # scorer check failed (dead letters, duplicate rewards, groups missing); the numbers themselves are
 # never pass/fail.

@@ -33,6 +33,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -206,6 +208,32 @@ class ScorerIT {
           .containsExactly("split-g/r0", "split-g/r1", "split-g/r2", "split-g/r3");
       assertThat(readCommitted(topics.stepRewards(), StepReward.class, l -> l.size() >= 4))
           .hasSize(4);
+    }
+    // The stores came back from changelogs that Kafka Streams created with the scorer's sparser
+    // offset index (ScorerService.streamsProperties): one entry per MiB.
+    assertThat(changelogIndexIntervals("scorer-it-split"))
+        .hasSize(7)
+        .allSatisfy((topic, interval) -> assertThat(interval).isEqualTo("1048576"));
+  }
+
+  private Map<String, String> changelogIndexIntervals(String applicationId) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+      List<ConfigResource> changelogs =
+          admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+              .filter(n -> n.startsWith(applicationId + "-") && n.endsWith("-changelog"))
+              .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+              .toList();
+      Map<String, String> intervals = new java.util.TreeMap<>();
+      admin
+          .describeConfigs(changelogs)
+          .all()
+          .get(30, TimeUnit.SECONDS)
+          .forEach(
+              (resource, config) ->
+                  intervals.put(
+                      resource.name(),
+                      config.get(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG).value()));
+      return intervals;
     }
   }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +57,14 @@ class ScorerServiceTest {
         .isEqualTo(262_144);
     assertThat(overridden.get(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG)))
         .isEqualTo("16384");
+  }
+
+  @Test
+  void theChangelogsKeepAnIndexEntryPerMiBNotPer4KiB() {
+    Properties props = ScorerService.streamsProperties(settings(Map.of()));
+
+    assertThat(props.get(StreamsConfig.topicPrefix(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG)))
+        .isEqualTo(1_048_576);
   }
 
   @Test

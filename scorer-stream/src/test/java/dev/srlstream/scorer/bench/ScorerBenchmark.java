@@ -57,12 +57,13 @@ import org.apache.kafka.streams.StreamsConfig;
  * <pre>
  * ScorerBenchmark [--records N] [--latency-seconds S] [--threads 1,2] [--linger-ms L]
  *                 [--instances I] [--seed X] [--latency-commit-50 auto|always|never]
- *                 [--warmup-records W]
+ *                 [--warmup-records W] [--latency-rate R]
  * </pre>
  *
  * Defaults: 40000 rollout steps (rounded up to whole groups of 8), 20 s of latency, scorer runs
  * with 1 and 2 threads, linger 5 ms, 200 instances, seed 2510, the 50 ms run only when the default
- * misses the p99 target, 16384 warm-up rollouts.
+ * misses the p99 target, 16384 warm-up rollouts. With {@code --latency-rate R} only the warm-up and
+ * the latency phase run, at R rollouts per second.
  *
  * <p>One JVM, one embedded broker on 127.0.0.1, the real schema registry. Every record is built and
  * serialized (Confluent wire format) before anything is timed, so serialization is measured on
@@ -134,7 +135,8 @@ public final class ScorerBenchmark {
       String latencyCommit50,
       int warmupRecords,
       boolean passthrough,
-      Map<String, String> overrides) {
+      Map<String, String> overrides,
+      double latencyRate) {
 
     static Options parse(String[] args) {
       Map<String, String> given = new HashMap<>();
@@ -156,7 +158,8 @@ public final class ScorerBenchmark {
               "latency-commit-50",
               "warmup-records",
               "passthrough",
-              "overrides");
+              "overrides",
+              "latency-rate");
       for (String name : given.keySet()) {
         if (!known.contains(name)) {
           throw new IllegalArgumentException("unknown option --" + name + "; known: " + known);
@@ -184,7 +187,18 @@ public final class ScorerBenchmark {
           commit50,
           Integer.parseInt(given.getOrDefault("warmup-records", "16384")),
           parseYesNo("passthrough", given.getOrDefault("passthrough", "no")),
-          parseOverrides(given.getOrDefault("overrides", "")));
+          parseOverrides(given.getOrDefault("overrides", "")),
+          latencyRate(given.getOrDefault("latency-rate", "0")));
+    }
+
+    /** 0: half the 1-thread scorer's measured throughput; else that rate, and no throughput. */
+    private static double latencyRate(String value) {
+      double rate = Double.parseDouble(value);
+      if (!(rate >= 0) || Double.isInfinite(rate)) {
+        throw new IllegalArgumentException(
+            "--latency-rate must be a finite number >= 0, but was " + value);
+      }
+      return rate;
     }
 
     private static boolean parseYesNo(String name, String value) {
@@ -261,7 +275,7 @@ public final class ScorerBenchmark {
           "usage: ScorerBenchmark [--records N] [--latency-seconds S] [--threads 1,2]"
               + " [--linger-ms L] [--instances I] [--seed X] [--latency-commit-50"
               + " auto|always|never] [--warmup-records W] [--passthrough yes|no]"
-              + " [--overrides k=v,k=v]");
+              + " [--overrides k=v,k=v] [--latency-rate R]");
       System.exit(2);
       return;
     }
@@ -272,7 +286,7 @@ public final class ScorerBenchmark {
     Workload workload = Workload.generate(groups, options.instances(), options.seed());
 
     boolean ok;
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(BrokerConfig.ephemeral())) {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(brokerConfig())) {
       try (Admin admin =
           Admin.create(
               Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
@@ -327,6 +341,20 @@ public final class ScorerBenchmark {
       scorer("warmup", 1, warmup, options.overrides());
     }
 
+    if (options.latencyRate() > 0) {
+      // The fresh-start question alone (issue 15, item 4): no throughput phases, a given rate.
+      List<Latency> latencies =
+          List.of(
+              latency(
+                  "lat-default",
+                  options.latencyRate(),
+                  options.overrides(),
+                  "Kafka Streams' EOS default"));
+      printLatencies(latencies, "at " + (long) options.latencyRate() + " rollouts/s");
+      printWallTime(startNanos);
+      return true;
+    }
+
     progress("raw produce+consume");
     Throughput raw = raw("bench.raw", values.length);
     List<Throughput> scorers = new ArrayList<>();
@@ -359,7 +387,9 @@ public final class ScorerBenchmark {
     all.add(raw);
     all.addAll(scorers);
     all.add(rawAgain);
-    printResults(raw, rawAgain, scorers, latencies, startNanos);
+    printResults(raw, rawAgain, scorers);
+    printLatencies(latencies, "at half the 1-thread throughput");
+    printWallTime(startNanos);
     return all.stream().allMatch(Throughput::complete)
         && scorers.stream().allMatch(t -> t.checks().startsWith("ok"));
   }
@@ -661,6 +691,9 @@ public final class ScorerBenchmark {
     } finally {
       deleteRecursively(stateDir);
     }
+    if (Boolean.getBoolean("bench.timeline")) {
+      printTimeline(t0, sentAtOf, latencies, received[0]);
+    }
     long[] sorted = Arrays.copyOf(latencies, received[0]);
     Arrays.sort(sorted);
     // The p99 of the rollouts sent in each second, to show whether the tail is spread or bunched.
@@ -682,6 +715,40 @@ public final class ScorerBenchmark {
     }
     long commitMs = effectiveCommitInterval(overrides);
     return new Latency(commitMs, note, rate, sent / elapsed, sent, sorted, p99BySecond);
+  }
+
+  /**
+   * -Dbench.timeline=true: the first 6 s of a latency phase in steps of 100 ms, on stderr: the
+   * rewards read in each step and the largest latency among them, with the wall-clock time of the
+   * first send, to line up with broker and Streams logs (LOGBACK). Rewards come in bursts, one per
+   * committed transaction, so the gaps show where commits stalled.
+   */
+  private static void printTimeline(long t0, long[] sentAt, long[] latencies, int count) {
+    int steps = 60;
+    long[] read = new long[steps];
+    long[] largest = new long[steps];
+    for (int i = 0; i < count; i++) {
+      int step = (int) ((sentAt[i] + latencies[i] - t0) / 100_000_000L);
+      if (step >= 0 && step < steps) {
+        read[step]++;
+        largest[step] = Math.max(largest[step], latencies[i]);
+      }
+    }
+    StringBuilder out =
+        new StringBuilder(
+            "[timeline] first send at "
+                + Instant.now().minusNanos(System.nanoTime() - t0)
+                + System.lineSeparator());
+    for (int step = 0; step < steps; step++) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "[timeline] %4d ms: %5d rewards read, largest latency %6.0f ms%n",
+              step * 100,
+              read[step],
+              largest[step] / 1e6));
+    }
+    System.err.print(out);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -919,12 +986,7 @@ public final class ScorerBenchmark {
     System.out.println();
   }
 
-  private void printResults(
-      Throughput raw,
-      Throughput rawAgain,
-      List<Throughput> scorers,
-      List<Latency> latencies,
-      long startNanos) {
+  private void printResults(Throughput raw, Throughput rawAgain, List<Throughput> scorers) {
     System.out.println();
     System.out.println("### throughput (first send -> last record/reward read)");
     System.out.println();
@@ -1007,13 +1069,15 @@ public final class ScorerBenchmark {
                           Locale.ROOT, " %s %.1f;", e.getKey(), e.getValue() / 1048576.0)));
       System.out.println(line);
     }
+  }
 
+  private void printLatencies(List<Latency> latencies, String rate) {
     System.out.println();
     System.out.printf(
         Locale.ROOT,
-        "### reward latency (send -> committed reward read), scorer 1 thread, %d s at half the"
-            + " 1-thread throughput%n",
-        options.latencySeconds());
+        "### reward latency (send -> committed reward read), scorer 1 thread, %d s %s%n",
+        options.latencySeconds(),
+        rate);
     System.out.println();
     System.out.println(
         "| commit.interval.ms | rate target / achieved | rewards | p50 ms | p95 ms | p99 ms | max"
@@ -1049,12 +1113,25 @@ public final class ScorerBenchmark {
       }
       System.out.println(line);
     }
+  }
+
+  private static void printWallTime(long startNanos) {
     System.out.println();
     System.out.printf(
         Locale.ROOT,
         "wall time %.0f s; load average at end %s%n",
         (System.nanoTime() - startNanos) / 1e9,
         loadAverage());
+  }
+
+  /** -Dbench.brokerOverrides=k=v,k=v: broker properties for the benchmark's embedded broker. */
+  private static BrokerConfig brokerConfig() {
+    BrokerConfig config = BrokerConfig.ephemeral();
+    for (Map.Entry<String, String> e :
+        Options.parseOverrides(System.getProperty("bench.brokerOverrides", "")).entrySet()) {
+      config = config.withOverride(e.getKey(), e.getValue());
+    }
+    return config;
   }
 
   private static String loadAverage() {
