@@ -6,11 +6,12 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The warm-up record the topic provisioner writes to every partition it creates (a workaround for
- * KAFKA-15591: see {@code TopicProvisioner}): key {@value #KEY}, null value, header {@value
- * #HEADER}{@code =1}. On delete-policy topics it is deleted at once; on compacted topics it stays
- * as a tombstone until compaction, so every consumer of a compacted topic skips records for which
- * {@link #isWarmup(Headers)} holds.
+ * The warm-up records the topic provisioner writes to every partition it creates, two per
+ * partition (a workaround for KAFKA-15591, and the partition's first index entries: see {@code
+ * TopicProvisioner}): key {@value #KEY}, null value, header {@value #HEADER}{@code =1}, the first
+ * also a padding header. On delete-policy topics they are deleted at once; on compacted topics
+ * they stay as tombstones until compaction, so every consumer of a compacted topic skips records
+ * for which {@link #isWarmup(Headers)} holds.
  */
 public final class WarmupRecords {
 

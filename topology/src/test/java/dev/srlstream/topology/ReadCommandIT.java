@@ -133,8 +133,8 @@ class ReadCommandIT {
     assertThat(lines).hasSize(6);
     JsonNode first = lines.get(0);
     assertThat(first.path("partition").asInt()).isZero();
-    // Offset 0 was the provisioner's warm-up record, deleted at once (see WarmupRecords).
-    assertThat(first.path("offset").asLong()).isEqualTo(1L);
+    // Offsets 0 and 1 were the provisioner's warm-up records, deleted at once (see WarmupRecords).
+    assertThat(first.path("offset").asLong()).isEqualTo(2L);
     assertThat(first.path("key").asText()).isEqualTo("k0");
     assertThat(first.path("schema_id").asInt()).isPositive();
     assertThat(first.path("value").path("rollout_id").asText()).isEqualTo("rollout-0");
@@ -147,17 +147,17 @@ class ReadCommandIT {
 
   @Test
   void startsWhereAskedAndFilters() throws Exception {
-    // The records are at offsets 1..6 (offset 0 was the deleted warm-up record).
-    assertThat(read("--from-offset", "0:4"))
+    // The records are at offsets 2..7 (offsets 0 and 1 were the deleted warm-up records).
+    assertThat(read("--from-offset", "0:5"))
         .extracting(l -> l.path("offset").asLong())
-        .containsExactly(4L, 5L, 6L);
+        .containsExactly(5L, 6L, 7L);
     assertThat(read("--last", "2"))
         .extracting(l -> l.path("offset").asLong())
-        .containsExactly(5L, 6L);
+        .containsExactly(6L, 7L);
     assertThat(read("--from-time", "2000-01-01T00:00:00Z")).hasSize(6);
     assertThat(read("--from-time", "2999-01-01T00:00:00Z")).isEmpty();
     assertThat(read("--until-time", "2000-01-01T00:00:00Z")).isEmpty();
-    assertThat(read("--key", "k2")).extracting(l -> l.path("offset").asLong()).containsExactly(3L);
+    assertThat(read("--key", "k2")).extracting(l -> l.path("offset").asLong()).containsExactly(4L);
     assertThat(read("--where", "rollout_id=rollout-4"))
         .extracting(l -> l.path("key").asText())
         .containsExactly("k4");
@@ -227,7 +227,7 @@ class ReadCommandIT {
     assertThat(outOfRange.err())
         .contains(
             "--from-offset 0:99 is out of range: partition 0 of srl.step-rewards holds offsets"
-                + " 1..6 (earliest..latest; 7 is the next to be written)");
+                + " 2..7 (earliest..latest; 8 is the next to be written)");
     assertThat(run(TOPIC, "--from-offset", "3:0").err())
         .contains(
             "--from-offset 3:0 is out of range: partition 3 of srl.step-rewards holds no records");

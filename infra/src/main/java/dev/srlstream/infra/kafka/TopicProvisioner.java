@@ -47,9 +47,16 @@ import org.slf4j.LoggerFactory;
  * OUT_OF_ORDER_SEQUENCE_NUMBER}, the producer stalls for up to two minutes and drops the batch. The
  * bug is fixed only in Kafka 4.5. What held in every run measured here: send one record to every
  * new partition, synchronously, with a <em>non</em>-idempotent producer, before any service
- * produces in bulk. So after creating a topic this class sends one warm-up record per partition
+ * produces in bulk. So after creating a topic this class sends warm-up records to every partition
  * (key {@value WarmupRecords#KEY}, null value, header {@value WarmupRecords#HEADER}{@code =1}) and
- * retries until the broker has acknowledged it.
+ * retries each until the broker has acknowledged it.
+ *
+ * <p><b>Why two of them.</b> The first carries a padding header larger than Kafka's default {@code
+ * index.interval.bytes} (4 KiB), so the second one's append writes the partition's first offset-
+ * and time-index entries. A new segment's index files are sparse memory-mapped files and the first
+ * write to a page faults a block in (1.5 ms a page on this project's machines when idle, far more
+ * beside a busy broker); done here, it is not done in the first seconds of the services, where it
+ * held up the scorer's transaction markers (README, "A fresh scorer's first seconds").
  *
  * <p><b>Who sees the warm-up record.</b> On a topic whose {@code cleanup.policy} includes {@code
  * delete}, the record is removed right away with {@code Admin.deleteRecords} (the log start offset
@@ -73,6 +80,10 @@ public final class TopicProvisioner {
 
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Bytes of padding on the first warm-up record: past the default index.interval.bytes. */
+  static final int WARMUP_PADDING_BYTES = 4096 + 1024;
+
   private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
   private TopicProvisioner() {}
@@ -263,8 +274,8 @@ public final class TopicProvisioner {
   }
 
   /**
-   * Sends one warm-up record to every partition of the created topics, then deletes it where the
-   * cleanup policy allows (see the class comment: KAFKA-15591).
+   * Sends two warm-up records to every partition of the created topics, then deletes them where the
+   * cleanup policy allows (see the class comment: KAFKA-15591 and the first index entries).
    */
   private static void warmUp(Admin admin, List<Plan> created, Map<String, Object> clientConfig) {
     Map<TopicPartition, RecordsToDelete> toDelete = new LinkedHashMap<>();
@@ -276,7 +287,8 @@ public final class TopicProvisioner {
       for (Plan plan : created) {
         for (int partition = 0; partition < plan.partitions(); partition++) {
           TopicPartition tp = new TopicPartition(plan.name(), partition);
-          long offset = sendUntilAcknowledged(producer, tp);
+          sendUntilAcknowledged(producer, tp, WARMUP_PADDING_BYTES);
+          long offset = sendUntilAcknowledged(producer, tp, 0);
           if (plan.deletable()) {
             toDelete.put(tp, RecordsToDelete.beforeOffset(offset + 1));
           }
@@ -312,10 +324,17 @@ public final class TopicProvisioner {
     return config;
   }
 
-  /** Sends the warm-up record to one partition until the broker acknowledges it (bounded). */
-  private static long sendUntilAcknowledged(Producer<String, byte[]> producer, TopicPartition tp) {
-    List<Header> headers =
-        List.of(new RecordHeader(WarmupRecords.HEADER, WarmupRecords.headerValue()));
+  /**
+   * Sends a warm-up record with {@code paddingBytes} of padding header to one partition until the
+   * broker acknowledges it (bounded); returns its offset.
+   */
+  private static long sendUntilAcknowledged(
+      Producer<String, byte[]> producer, TopicPartition tp, int paddingBytes) {
+    List<Header> headers = new ArrayList<>();
+    headers.add(new RecordHeader(WarmupRecords.HEADER, WarmupRecords.headerValue()));
+    if (paddingBytes > 0) {
+      headers.add(new RecordHeader(WarmupRecords.HEADER + ".padding", new byte[paddingBytes]));
+    }
     ProducerRecord<String, byte[]> record =
         new ProducerRecord<>(tp.topic(), tp.partition(), null, WarmupRecords.KEY, null, headers);
     long deadline = System.nanoTime() + WARMUP_TIMEOUT.toNanos();

@@ -13,6 +13,9 @@ import dev.srlstream.schemas.TopicSpec.CleanupPolicy;
 import dev.srlstream.schemas.Topics;
 import dev.srlstream.schemas.WarmupRecords;
 import dev.srlstream.schemas.avro.StepTask;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -114,16 +117,16 @@ class TopicProvisionerIT {
   }
 
   @Test
-  void deletePolicyTopicsStartAfterTheWarmupRecord() throws Exception {
+  void deletePolicyTopicsStartAfterTheWarmupRecords() throws Exception {
     for (TopicSpec<?> spec : Topics.ALL) {
       if (spec.cleanupPolicy() != CleanupPolicy.DELETE) {
         continue;
       }
       List<TopicPartition> partitions = TestClients.partitions(spec.name(), spec.partitions());
-      // Exactly one warm-up record per partition was written (offset 0) and deleted.
+      // Exactly two warm-up records per partition were written (offsets 0 and 1) and deleted.
       assertThat(offsets(partitions, OffsetSpec.earliest()).values())
           .as(spec.name())
-          .containsOnly(1L);
+          .containsOnly(2L);
     }
   }
 
@@ -145,20 +148,43 @@ class TopicProvisionerIT {
   }
 
   @Test
-  void compactedTopicsKeepAMarkedWarmupTombstoneInEveryPartition() {
+  void compactedTopicsKeepTwoMarkedWarmupTombstonesInEveryPartition() {
     TopicSpec<?> spec = Topics.EXPERT_STEPS;
     try (Consumer<String, byte[]> consumer = TestClients.consumer(broker, Map.of())) {
       List<ConsumerRecord<String, byte[]>> records =
           TestClients.readAll(consumer, TestClients.partitions(spec.name(), spec.partitions()));
 
-      assertThat(records).hasSize(spec.partitions());
-      assertThat(records.stream().map(ConsumerRecord::partition).collect(Collectors.toSet()))
-          .hasSize(spec.partitions());
+      assertThat(records).hasSize(2 * spec.partitions());
+      for (int p = 0; p < spec.partitions(); p++) {
+        int partition = p;
+        assertThat(records.stream().filter(r -> r.partition() == partition))
+            .extracting(ConsumerRecord::offset)
+            .containsExactly(0L, 1L);
+      }
       for (ConsumerRecord<String, byte[]> r : records) {
         assertThat(r.key()).isEqualTo(WarmupRecords.KEY);
         assertThat(r.value()).isNull();
-        assertThat(r.offset()).isZero();
         assertThat(WarmupRecords.isWarmup(r.headers())).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void theWarmupWritesEveryPartitionsFirstIndexEntry() throws Exception {
+    // An offset-index entry is 4 bytes of offset relative to the segment's base offset and 4 of
+    // file position; a preallocated index holds zeros until its first entry. The padded first
+    // warm-up record takes the partition past index.interval.bytes, so the second one's append
+    // writes the entry (relative offset 1, at the position after the first record's batch).
+    for (TopicSpec<?> spec : List.of(Topics.ROLLOUT_STEPS, Topics.EXPERT_STEPS)) {
+      for (int p = 0; p < spec.partitions(); p++) {
+        Path index =
+            broker.dataDir().resolve(spec.name() + "-" + p).resolve("00000000000000000000.index");
+        ByteBuffer firstEntry = ByteBuffer.wrap(Files.readAllBytes(index), 0, 8);
+
+        assertThat(firstEntry.getInt()).as(index.toString()).isEqualTo(1);
+        assertThat(firstEntry.getInt())
+            .as(index.toString())
+            .isGreaterThan(TopicProvisioner.WARMUP_PADDING_BYTES);
       }
     }
   }
@@ -185,8 +211,8 @@ class TopicProvisionerIT {
     try (Consumer<String, byte[]> consumer = TestClients.consumer(broker, Map.of())) {
       List<ConsumerRecord<String, byte[]>> records =
           TestClients.readAll(consumer, TestClients.partitions(name, 1));
-      assertThat(records).hasSize(1);
-      assertThat(WarmupRecords.isWarmup(records.get(0).headers())).isTrue();
+      assertThat(records).hasSize(2);
+      assertThat(records).allSatisfy(r -> assertThat(WarmupRecords.isWarmup(r.headers())).isTrue());
     }
   }
 
