@@ -6,12 +6,12 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The warm-up records the topic provisioner writes to every partition it creates, two per
- * partition (a workaround for KAFKA-15591, and the partition's first index entries: see {@code
+ * The warm-up records the topic provisioner writes to every partition it creates, two per partition
+ * (a workaround for KAFKA-15591, and the partition's first index entries: see {@code
  * TopicProvisioner}): key {@value #KEY}, null value, header {@value #HEADER}{@code =1}, the first
- * also a padding header. On delete-policy topics they are deleted at once; on compacted topics
- * they stay as tombstones until compaction, so every consumer of a compacted topic skips records
- * for which {@link #isWarmup(Headers)} holds.
+ * also a padding header. On delete-policy topics they are deleted at once; on compacted topics they
+ * stay as tombstones until compaction, so every consumer of a compacted topic skips records for
+ * which {@link #isWarmup(Headers)} holds.
  */
 public final class WarmupRecords {
 
