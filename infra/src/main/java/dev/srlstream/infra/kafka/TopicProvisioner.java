@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
@@ -284,14 +286,29 @@ public final class TopicProvisioner {
             warmupProducerConfig(admin, clientConfig),
             new StringSerializer(),
             new ByteArraySerializer())) {
+      Map<TopicPartition, Plan> partitions = new LinkedHashMap<>();
       for (Plan plan : created) {
         for (int partition = 0; partition < plan.partitions(); partition++) {
-          TopicPartition tp = new TopicPartition(plan.name(), partition);
-          sendUntilAcknowledged(producer, tp, WARMUP_PADDING_BYTES);
-          long offset = sendUntilAcknowledged(producer, tp, 0);
-          if (plan.deletable()) {
-            toDelete.put(tp, RecordsToDelete.beforeOffset(offset + 1));
-          }
+          partitions.put(new TopicPartition(plan.name(), partition), plan);
+        }
+      }
+      // The first record, padded, to one partition at a time (KAFKA-15591: each acknowledged
+      // before the next is sent).
+      for (TopicPartition tp : partitions.keySet()) {
+        sendUntilAcknowledged(producer, tp, WARMUP_PADDING_BYTES);
+      }
+      // The second, which writes the first index entries, to every partition at once: the broker
+      // and the producer know every partition by now, so they share produce requests rather than
+      // each waiting a round trip (`srl infra up` warmed its 32 partitions in 2.4 s one by one).
+      Map<TopicPartition, Future<RecordMetadata>> seconds = new LinkedHashMap<>();
+      for (TopicPartition tp : partitions.keySet()) {
+        seconds.put(tp, producer.send(warmupRecord(tp, 0)));
+      }
+      for (Map.Entry<TopicPartition, Future<RecordMetadata>> second : seconds.entrySet()) {
+        TopicPartition tp = second.getKey();
+        long offset = offsetOrResend(second.getValue(), producer, tp);
+        if (partitions.get(tp).deletable()) {
+          toDelete.put(tp, RecordsToDelete.beforeOffset(offset + 1));
         }
       }
     }
@@ -324,19 +341,41 @@ public final class TopicProvisioner {
     return config;
   }
 
+  /** A warm-up record to one partition with {@code paddingBytes} of padding header. */
+  private static ProducerRecord<String, byte[]> warmupRecord(TopicPartition tp, int paddingBytes) {
+    List<Header> headers = new ArrayList<>();
+    headers.add(new RecordHeader(WarmupRecords.HEADER, WarmupRecords.headerValue()));
+    if (paddingBytes > 0) {
+      headers.add(new RecordHeader(WarmupRecords.HEADER + ".padding", new byte[paddingBytes]));
+    }
+    return new ProducerRecord<>(tp.topic(), tp.partition(), null, WarmupRecords.KEY, null, headers);
+  }
+
+  /**
+   * The offset of a warm-up record sent without waiting; if it failed, the record is sent again as
+   * {@link #sendUntilAcknowledged} does. (Should the failed one have been written after all, the
+   * partition holds one warm-up record more, deleted or skipped as the others are.)
+   */
+  private static long offsetOrResend(
+      Future<RecordMetadata> sent, Producer<String, byte[]> producer, TopicPartition tp) {
+    try {
+      return sent.get().offset();
+    } catch (ExecutionException e) {
+      log.info("Warm-up of {} not acknowledged, sending it again: {}", tp, e.getCause().toString());
+      return sendUntilAcknowledged(producer, tp, 0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw failure("warming up " + tp, e);
+    }
+  }
+
   /**
    * Sends a warm-up record with {@code paddingBytes} of padding header to one partition until the
    * broker acknowledges it (bounded); returns its offset.
    */
   private static long sendUntilAcknowledged(
       Producer<String, byte[]> producer, TopicPartition tp, int paddingBytes) {
-    List<Header> headers = new ArrayList<>();
-    headers.add(new RecordHeader(WarmupRecords.HEADER, WarmupRecords.headerValue()));
-    if (paddingBytes > 0) {
-      headers.add(new RecordHeader(WarmupRecords.HEADER + ".padding", new byte[paddingBytes]));
-    }
-    ProducerRecord<String, byte[]> record =
-        new ProducerRecord<>(tp.topic(), tp.partition(), null, WarmupRecords.KEY, null, headers);
+    ProducerRecord<String, byte[]> record = warmupRecord(tp, paddingBytes);
     long deadline = System.nanoTime() + WARMUP_TIMEOUT.toNanos();
     for (int attempt = 1; ; attempt++) {
       Exception failure;
