@@ -60,12 +60,12 @@ import org.slf4j.LoggerFactory;
  * beside a busy broker); done here, it is not done in the first seconds of the services, where it
  * held up the scorer's transaction markers (README, "A fresh scorer's first seconds").
  *
- * <p><b>Who sees the warm-up record.</b> On a topic whose {@code cleanup.policy} includes {@code
- * delete}, the record is removed right away with {@code Admin.deleteRecords} (the log start offset
- * moves past it), so no consumer ever sees it. A compacted topic cannot delete records: there the
- * warm-up record stays as a tombstone until compaction removes it, and <b>consumers of compacted
+ * <p><b>Who sees the warm-up records.</b> On a topic whose {@code cleanup.policy} includes {@code
+ * delete}, they are removed right away with {@code Admin.deleteRecords} (the log start offset moves
+ * past them), so no consumer ever sees them. A compacted topic cannot delete records: there the
+ * warm-up records stay as tombstones until compaction removes them, and <b>consumers of compacted
  * topics must skip records for which {@link WarmupRecords#isWarmup} is true</b> (a table built from
- * the topic may also just apply it: it deletes the key {@value WarmupRecords#KEY}, which never
+ * the topic may also just apply them: they delete the key {@value WarmupRecords#KEY}, which never
  * holds data).
  *
  * <p>A topic that already exists is left as it is; if its partition count differs from the one
