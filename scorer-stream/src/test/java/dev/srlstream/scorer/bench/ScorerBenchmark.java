@@ -193,7 +193,12 @@ public final class ScorerBenchmark {
 
     /** 0: half the 1-thread scorer's measured throughput; else that rate, and no throughput. */
     private static double latencyRate(String value) {
-      double rate = Double.parseDouble(value);
+      double rate;
+      try {
+        rate = Double.parseDouble(value);
+      } catch (NumberFormatException e) {
+        rate = Double.NaN;
+      }
       if (!(rate >= 0) || Double.isInfinite(rate)) {
         throw new IllegalArgumentException(
             "--latency-rate must be a finite number >= 0, but was " + value);
