@@ -71,6 +71,16 @@ public final class ScorerTopology {
   /** The topology, reading and writing the given topics. */
   public static Topology build(
       ScorerConfig config, ScorerTopics topics, SchemaRegistry registry, ScorerCounters counters) {
+    return build(config, topics, registry, counters, SegmentWarmup.NONE);
+  }
+
+  /** The topology, with its window stores' segments opened before the first rollout. */
+  static Topology build(
+      ScorerConfig config,
+      ScorerTopics topics,
+      SchemaRegistry registry,
+      ScorerCounters counters,
+      SegmentWarmup warmup) {
     AvroSerde<ExpertStep> expertSerde = new AvroSerde<>(ExpertStep.class, registry);
     AvroSerde<TrainingGroup> groupSerde = new AvroSerde<>(TrainingGroup.class, registry);
     Topology topology = new Topology();
@@ -86,7 +96,7 @@ public final class ScorerTopology {
         topics.expertSteps());
     topology.addProcessor(
         SCORER,
-        () -> new StepScorer(config, topics, registry, counters),
+        () -> new StepScorer(config, topics, registry, counters, warmup),
         ROLLOUTS_SOURCE,
         EXPERTS_SOURCE);
     // Each expert step is read for every rollout of its instance: decoded once, while it is among

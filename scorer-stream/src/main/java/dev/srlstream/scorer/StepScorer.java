@@ -79,6 +79,7 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
   private final ModeRewards rewards;
   private final AvroSerde<RolloutStep> rolloutSerde;
   private final AvroSerde<ExpertStep> expertSerde;
+  private final SegmentWarmup warmup;
 
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, ExpertStep> experts;
@@ -90,10 +91,15 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
   private WindowStore<String, String> taskLedger;
 
   StepScorer(
-      ScorerConfig config, ScorerTopics topics, SchemaRegistry registry, ScorerCounters counters) {
+      ScorerConfig config,
+      ScorerTopics topics,
+      SchemaRegistry registry,
+      ScorerCounters counters,
+      SegmentWarmup warmup) {
     this.config = config;
     this.topics = topics;
     this.counters = counters;
+    this.warmup = warmup;
     this.rewards = new ModeRewards(config.autojunk());
     this.rolloutSerde = new AvroSerde<>(RolloutStep.class, registry);
     this.expertSerde = new AvroSerde<>(ExpertStep.class, registry);
@@ -112,6 +118,16 @@ final class StepScorer implements Processor<byte[], byte[], String, Object> {
     // Timeouts are in wall-clock time: a straggler is late in real time, whatever the records say.
     context.schedule(
         config.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireTimeouts);
+    if (warmup.enabled()) {
+      warmUpSegments(); // before the task reads its first record
+    }
+  }
+
+  /** Opens the window stores' segments before the first rollout: see {@link SegmentWarmup}. */
+  private void warmUpSegments() {
+    seen.put(SegmentWarmup.KEY, null, warmup.timestamp());
+    taskLedger.put(SegmentWarmup.KEY, null, warmup.timestamp());
+    warmup.warmed(context.taskId());
   }
 
   @Override

@@ -99,6 +99,8 @@ class ScorerIT {
     produce(Topics.ROLLOUT_STEPS.name(), firstHalf, RolloutStep::getInstanceId, RolloutStep.class);
     try (ScorerService first =
         ScorerService.start(settings("scorer-it", firstState), Duration.ofSeconds(60))) {
+      // Everything it reads was produced just now: its window stores were opened before.
+      assertThat(first.windowStoresWarmed()).isTrue();
       assertThat(readCommitted(Topics.STEP_REWARDS.name(), StepReward.class, l -> l.size() >= 40))
           .hasSize(40);
     }
@@ -154,16 +156,7 @@ class ScorerIT {
             "it-split.step-rewards",
             "it-split.training-groups",
             "it-split.dead-letters");
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
-      TopicProvisioner.provision(
-          admin,
-          List.of(
-              renamed(Topics.ROLLOUT_STEPS, topics.rolloutSteps()),
-              renamed(Topics.EXPERT_STEPS, topics.expertSteps()),
-              renamed(Topics.STEP_REWARDS, topics.stepRewards()),
-              renamed(Topics.TRAINING_GROUPS, topics.trainingGroups()),
-              renamed(Topics.DEAD_LETTERS, topics.deadLetters())));
-    }
+    provision(topics);
     String target = "7 × 5 = 35";
     String[] actions = {"7 × 5 = 35", "7 × 5 = 36", "7 + 5 = 12", "35"};
     List<RolloutStep> rollouts = new ArrayList<>();
@@ -216,6 +209,52 @@ class ScorerIT {
         .allSatisfy((topic, interval) -> assertThat(interval).isEqualTo("1048576"));
   }
 
+  /**
+   * A fresh scorer over records two days old (older than the 24 h duplicate retention) must not
+   * warm its window stores: a warm-up write at the present would move their stream time past those
+   * records, and the scorer would forget each rollout id as it wrote it (see SegmentWarmup).
+   */
+  @Test
+  void aScorerWithRecordsOlderThanTheRetentionToReadIsNotWarmedAndFindsTheirDuplicates()
+      throws Exception {
+    ScorerTopics topics =
+        new ScorerTopics(
+            "it-old.rollout-steps",
+            "it-old.expert-steps",
+            "it-old.step-rewards",
+            "it-old.training-groups",
+            "it-old.dead-letters");
+    provision(topics);
+    long twoDaysAgo = System.currentTimeMillis() - Duration.ofDays(2).toMillis();
+    RolloutStep r0 =
+        ScorerTopologyTest.rollout("o1", "old-g", "old-g/r0", 0, 2, "<think>m</think>7 × 5 = 35");
+    RolloutStep r1 =
+        ScorerTopologyTest.rollout("o1", "old-g", "old-g/r1", 1, 2, "<think>m</think>7 × 5 = 36");
+    produce(
+        topics.expertSteps(),
+        List.of(ScorerTopologyTest.expert("o1", TrainingMode.SRL, "7 × 5 = 35")),
+        ExpertStep::getInstanceId,
+        ExpertStep.class,
+        twoDaysAgo);
+    produce(
+        topics.rolloutSteps(),
+        List.of(r0, r0, r1),
+        RolloutStep::getInstanceId,
+        RolloutStep.class,
+        twoDaysAgo + 1_000);
+    try (ScorerService scorer =
+        ScorerService.start(
+            settings("scorer-it-old", firstState, topics), Duration.ofSeconds(60))) {
+      assertThat(scorer.windowStoresWarmed()).isFalse();
+      assertThat(readCommitted(topics.stepRewards(), StepReward.class, l -> l.size() >= 2))
+          .extracting(StepReward::getRolloutId)
+          .containsExactlyInAnyOrder("old-g/r0", "old-g/r1");
+      assertThat(readCommitted(topics.deadLetters(), DeadLetter.class, l -> !l.isEmpty()))
+          .extracting(DeadLetter::getMessage)
+          .containsExactly("rollout_id old-g/r0 was seen before");
+    }
+  }
+
   private Map<String, String> changelogIndexIntervals(String applicationId) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
       List<ConfigResource> changelogs =
@@ -234,6 +273,19 @@ class ScorerIT {
                       resource.name(),
                       config.get(TopicConfig.INDEX_INTERVAL_BYTES_CONFIG).value()));
       return intervals;
+    }
+  }
+
+  private static void provision(ScorerTopics topics) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", infra.bootstrapServers()))) {
+      TopicProvisioner.provision(
+          admin,
+          List.of(
+              renamed(Topics.ROLLOUT_STEPS, topics.rolloutSteps()),
+              renamed(Topics.EXPERT_STEPS, topics.expertSteps()),
+              renamed(Topics.STEP_REWARDS, topics.stepRewards()),
+              renamed(Topics.TRAINING_GROUPS, topics.trainingGroups()),
+              renamed(Topics.DEAD_LETTERS, topics.deadLetters())));
     }
   }
 
@@ -269,6 +321,17 @@ class ScorerIT {
   private <V extends org.apache.avro.specific.SpecificRecord> void produce(
       String topic, List<V> records, java.util.function.Function<V, String> key, Class<V> type)
       throws Exception {
+    produce(topic, records, key, type, null);
+  }
+
+  /** Produces the records with this timestamp, or the producer's clock if null. */
+  private <V extends org.apache.avro.specific.SpecificRecord> void produce(
+      String topic,
+      List<V> records,
+      java.util.function.Function<V, String> key,
+      Class<V> type,
+      Long timestamp)
+      throws Exception {
     AvroSerde<V> serde = new AvroSerde<>(type, registry);
     try (KafkaProducer<String, V> producer =
         new KafkaProducer<>(
@@ -276,7 +339,7 @@ class ScorerIT {
             new StringSerializer(),
             serde.serializer())) {
       for (V record : records) {
-        producer.send(new ProducerRecord<>(topic, key.apply(record), record));
+        producer.send(new ProducerRecord<>(topic, null, timestamp, key.apply(record), record));
       }
       producer.flush();
     }

@@ -26,12 +26,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -40,6 +42,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +71,10 @@ class ScorerTopologyTest {
   private TestOutputTopic<String, DeadLetter> deadLetters;
 
   private void start(ScorerConfig config) {
+    start(config, SegmentWarmup.NONE);
+  }
+
+  private void start(ScorerConfig config, SegmentWarmup warmup) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scorer-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
@@ -75,7 +82,7 @@ class ScorerTopologyTest {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     driver =
         new TopologyTestDriver(
-            ScorerTopology.build(config, registry, counters),
+            ScorerTopology.build(config, ScorerTopics.LIVE, registry, counters, warmup),
             props,
             Instant.ofEpochMilli(1_000_000));
     rollouts =
@@ -687,6 +694,46 @@ class ScorerTopologyTest {
     assertThat(deadLetters.readValuesToList())
         .extracting(DeadLetter::getMessage)
         .containsExactly("rollout_id r0 was seen before", "rollout_id r1 was seen before");
+  }
+
+  @Test
+  void theSegmentWarmupOpensBothWindowStoresBeforeTheFirstRolloutAndDuplicatesAreStillFound()
+      throws Exception {
+    // The driver's wall clock starts at 1,000 s; the scorer warms at the time it started.
+    SegmentWarmup warmup = SegmentWarmup.at(1_000_000);
+    assertThat(warmup.covers(List.of(new TaskId(0, 0)))).isFalse();
+
+    start(ScorerConfig.DEFAULTS, warmup);
+
+    // One RocksDB segment per window store, opened by the warm-up's tombstone as the task started:
+    // the segment a rollout stamped at or after the warm-up writes into (segments are 12 h here).
+    assertThat(segments(ScorerTopology.SEEN_STORE)).hasSize(1);
+    assertThat(segments(ScorerTopology.TASK_LEDGER_STORE)).hasSize(1);
+    assertThat(warmup.covers(List.of(new TaskId(0, 0)))).isTrue();
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    RolloutStep r = rollout("i1", "g1", "r0", 0, 2, "<think>t</think>6 ÷ 2 = 3");
+    byte[] value = rolloutSerde.serialize(Topics.ROLLOUT_STEPS.name(), r);
+    rollouts.pipeInput("i1", value, Instant.ofEpochMilli(1_000_500));
+    rollouts.pipeInput("i1", value, Instant.ofEpochMilli(1_000_700));
+
+    assertThat(rewards.readValuesToList())
+        .extracting(StepReward::getRolloutId)
+        .containsExactly("r0");
+    assertThat(deadLetters.readValuesToList())
+        .extracting(DeadLetter::getMessage)
+        .containsExactly("rollout_id r0 was seen before");
+    assertThat(segments(ScorerTopology.SEEN_STORE)).hasSize(1);
+  }
+
+  /** The segment directories of a window store of task 0_0 (Kafka Streams' layout on disk). */
+  private List<Path> segments(String store) throws java.io.IOException {
+    Path dir = stateDir.resolve("scorer-test").resolve("0_0").resolve(store);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> children = Files.list(dir)) {
+      return children.filter(Files::isDirectory).toList();
+    }
   }
 
   @Test
