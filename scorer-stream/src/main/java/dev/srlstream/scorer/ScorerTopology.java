@@ -10,6 +10,9 @@ import dev.srlstream.schemas.serde.AvroSerde;
 import dev.srlstream.scorer.avro.GroupProgress;
 import dev.srlstream.scorer.avro.WaitingRollout;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -61,6 +64,29 @@ public final class ScorerTopology {
   static final int MAX_REMEMBERED_GROUP_SIZE = 16;
 
   private ScorerTopology() {}
+
+  /**
+   * The schemas the topology registers as it writes, by subject ({@code <topic>-value}): its output
+   * topics' and its Avro stores' changelogs'. Kafka Streams names a store's changelog {@code
+   * <application id>-<store>-changelog}. {@code ScorerIT} checks these are the very subjects a
+   * running scorer registers.
+   */
+  static Map<String, Schema> writtenSchemas(String applicationId, ScorerTopics topics) {
+    Map<String, Schema> schemas = new LinkedHashMap<>();
+    schemas.put(topics.stepRewards() + "-value", StepReward.getClassSchema());
+    schemas.put(topics.trainingGroups() + "-value", TrainingGroup.getClassSchema());
+    schemas.put(topics.deadLetters() + "-value", DeadLetter.getClassSchema());
+    Map<String, Schema> stores =
+        Map.of(
+            EXPERT_STORE, ExpertStep.getClassSchema(),
+            WAITING_STORE, WaitingRollout.getClassSchema(),
+            GROUP_STORE, TrainingGroup.getClassSchema(),
+            GROUP_PROGRESS_STORE, GroupProgress.getClassSchema(),
+            PENDING_ROLLOUT_STORE, GroupRollout.getClassSchema());
+    stores.forEach(
+        (store, schema) -> schemas.put(applicationId + "-" + store + "-changelog-value", schema));
+    return schemas;
+  }
 
   /** The topology for live training on the catalogue's topics. */
   public static Topology build(

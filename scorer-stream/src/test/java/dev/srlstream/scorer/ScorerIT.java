@@ -1,6 +1,7 @@
 package dev.srlstream.scorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.srlstream.infra.LocalInfrastructure;
 import dev.srlstream.infra.kafka.TopicProvisioner;
@@ -253,6 +254,25 @@ class ScorerIT {
           .extracting(DeadLetter::getMessage)
           .containsExactly("rollout_id old-g/r0 was seen before");
     }
+  }
+
+  @Test
+  void aScorerWhoseRegistryDoesNotAnswerDoesNotStartAndSaysWhy() {
+    ScorerService.Settings noRegistry =
+        new ScorerService.Settings(
+            infra.bootstrapServers(),
+            "http://127.0.0.1:1",
+            "scorer-it-no-registry",
+            firstState,
+            1,
+            ScorerConfig.DEFAULTS,
+            ScorerTopics.LIVE,
+            Map.of());
+    assertThatThrownBy(() -> ScorerService.start(noRegistry, Duration.ofSeconds(60)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith(
+            "cannot register the scorer's schema for " + Topics.STEP_REWARDS.name() + "-value")
+        .hasMessageContaining("127.0.0.1:1");
   }
 
   private Map<String, String> changelogIndexIntervals(String applicationId) throws Exception {

@@ -31,7 +31,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -734,6 +736,24 @@ class ScorerTopologyTest {
     try (Stream<Path> children = Files.list(dir)) {
       return children.filter(Files::isDirectory).toList();
     }
+  }
+
+  @Test
+  void theSchemasRegisteredBeforeTheScorerStartsAreTheOnesItWrites() {
+    start(ScorerConfig.DEFAULTS);
+    // Every store and output: a rollout that waits for its expert, a group completed by a second
+    // rollout, and a dead letter.
+    sendRollout(rollout("i1", "g1", "r0", 0, 2, "<think>t</think>6 ÷ 2 = 3"));
+    sendExpert(expert("i1", TrainingMode.SRL, EXPERT_TARGET));
+    sendRollout(rollout("i1", "g1", "r1", 1, 2, "<think>t</think>6 ÷ 2 = 4"));
+    rollouts.pipeInput("i1", new byte[] {42});
+    assertThat(groups.readValuesToList()).hasSize(1);
+    assertThat(deadLetters.readValuesToList()).hasSize(1);
+
+    Map<String, org.apache.avro.Schema> written = new HashMap<>(registry.subjects());
+    written.remove(Topics.ROLLOUT_STEPS.name() + "-value"); // this test's own producers
+    written.remove(Topics.EXPERT_STEPS.name() + "-value");
+    assertThat(written).isEqualTo(ScorerTopology.writtenSchemas("scorer-test", ScorerTopics.LIVE));
   }
 
   @Test
