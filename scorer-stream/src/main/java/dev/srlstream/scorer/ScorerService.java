@@ -143,17 +143,14 @@ public final class ScorerService implements AutoCloseable {
   private final KafkaStreams streams;
   private final ScorerCounters counters;
   private final BrokerProbe probe;
-  private final boolean windowStoresWarmed;
+  private final boolean warmsWindowStores;
 
   private ScorerService(
-      KafkaStreams streams,
-      ScorerCounters counters,
-      BrokerProbe probe,
-      boolean windowStoresWarmed) {
+      KafkaStreams streams, ScorerCounters counters, BrokerProbe probe, boolean warmsWindowStores) {
     this.streams = streams;
     this.counters = counters;
     this.probe = probe;
-    this.windowStoresWarmed = windowStoresWarmed;
+    this.warmsWindowStores = warmsWindowStores;
   }
 
   /**
@@ -377,9 +374,10 @@ public final class ScorerService implements AutoCloseable {
 
   /**
    * A warm-up at {@code now}, if no record this scorer will read on either input is older than
-   * {@code now} minus the duplicate retention; otherwise none (see {@link SegmentWarmup}). A
-   * partition with no committed offset counts from its log start: the earliest place a new
-   * application can start reading from, whatever its {@code auto.offset.reset}.
+   * {@code now} minus the duplicate retention; otherwise, or if the offsets cannot be read, none
+   * (see {@link SegmentWarmup}). A partition with no committed offset counts from its log start:
+   * the earliest place a new application can start reading from, whatever its {@code
+   * auto.offset.reset}.
    */
   static SegmentWarmup segmentWarmup(Admin admin, Settings settings, long now) {
     ScorerTopics t = settings.topics();
@@ -412,8 +410,9 @@ public final class ScorerService implements AutoCloseable {
               offsets(admin, inputs, OffsetSpec.forTimestamp(cutoff)));
       return safe ? SegmentWarmup.at(now) : SegmentWarmup.NONE;
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException(
-          "cannot read the input offsets on " + settings.bootstrapServers() + ": " + e, e);
+      // The warm-up only saves the first rollouts some waiting: the scorer runs without it.
+      log.warn("not warming the window stores: cannot read the input offsets: {}", e.toString());
+      return SegmentWarmup.NONE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading the input offsets", e);
@@ -442,9 +441,12 @@ public final class ScorerService implements AutoCloseable {
     return tasks;
   }
 
-  /** Whether this scorer opened its window stores' segments before reading (see SegmentWarmup). */
-  boolean windowStoresWarmed() {
-    return windowStoresWarmed;
+  /**
+   * Whether this scorer's tasks open their window stores' segments before their first rollout, as
+   * decided at start from its inputs (see {@link SegmentWarmup}).
+   */
+  boolean warmsWindowStores() {
+    return warmsWindowStores;
   }
 
   /** What the scorer has done since this instance started. */

@@ -101,7 +101,7 @@ class ScorerIT {
     try (ScorerService first =
         ScorerService.start(settings("scorer-it", firstState), Duration.ofSeconds(60))) {
       // Everything it reads was produced just now: its window stores were opened before.
-      assertThat(first.windowStoresWarmed()).isTrue();
+      assertThat(first.warmsWindowStores()).isTrue();
       assertThat(readCommitted(Topics.STEP_REWARDS.name(), StepReward.class, l -> l.size() >= 40))
           .hasSize(40);
     }
@@ -246,7 +246,7 @@ class ScorerIT {
     try (ScorerService scorer =
         ScorerService.start(
             settings("scorer-it-old", firstState, topics), Duration.ofSeconds(60))) {
-      assertThat(scorer.windowStoresWarmed()).isFalse();
+      assertThat(scorer.warmsWindowStores()).isFalse();
       assertThat(readCommitted(topics.stepRewards(), StepReward.class, l -> l.size() >= 2))
           .extracting(StepReward::getRolloutId)
           .containsExactlyInAnyOrder("old-g/r0", "old-g/r1");
