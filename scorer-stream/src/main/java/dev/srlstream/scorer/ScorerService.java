@@ -174,8 +174,8 @@ public final class ScorerService implements AutoCloseable {
       Settings settings, Duration startTimeout, MeterRegistry meterRegistry) {
     SegmentWarmup warmup;
     try (Admin admin = Admin.create(adminConfig(settings))) {
-      checkTopics(admin, settings);
-      warmup = segmentWarmup(admin, settings, System.currentTimeMillis());
+      List<TopicPartition> inputs = checkTopics(admin, settings);
+      warmup = segmentWarmup(admin, settings, inputs, System.currentTimeMillis());
     }
     SchemaRegistry registry =
         new SchemaRegistryClient(settings.schemaRegistryUrl(), settings.registryAccess());
@@ -213,10 +213,8 @@ public final class ScorerService implements AutoCloseable {
     // would wait for those opens. A task does so as it is initialised, about 140 ms after start in
     // the scorer benchmark, but a task restoring a large changelog is initialised only when it is
     // done: the scorer is running meanwhile, and the wait is bounded.
-    long warmupDeadline = Math.min(deadline, System.nanoTime() + WARMUP_WAIT.toNanos());
-    while (!warmup.covers(activeTasks(streams)) && System.nanoTime() < warmupDeadline) {
-      sleep(5);
-    }
+    boolean warmed =
+        awaitWarmup(streams, warmup, Math.min(deadline, System.nanoTime() + WARMUP_WAIT.toNanos()));
     log.info(
         "scorer {} running on {} ({} thread(s), exactly_once_v2, {})",
         settings.applicationId(),
@@ -225,7 +223,7 @@ public final class ScorerService implements AutoCloseable {
         !warmup.enabled()
             ? "window stores not warmed: records older than the duplicate retention are still to"
                 + " come"
-            : warmup.covers(activeTasks(streams))
+            : warmed
                 ? "window stores warmed"
                 : "window stores warming as their tasks finish restoring");
     // Kafka Streams stays RUNNING while the cluster is gone (its clients retry): the probe shows
@@ -326,8 +324,12 @@ public final class ScorerService implements AutoCloseable {
     return config;
   }
 
-  /** Output topics must exist (nothing is auto-created) and the joined inputs co-partitioned. */
-  private static void checkTopics(Admin admin, Settings settings) {
+  /**
+   * Output topics must exist (nothing is auto-created) and the joined inputs co-partitioned.
+   *
+   * @return the partitions of both inputs
+   */
+  private static List<TopicPartition> checkTopics(Admin admin, Settings settings) {
     ScorerTopics t = settings.topics();
     List<String> names =
         List.of(
@@ -370,28 +372,27 @@ public final class ScorerService implements AutoCloseable {
               + experts
               + ": the scorer joins them by instance_id, so they must have the same partition count");
     }
+    List<TopicPartition> inputs = new ArrayList<>();
+    for (String input : List.of(t.rolloutSteps(), t.expertSteps())) {
+      found
+          .get(input)
+          .partitions()
+          .forEach(p -> inputs.add(new TopicPartition(input, p.partition())));
+    }
+    return inputs;
   }
 
   /**
-   * A warm-up at {@code now}, if no record this scorer will read on either input is older than
-   * {@code now} minus the duplicate retention; otherwise, or if the offsets cannot be read, none
-   * (see {@link SegmentWarmup}). A partition with no committed offset counts from its log start:
-   * the earliest place a new application can start reading from, whatever its {@code
+   * A warm-up at {@code now}, if no record this scorer will read on its {@code inputs} is older
+   * than {@code now} minus the duplicate retention; otherwise, or if the offsets cannot be read,
+   * none (see {@link SegmentWarmup}). A partition with no committed offset counts from its log
+   * start: the earliest place a new application can start reading from, whatever its {@code
    * auto.offset.reset}.
    */
-  static SegmentWarmup segmentWarmup(Admin admin, Settings settings, long now) {
-    ScorerTopics t = settings.topics();
+  static SegmentWarmup segmentWarmup(
+      Admin admin, Settings settings, List<TopicPartition> inputs, long now) {
     long cutoff = now - settings.scorer().duplicateRetention().toMillis();
     try {
-      List<TopicPartition> inputs = new ArrayList<>();
-      for (TopicDescription d :
-          admin
-              .describeTopics(List.of(t.rolloutSteps(), t.expertSteps()))
-              .allTopicNames()
-              .get(30, TimeUnit.SECONDS)
-              .values()) {
-        d.partitions().forEach(p -> inputs.add(new TopicPartition(d.name(), p.partition())));
-      }
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin
               .listConsumerGroupOffsets(settings.applicationId())
@@ -431,6 +432,17 @@ public final class ScorerService implements AutoCloseable {
         .get(30, TimeUnit.SECONDS)
         .forEach((p, info) -> offsets.put(p, info.offset()));
     return offsets;
+  }
+
+  /** Waits until every local task has warmed its stores or the deadline passes; says which. */
+  private static boolean awaitWarmup(KafkaStreams streams, SegmentWarmup warmup, long deadline) {
+    while (!warmup.covers(activeTasks(streams))) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      sleep(5);
+    }
+    return true;
   }
 
   private static Set<TaskId> activeTasks(KafkaStreams streams) {

@@ -68,8 +68,8 @@ public final class ScorerTopology {
   /**
    * The schemas the topology registers as it writes, by subject ({@code <topic>-value}): its output
    * topics' and its Avro stores' changelogs'. Kafka Streams names a store's changelog {@code
-   * <application id>-<store>-changelog}. {@code ScorerIT} checks these are the very subjects a
-   * running scorer registers.
+   * <application id>-<store>-changelog}. {@code ScorerTopologyTest} checks these are the very
+   * subjects the running topology registers.
    */
   static Map<String, Schema> writtenSchemas(String applicationId, ScorerTopics topics) {
     Map<String, Schema> schemas = new LinkedHashMap<>();
